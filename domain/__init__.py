@@ -1,0 +1,1 @@
+"""Pure domain logic: no I/O, imported by conversations, storage and reports."""
