@@ -18,7 +18,8 @@ from enum import StrEnum
 
 
 class Frequency(StrEnum):
-    """Reporting rhythm of a campaign (DHIS2 period types Monthly, Quarterly, SixMonthly, Yearly)."""
+    """Reporting rhythm of a campaign (DHIS2 period types Monthly, Quarterly, SixMonthly,
+    Yearly)."""
 
     MONTHLY = "monthly"
     QUARTERLY = "quarterly"

@@ -1,0 +1,61 @@
+"""Clocks: the time is injected everywhere so that tests and demos can fix the day."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+
+class Clock(Protocol):
+    """Anything that tells the current time as an aware UTC datetime."""
+
+    def now(self) -> datetime:
+        """The current time, aware, in UTC."""
+        ...
+
+
+class SystemClock:
+    """The machine's clock."""
+
+    def now(self) -> datetime:
+        """The current time, aware, in UTC."""
+        return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class FixedDayClock:
+    """A clock that lives on ``day`` (in ``zone``) at the machine's time of day.
+
+    Used by ``--today`` / ``REPORTBOT_TODAY``: the bot behaves as on that day in Vietnam.
+    """
+
+    day: date
+    zone: ZoneInfo
+
+    def now(self) -> datetime:
+        """``day`` at the current local time of day, converted to UTC."""
+        local_time = datetime.now(self.zone).time()
+        return datetime.combine(self.day, local_time, self.zone).astimezone(UTC)
+
+
+@dataclass
+class ManualClock:
+    """A clock a test moves by hand."""
+
+    current: datetime
+
+    def now(self) -> datetime:
+        """The time last set, in UTC."""
+        return self.current.astimezone(UTC)
+
+
+def local_day(moment: datetime, zone: ZoneInfo) -> date:
+    """The calendar date of ``moment`` for people in ``zone``."""
+    return moment.astimezone(zone).date()
+
+
+def local_noon(day: date, zone: ZoneInfo) -> datetime:
+    """Noon of ``day`` in ``zone``, in UTC (a stable moment inside a given day)."""
+    return datetime.combine(day, time(12), zone).astimezone(UTC)

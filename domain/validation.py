@@ -1,0 +1,128 @@
+"""Checking one entered figure against its data element, and spotting unusual changes.
+
+Values are kept as canonical text (DHIS2 style): numbers as plain decimals without exponent
+(``"12500"``, ``"12.5"``), booleans as ``"1"``/``"0"``, text as typed (trimmed).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from domain.campaign_spec import ValueType
+from domain.errors import DomainError
+from domain.numbers import format_number, parse_boolean, parse_number, to_measure_unit
+
+MAX_TEXT = 500
+# A value more than 5x or less than 1/5 of the previous period's is asked about again (issue 2).
+UNUSUAL_FACTOR = Decimal(5)
+
+
+class ValueRejected(DomainError):
+    """An entered value breaks its data element's rules; ``user_message`` says which."""
+
+
+@dataclass(frozen=True)
+class Rules:
+    """What a data element accepts. ``minimum`` defaults to 0: counts, amounts and shares are
+    never negative unless the campaign template sets a negative minimum."""
+
+    name: str
+    value_type: ValueType
+    measure_unit: str = ""
+    minimum: Decimal | None = None
+    maximum: Decimal | None = None
+
+
+def canonical(value: Decimal) -> str:
+    """Canonical text of a number: ``Decimal("12500.00")`` -> ``"12500"``."""
+    text = format(value.normalize(), "f")
+    return "0" if text in ("-0", "") else text
+
+
+def parse_value(text: str, rules: Rules) -> str:
+    """Read ``text`` as a value of ``rules``; return its canonical text.
+
+    Raises ``ValueRejected`` (or ``NumberParseError``, also a ``DomainError``) with a Vietnamese
+    explanation when it does not fit: not a number, not whole, out of bounds, share over 100.
+    """
+    if rules.value_type is ValueType.TEXT:
+        return _text(text)
+    if rules.value_type is ValueType.BOOLEAN:
+        return "1" if parse_boolean(text) else "0"
+    parsed = parse_number(text)
+    unit = "%" if rules.value_type is ValueType.PERCENTAGE else rules.measure_unit
+    value = parsed.value if parsed.percent else to_measure_unit(parsed, unit)
+    if parsed.percent and rules.value_type is not ValueType.PERCENTAGE:
+        raise ValueRejected(f"{rules.name} không phải là tỷ lệ %. Hãy nhập số ({unit}).")
+    _check_number(value, rules)
+    return canonical(value)
+
+
+def _text(text: str) -> str:
+    cleaned = text.strip()
+    if not cleaned:
+        raise ValueRejected("Nội dung trống. Hãy nhập nội dung.")
+    if len(cleaned) > MAX_TEXT:
+        raise ValueRejected(f"Nội dung quá dài ({len(cleaned)} ký tự). Tối đa {MAX_TEXT} ký tự.")
+    return cleaned
+
+
+def _check_number(value: Decimal, rules: Rules) -> None:
+    shown = display_number(value, rules)
+    if rules.value_type is ValueType.INTEGER and value != value.to_integral_value():
+        raise ValueRejected(f"{rules.name} phải là số nguyên (ví dụ 125), không phải {shown}.")
+    minimum = rules.minimum if rules.minimum is not None else Decimal(0)
+    maximum = rules.maximum
+    if rules.value_type is ValueType.PERCENTAGE:
+        maximum = min(maximum, Decimal(100)) if maximum is not None else Decimal(100)
+    if value < minimum:
+        raise ValueRejected(
+            f"{rules.name} không được nhỏ hơn {display_number(minimum, rules)} (bạn nhập {shown})."
+        )
+    if maximum is not None and value > maximum:
+        raise ValueRejected(
+            f"{rules.name} không được lớn hơn {display_number(maximum, rules)} (bạn nhập {shown})."
+        )
+
+
+def display_number(value: Decimal, rules: Rules) -> str:
+    """A number with its measure unit, the Vietnamese way: ``12.500 tấn``, ``95,15%``."""
+    if rules.value_type is ValueType.PERCENTAGE or rules.measure_unit == "%":
+        return f"{format_number(value)}%"
+    return f"{format_number(value)} {rules.measure_unit}".rstrip()
+
+
+def display_value(stored: str | None, rules: Rules) -> str:
+    """A stored value as a person reads it (``"1"`` -> ``Có``; None -> ``(bỏ trống)``)."""
+    if stored is None:
+        return "(bỏ trống)"
+    if rules.value_type is ValueType.TEXT:
+        return stored
+    if rules.value_type is ValueType.BOOLEAN:
+        return "Có" if stored == "1" else "Không"
+    return display_number(Decimal(stored), rules)
+
+
+def unusual_change(
+    new: str, previous: str | None, rules: Rules, *, cumulative: bool, same_year: bool
+) -> str | None:
+    """A Vietnamese question to confirm when ``new`` looks wrong against last period's value.
+
+    Asked when it is over 5x or under 1/5 of the previous value, or when a year-to-date
+    (cumulative) value falls below the previous period's in the same year. None otherwise.
+    """
+    if previous is None or rules.value_type in (ValueType.TEXT, ValueType.BOOLEAN):
+        return None
+    value, before = Decimal(new), Decimal(previous)
+    shown, shown_before = display_number(value, rules), display_number(before, rules)
+    if cumulative and same_year and value < before:
+        return (
+            f"{rules.name} là số lũy kế từ đầu năm nhưng {shown} thấp hơn kỳ trước "
+            f"({shown_before}). Bạn chắc chắn chứ?"
+        )
+    if before > 0 and value > before * UNUSUAL_FACTOR:
+        return f"{shown} lớn hơn 5 lần kỳ trước ({shown_before}). Bạn chắc chắn chứ?"
+    if before > 0 and value * UNUSUAL_FACTOR < before:
+        return f"{shown} nhỏ hơn 1/5 kỳ trước ({shown_before}). Bạn chắc chắn chứ?"
+    return None

@@ -1,0 +1,132 @@
+"""The conversation machinery: the per-message context, named steps and the flow registry.
+
+A flow is a set of named steps. Each step has an ``ask`` (say the question, again if need be)
+and an ``answer`` (take the person's text: advance, or explain and ask again). Steps keep what
+was typed in ``ctx.state.data`` (stored with the conversation), so a bad answer, a command in
+the middle or ``/huy`` never loses it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.clock import local_day
+from handlers.messages import Incoming, Reply
+from storage.accounts import FlowState
+from storage.models import ChannelAccount, Reporter
+
+
+@dataclass
+class Context:
+    """Everything one step may use while handling one incoming message.
+
+    ``session`` is the single transaction of this message: the data change, the conversation
+    state and the replies commit together. ``now`` is UTC; ``today`` is the Vietnam date.
+    """
+
+    session: AsyncSession
+    account: ChannelAccount
+    reporter: Reporter | None
+    state: FlowState
+    incoming: Incoming
+    now: datetime
+    zone: ZoneInfo
+    invite_link: Callable[[str], str] = lambda code: ""
+    replies: list[Reply] = field(default_factory=list)
+    _notes: list[str] = field(default_factory=list)
+
+    @property
+    def today(self) -> date:
+        """Today's date in Vietnam."""
+        return local_day(self.now, self.zone)
+
+    def local(self, moment: datetime) -> datetime:
+        """``moment`` in Vietnam time, for display."""
+        return moment.astimezone(self.zone)
+
+    def note(self, text: str) -> None:
+        """A line to put in front of the next reply (an echo, or why an answer was refused)."""
+        self._notes.append(text)
+
+    def say(self, text: str, choices: list[str] | tuple[str, ...] = (), *, request_phone: bool = False) -> None:
+        """Add a reply, preceded by any pending notes, as one message."""
+        body = "\n\n".join([*self._notes, text]) if self._notes else text
+        self._notes.clear()
+        self.replies.append(Reply(body, tuple(choices), request_phone=request_phone))
+
+    def flush_notes(self) -> None:
+        """Send pending notes as a message of their own (when no question follows)."""
+        if self._notes:
+            self.replies.append(Reply("\n\n".join(self._notes)))
+            self._notes.clear()
+
+    async def goto(self, flow: str, step: str) -> None:
+        """Move to ``flow``'s ``step`` and ask its question."""
+        self.state.flow, self.state.step = flow, step
+        await FLOWS[flow].steps[step].ask(self)
+
+    def finish(self) -> None:
+        """Leave the current flow (kept data such as drafts stays)."""
+        self.state.flow, self.state.step, self.state.data = None, None, {}
+
+    @property
+    def is_office(self) -> bool:
+        """True when the person is an office user (văn phòng)."""
+        return bool(self.reporter and self.reporter.is_office)
+
+
+Ask = Callable[[Context], Awaitable[None]]
+Answer = Callable[[Context, str], Awaitable[None]]
+Start = Callable[[Context, str], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One question of a flow: how to ask it and how to take its answer."""
+
+    ask: Ask
+    answer: Answer
+
+
+@dataclass(frozen=True)
+class Flow:
+    """A named conversation (``doing`` says in Vietnamese what the person is in the middle of)."""
+
+    name: str
+    doing: str
+    steps: dict[str, Step]
+
+
+FLOWS: dict[str, Flow] = {}
+
+
+def register(flow: Flow) -> Flow:
+    """Add a flow to the registry (each flow module does so at import)."""
+    FLOWS[flow.name] = flow
+    return flow
+
+
+async def ask_again(ctx: Context) -> None:
+    """Ask the current step's question again (after an interruption or a bad answer)."""
+    if ctx.state.flow and ctx.state.step:
+        await FLOWS[ctx.state.flow].steps[ctx.state.step].ask(ctx)
+    else:
+        ctx.flush_notes()
+
+
+COMMANDS: dict[str, Start] = {}
+
+
+def command(name: str) -> Callable[[Start], Start]:
+    """Register the function that starts command ``/name`` (its text argument is given)."""
+
+    def add(start: Start) -> Start:
+        COMMANDS[name] = start
+        return start
+
+    return add

@@ -1,0 +1,29 @@
+"""Translation of user-visible text (gettext catalogs through Babel).
+
+Message ids are the Vietnamese texts themselves: Vietnamese is the product's first language
+(DESIGN.md, "Standards"), so locale ``vi`` needs no catalog and another locale (English second)
+is a catalog under ``handlers/locales/<locale>/LC_MESSAGES/messages.mo``, extracted with
+``pybabel extract`` (see the README). A missing catalog falls back to Vietnamese.
+"""
+
+from __future__ import annotations
+
+import gettext as _gettext
+from contextvars import ContextVar
+from pathlib import Path
+
+from babel.support import NullTranslations, Translations
+
+LOCALES = Path(__file__).parent / "locales"
+
+_active: ContextVar[_gettext.NullTranslations] = ContextVar("translations", default=NullTranslations())
+
+
+def use_locale(locale: str) -> None:
+    """Make ``locale`` the language of messages produced in the current context."""
+    _active.set(Translations.load(str(LOCALES), [locale]) if locale != "vi" else NullTranslations())
+
+
+def _(message: str) -> str:
+    """Translate ``message`` (a Vietnamese message id) into the active locale."""
+    return _active.get().gettext(message)

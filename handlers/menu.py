@@ -1,0 +1,77 @@
+"""The main menu, help (/trogiup) and the answer to anything the bot does not understand."""
+
+from __future__ import annotations
+
+from handlers.choices import pick
+from handlers.flow import COMMANDS, Context, Flow, Step, command, register
+from handlers.i18n import _
+from storage.accounts import units_of
+
+# (label, command) in menu order; office entries are shown to office users only.
+_REPORTER_ITEMS = [("Nhập số liệu", "nhap"), ("Đăng ký thi đua", "dangky"), ("Đổi đơn vị", "donvi")]
+_OFFICE_ITEMS = [("Tiến độ báo cáo", "tiendo")]
+_HELP_ITEM = ("Trợ giúp", "trogiup")
+
+
+async def _items(ctx: Context) -> list[tuple[str, str]]:
+    bound = ctx.reporter is not None and bool(await units_of(ctx.session, ctx.reporter.id))
+    items = list(_REPORTER_ITEMS) if bound else []
+    if ctx.is_office:
+        items += _OFFICE_ITEMS
+    return [*items, _HELP_ITEM]
+
+
+async def show_menu(ctx: Context) -> None:
+    """Offer the main choices; typing the number or the name starts it."""
+    await ctx.goto("menu", "main")
+
+
+async def _ask(ctx: Context) -> None:
+    ctx.say(_("Bạn muốn làm gì? Chọn một số:"), [_(label) for label, _c in await _items(ctx)])
+
+
+async def _answer(ctx: Context, text: str) -> None:
+    items = await _items(ctx)
+    index = pick(text, [_(label) for label, _c in items])
+    if index is None:
+        ctx.note(_("Mình chưa hiểu ý bạn."))
+        await _ask(ctx)
+        return
+    ctx.finish()
+    await COMMANDS[items[index][1]](ctx, "")
+
+
+register(Flow("menu", "chọn việc", {"main": Step(_ask, _answer)}))
+
+
+async def not_understood(ctx: Context) -> None:
+    """Answer unknown input with a short hint and the main choices."""
+    ctx.note(_("Mình chưa hiểu ý bạn. Gõ /trogiup để xem hướng dẫn."))
+    await show_menu(ctx)
+
+
+@command("menu")
+async def menu_command(ctx: Context, _args: str) -> None:
+    """``/menu``: show the main choices."""
+    await show_menu(ctx)
+
+
+@command("trogiup")
+async def help_command(ctx: Context, _args: str) -> None:
+    """``/trogiup``: what the bot does and every command, with the no-diacritics forms."""
+    lines = [
+        _("Trợ lý báo cáo thi đua — các lệnh:"),
+        _("/start — bắt đầu, liên kết với đơn vị bằng mã mời hoặc số điện thoại"),
+        _("/nhap — nhập số liệu kỳ báo cáo (gõ \"nhap so lieu\" cũng được)"),
+        _("/dangky — đăng ký thi đua: danh hiệu và chỉ tiêu cam kết"),
+        _("/donvi — chọn đơn vị (khi bạn đại diện nhiều đơn vị)"),
+        _("/huy — dừng việc đang làm (số đã nhập được giữ lại)"),
+    ]
+    if ctx.is_office:
+        lines.append(_("/tiendo — tiến độ báo cáo: đơn vị đã nộp, đúng hạn, còn thiếu"))
+    lines += [
+        "",
+        _("Khi bot hỏi và đưa danh sách, chỉ cần gõ số thứ tự (ví dụ 2)."),
+        _("Nhập số như thường viết: 12.500 hoặc 12,5 hoặc 45 tỷ hoặc 1tr2 hoặc 95,15%."),
+    ]
+    ctx.say("\n".join(lines))

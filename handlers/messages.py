@@ -1,0 +1,89 @@
+"""Normalised messages: what every channel adapter turns its updates into, and what the
+conversations answer with. No Telegram or Zalo type appears here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One message from a person.
+
+    ``message_id`` is unique per channel (Telegram ``update_id``, Zalo ``message_id``, a counter
+    in the console) and is used to drop duplicates. ``verified_phone`` is set only when the
+    channel itself vouches for the number (a Telegram contact whose user id is the sender's,
+    or the console's ``--as PHONE``); a typed number is just text.
+    """
+
+    channel: str
+    external_id: str
+    chat_id: str
+    message_id: str
+    text: str = ""
+    display_name: str = ""
+    verified_phone: str | None = None
+    is_group: bool = False
+
+
+@dataclass(frozen=True)
+class Document:
+    """A file to send: its name as the user will see it, and where it is on disk."""
+
+    filename: str
+    path: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One answer to a person.
+
+    ``choices`` are shown numbered (``1. ...``) on text-only channels and as buttons where the
+    channel has them; typing the number or the label picks one. ``request_phone`` asks the
+    channel for a verified phone number where it can.
+    """
+
+    text: str
+    choices: tuple[str, ...] = ()
+    request_phone: bool = False
+    document: Document | None = None
+
+    def to_payload(self) -> dict[str, Any]:
+        """The JSON shape stored in the outbox."""
+        payload: dict[str, Any] = {"text": self.text}
+        if self.choices:
+            payload["choices"] = list(self.choices)
+        if self.request_phone:
+            payload["request_phone"] = True
+        if self.document:
+            payload["document"] = {"filename": self.document.filename, "path": self.document.path}
+        return payload
+
+    @classmethod
+    def from_payload(cls, payload: dict[str, Any]) -> Reply:
+        """Rebuild a reply from its outbox payload."""
+        document = payload.get("document")
+        return cls(
+            text=payload["text"],
+            choices=tuple(payload.get("choices", ())),
+            request_phone=bool(payload.get("request_phone", False)),
+            document=Document(**document) if document else None,
+        )
+
+
+@dataclass
+class Outgoing:
+    """Replies addressed to a chat on a channel (the outbox row before it is stored)."""
+
+    channel: str
+    chat_id: str
+    replies: list[Reply] = field(default_factory=list)
+
+
+def render_text(reply: Reply) -> str:
+    """The reply as plain text with its choices numbered, as text-only channels show it."""
+    lines = [reply.text]
+    lines.extend(f"  {number}. {choice}" for number, choice in enumerate(reply.choices, 1))
+    return "\n".join(lines)

@@ -1,0 +1,77 @@
+"""Which unit a person acts for: chosen once (``/donvi``) and remembered."""
+
+from __future__ import annotations
+
+from handlers.choices import pick
+from handlers.flow import COMMANDS, Context, Flow, Step, command, register
+from handlers.i18n import _
+from storage.accounts import units_of
+from storage.models import OrgUnit
+
+
+async def current_unit(ctx: Context, then: str) -> OrgUnit | None:
+    """The unit the person acts for, or None after asking (then ``/then`` resumes).
+
+    With one unit it is that one; with several, the one chosen last, else the person is asked.
+    """
+    if ctx.reporter is None:
+        ctx.say(_("Bạn chưa liên kết với đơn vị nào. Gõ /start để bắt đầu."))
+        return None
+    units = await units_of(ctx.session, ctx.reporter.id)
+    if not units:
+        ctx.say(_("Bạn chưa liên kết với đơn vị nào. Hãy gửi mã mời văn phòng cấp (gõ /start)."))
+        return None
+    if len(units) == 1:
+        return units[0]
+    chosen = ctx.state.keep.get("unit_id")
+    for unit in units:
+        if unit.id == chosen:
+            return unit
+    ctx.state.data = {"then": then}
+    await ctx.goto("donvi", "choose")
+    return None
+
+
+async def _ask(ctx: Context) -> None:
+    assert ctx.reporter is not None
+    units = await units_of(ctx.session, ctx.reporter.id)
+    ctx.say(_("Bạn làm việc cho đơn vị nào?"), [unit.name for unit in units])
+
+
+async def _answer(ctx: Context, text: str) -> None:
+    assert ctx.reporter is not None
+    units = await units_of(ctx.session, ctx.reporter.id)
+    index = pick(text, [unit.name for unit in units])
+    if index is None:
+        ctx.note(_("Hãy gõ số thứ tự của đơn vị."))
+        await _ask(ctx)
+        return
+    ctx.state.keep["unit_id"] = units[index].id
+    then = ctx.state.data.get("then")
+    ctx.finish()
+    ctx.note(_("Đang làm việc cho: {unit}.").format(unit=units[index].name))
+    if then:
+        await COMMANDS[then](ctx, "")
+    else:
+        ctx.flush_notes()
+
+
+register(Flow("donvi", "chọn đơn vị", {"choose": Step(_ask, _answer)}))
+
+
+@command("donvi")
+async def choose_unit(ctx: Context, _args: str) -> None:
+    """``/donvi``: choose which unit to act for."""
+    if ctx.reporter is None:
+        ctx.say(_("Bạn chưa liên kết với đơn vị nào. Gõ /start để bắt đầu."))
+        return
+    units = await units_of(ctx.session, ctx.reporter.id)
+    if len(units) <= 1:
+        ctx.say(
+            _("Bạn đại diện cho: {unit}.").format(unit=units[0].name)
+            if units
+            else _("Bạn chưa liên kết với đơn vị nào. Gõ /start để bắt đầu.")
+        )
+        return
+    ctx.state.data = {}
+    await ctx.goto("donvi", "choose")

@@ -1,0 +1,223 @@
+"""People and their channels: accounts, conversation state, processed messages, the outbox,
+invites and bindings. Every function works inside the caller's transaction (one per user
+action) and never commits.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import (
+    BindFailure,
+    ChannelAccount,
+    ConversationState,
+    Invite,
+    InviteKind,
+    OrgUnit,
+    OutboxMessage,
+    ProcessedMessage,
+    Reporter,
+    ReporterUnit,
+    UnitContact,
+)
+
+# Invite codes avoid look-alike characters (0/O, 1/I/L) so they survive being read aloud.
+_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+async def mark_processed(session: AsyncSession, channel: str, message_id: str, at: datetime) -> bool:
+    """Record an incoming message id; False when it was already processed (a duplicate).
+
+    The insert is flushed at once inside a savepoint, so a duplicate is detected before any
+    other work and the caller's transaction stays usable.
+    """
+    try:
+        async with session.begin_nested():
+            session.add(ProcessedMessage(channel=channel, message_id=message_id, processed_at=at))
+    except IntegrityError:
+        return False
+    return True
+
+
+async def upsert_account(
+    session: AsyncSession,
+    channel: str,
+    external_id: str,
+    chat_id: str,
+    display_name: str,
+    at: datetime,
+) -> ChannelAccount:
+    """Find or create the account of a person on a channel; refresh chat, name, last seen."""
+    account = await session.scalar(
+        select(ChannelAccount).where(
+            ChannelAccount.channel == channel, ChannelAccount.external_id == external_id
+        )
+    )
+    if account is None:
+        account = ChannelAccount(
+            channel=channel, external_id=external_id, chat_id=chat_id, created_at=at
+        )
+        session.add(account)
+    account.chat_id = chat_id
+    account.display_name = display_name or account.display_name
+    account.last_seen_at = at
+    account.is_active = True
+    await session.flush()
+    return account
+
+
+async def load_reporter(session: AsyncSession, account: ChannelAccount) -> Reporter | None:
+    """The person behind an account, if bound."""
+    if account.reporter_id is None:
+        return None
+    return await session.get(Reporter, account.reporter_id)
+
+
+@dataclass
+class FlowState:
+    """Where a person is in a conversation. ``data`` is the flow's scratch space; ``keep``
+    survives the end of a flow (drafts, the chosen unit)."""
+
+    flow: str | None = None
+    step: str | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+    keep: dict[str, Any] = field(default_factory=dict)
+
+
+async def load_state(session: AsyncSession, account_id: int) -> FlowState:
+    """The stored conversation state of an account (empty when none)."""
+    row = await session.get(ConversationState, account_id)
+    if row is None:
+        return FlowState()
+    stored = dict(row.data or {})
+    return FlowState(row.flow, row.step, stored.get("data", {}), stored.get("keep", {}))
+
+
+async def save_state(session: AsyncSession, account_id: int, state: FlowState, at: datetime) -> None:
+    """Store the conversation state of an account (same transaction as the change it goes with)."""
+    row = await session.get(ConversationState, account_id)
+    if row is None:
+        row = ConversationState(account_id=account_id)
+        session.add(row)
+    row.flow, row.step = state.flow, state.step
+    row.data = {"data": state.data, "keep": state.keep}
+    row.updated_at = at
+
+
+def enqueue(
+    session: AsyncSession,
+    channel: str,
+    chat_id: str,
+    account_id: int | None,
+    payloads: list[dict[str, Any]],
+    at: datetime,
+) -> None:
+    """Put replies in the outbox; the sender delivers them after the transaction commits."""
+    for payload in payloads:
+        session.add(
+            OutboxMessage(
+                channel=channel,
+                chat_id=chat_id,
+                account_id=account_id,
+                payload=payload,
+                created_at=at,
+            )
+        )
+
+
+def new_code(length: int = 8) -> str:
+    """A random invite code, e.g. ``K7MX2QPA`` (31 symbols, 8 characters: ~2^39 codes)."""
+    return "".join(secrets.choice(_CODE_ALPHABET) for _ in range(length))
+
+
+async def create_invite(
+    session: AsyncSession,
+    kind: InviteKind,
+    org_unit: OrgUnit | None,
+    now: datetime,
+    valid_for: timedelta,
+) -> Invite:
+    """Create an invite code for a unit (or for the office), valid for ``valid_for``."""
+    invite = Invite(
+        code=new_code(),
+        kind=kind,
+        org_unit_id=org_unit.id if org_unit else None,
+        created_at=now,
+        expires_at=now + valid_for,
+    )
+    session.add(invite)
+    await session.flush()
+    return invite
+
+
+async def find_invite(session: AsyncSession, code: str) -> Invite | None:
+    """The invite with ``code`` (case-insensitive, spaces and dashes ignored)."""
+    cleaned = "".join(ch for ch in code.upper() if ch.isalnum())
+    return await session.scalar(select(Invite).where(Invite.code == cleaned))
+
+
+async def recent_failures(session: AsyncSession, account_id: int, since: datetime) -> list[datetime]:
+    """Times of wrong codes typed by an account since ``since``, oldest first."""
+    rows = await session.scalars(
+        select(BindFailure.at)
+        .where(BindFailure.account_id == account_id, BindFailure.at >= since)
+        .order_by(BindFailure.at)
+    )
+    return list(rows)
+
+
+def record_failure(session: AsyncSession, account_id: int, at: datetime) -> None:
+    """Remember a wrong code typed by an account."""
+    session.add(BindFailure(account_id=account_id, at=at))
+
+
+async def ensure_reporter(
+    session: AsyncSession, account: ChannelAccount, name: str, phone: str | None, at: datetime
+) -> Reporter:
+    """The reporter behind ``account``, created and linked if the account has none yet."""
+    reporter = await load_reporter(session, account)
+    if reporter is None:
+        reporter = Reporter(full_name=name, phone=phone, created_at=at)
+        session.add(reporter)
+        await session.flush()
+        account.reporter_id = reporter.id
+    if phone and not reporter.phone:
+        reporter.phone = phone
+    return reporter
+
+
+async def bind_unit(
+    session: AsyncSession, reporter: Reporter, org_unit_id: int, via: str, at: datetime
+) -> bool:
+    """Bind a reporter to a unit; False when already bound."""
+    existing = await session.get(ReporterUnit, (reporter.id, org_unit_id))
+    if existing is not None:
+        return False
+    session.add(ReporterUnit(reporter_id=reporter.id, org_unit_id=org_unit_id, bound_via=via, bound_at=at))
+    await session.flush()
+    return True
+
+
+async def units_of(session: AsyncSession, reporter_id: int) -> list[OrgUnit]:
+    """The units a reporter represents, by name."""
+    rows = await session.scalars(
+        select(OrgUnit)
+        .join(ReporterUnit, ReporterUnit.org_unit_id == OrgUnit.id)
+        .where(ReporterUnit.reporter_id == reporter_id)
+        .order_by(OrgUnit.name)
+    )
+    return list(rows)
+
+
+async def units_with_phone(session: AsyncSession, phone: str) -> list[UnitContact]:
+    """Contacts listed by the office with this normalised phone, with their units."""
+    rows = await session.scalars(select(UnitContact).where(UnitContact.phone == phone))
+    return list(rows)
+

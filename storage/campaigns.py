@@ -1,0 +1,392 @@
+"""Campaigns in the database: importing a :class:`CampaignSpec` and reading campaigns back.
+
+Import is an upsert by code inside the caller's transaction: a re-import of the same campaign
+code updates it in place, and refuses (``CampaignConflict``) any change that would orphan data
+already entered — removing a data element, a unit or a period that has values, or a title that
+a unit registered for.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from domain.campaign_spec import CampaignSpec, ElementSpec, UnitSpec
+from domain.errors import DomainError
+from domain.periods import PeriodDates, periods_between
+from domain.phones import normalize_phone
+from domain.validation import canonical
+from storage.models import (
+    Campaign,
+    CampaignUnit,
+    Cluster,
+    DataElement,
+    DataValue,
+    Indicator,
+    OrgUnit,
+    Period,
+    Registration,
+    RegistrationTarget,
+    RegistrationTitle,
+    Title,
+    UnitContact,
+)
+
+
+class CampaignConflict(DomainError):
+    """A re-import would orphan submitted data; ``problems`` lists each one in Vietnamese."""
+
+    def __init__(self, code: str, problems: list[str]) -> None:
+        lines = "\n".join(f"- {problem}" for problem in problems)
+        super().__init__(
+            f"Không thể cập nhật phong trào {code} vì sẽ làm mất số liệu đã nhập:\n{lines}\n"
+            "Hãy giữ lại các mục này trong file Excel rồi nhập lại."
+        )
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What an import did: the campaign id, whether it was new, and counts of what it holds."""
+
+    campaign_id: int
+    created: bool
+    elements: int
+    indicators: int
+    units: int
+    titles: int
+    periods: int
+
+
+def decimal_text(value: Decimal | None) -> str | None:
+    """Canonical text of an optional decimal as stored (``Decimal("12500.0")`` -> ``"12500"``)."""
+    return None if value is None else canonical(value)
+
+
+async def import_campaign(session: AsyncSession, spec: CampaignSpec, now: datetime) -> ImportResult:
+    """Create or update the campaign ``spec.code`` with everything in ``spec``.
+
+    Raises ``CampaignConflict`` before changing anything when the update would orphan data.
+    """
+    campaign = await session.scalar(select(Campaign).where(Campaign.code == spec.code))
+    created = campaign is None
+    if campaign is None:
+        campaign = Campaign(code=spec.code, created_at=now)
+        session.add(campaign)
+    else:
+        await _check_orphans(session, campaign, spec)
+    _set_header(campaign, spec, now)
+    await session.flush()
+    elements = await _sync_elements(session, campaign.id, spec)
+    await _sync_indicators(session, campaign.id, spec, elements)
+    await _sync_titles(session, campaign.id, spec)
+    await _sync_units(session, campaign.id, spec.units)
+    period_count = await _sync_periods(session, campaign.id, spec)
+    return ImportResult(
+        campaign_id=campaign.id,
+        created=created,
+        elements=sum(1 for e in spec.elements if not e.is_indicator),
+        indicators=sum(1 for e in spec.elements if e.is_indicator),
+        units=len(spec.units),
+        titles=len(spec.titles),
+        periods=period_count,
+    )
+
+
+def spec_periods(spec: CampaignSpec) -> list[PeriodDates]:
+    """The periods a campaign spec defines."""
+    return periods_between(spec.frequency, spec.start, spec.end, spec.due_days, spec.lock_days)
+
+
+def _set_header(campaign: Campaign, spec: CampaignSpec, now: datetime) -> None:
+    campaign.name = spec.name
+    campaign.theme = spec.theme
+    campaign.issuing_body = spec.issuing_body
+    campaign.document_number = spec.document_number
+    campaign.start_date, campaign.end_date = spec.start, spec.end
+    campaign.frequency = spec.frequency
+    campaign.due_days, campaign.lock_days = spec.due_days, spec.lock_days
+    campaign.registration_deadline = spec.registration_deadline
+    campaign.is_sample = spec.is_sample
+    campaign.updated_at = now
+
+
+async def _check_orphans(session: AsyncSession, campaign: Campaign, spec: CampaignSpec) -> None:
+    problems: list[str] = []
+    kept_elements = {e.code for e in spec.elements if not e.is_indicator}
+    kept_periods = {p.code for p in spec_periods(spec)}
+    kept_units = {u.code for u in spec.units}
+    kept_titles = {t.code for t in spec.titles}
+    for code, name in await _elements_with_values(session, campaign.id):
+        if code not in kept_elements:
+            problems.append(f'chỉ tiêu {code} "{name}" đã có số liệu')
+    for code in await _periods_with_values(session, campaign.id):
+        if code not in kept_periods:
+            problems.append(f"kỳ báo cáo {code} đã có số liệu")
+    for code, name in await _units_with_data(session, campaign.id):
+        if code not in kept_units:
+            problems.append(f'đơn vị {code} "{name}" đã có số liệu hoặc đăng ký thi đua')
+    for code, name in await _registered_titles(session, campaign.id):
+        if code not in kept_titles:
+            problems.append(f'danh hiệu {code} "{name}" đã có đơn vị đăng ký')
+    if problems:
+        raise CampaignConflict(campaign.code, problems)
+
+
+async def _elements_with_values(session: AsyncSession, campaign_id: int) -> list[tuple[str, str]]:
+    rows = await session.execute(
+        select(DataElement.code, DataElement.name)
+        .where(DataElement.campaign_id == campaign_id)
+        .where(select(DataValue.id).where(DataValue.data_element_id == DataElement.id).exists())
+    )
+    return [(code, name) for code, name in rows]
+
+
+async def _periods_with_values(session: AsyncSession, campaign_id: int) -> list[str]:
+    rows = await session.scalars(
+        select(Period.code)
+        .where(Period.campaign_id == campaign_id)
+        .where(select(DataValue.id).where(DataValue.period_id == Period.id).exists())
+    )
+    return list(rows)
+
+
+async def _units_with_data(session: AsyncSession, campaign_id: int) -> list[tuple[str, str]]:
+    has_values = (
+        select(DataValue.id)
+        .join(Period, Period.id == DataValue.period_id)
+        .where(Period.campaign_id == campaign_id, DataValue.org_unit_id == OrgUnit.id)
+        .exists()
+    )
+    has_registration = (
+        select(Registration.id)
+        .where(Registration.campaign_id == campaign_id, Registration.org_unit_id == OrgUnit.id)
+        .exists()
+    )
+    rows = await session.execute(
+        select(OrgUnit.code, OrgUnit.name).where(has_values | has_registration)
+    )
+    return [(code, name) for code, name in rows]
+
+
+async def _registered_titles(session: AsyncSession, campaign_id: int) -> list[tuple[str, str]]:
+    rows = await session.execute(
+        select(Title.code, Title.name)
+        .where(Title.campaign_id == campaign_id)
+        .where(select(RegistrationTitle.title_id).where(RegistrationTitle.title_id == Title.id).exists())
+    )
+    return [(code, name) for code, name in rows]
+
+
+async def _sync_elements(
+    session: AsyncSession, campaign_id: int, spec: CampaignSpec
+) -> dict[str, DataElement]:
+    existing = {
+        e.code: e
+        for e in await session.scalars(select(DataElement).where(DataElement.campaign_id == campaign_id))
+    }
+    wanted = [e for e in spec.elements if not e.is_indicator]
+    kept: dict[str, DataElement] = {}
+    for order, element_spec in enumerate(wanted):
+        element = existing.pop(element_spec.code, None) or DataElement(
+            campaign_id=campaign_id, code=element_spec.code
+        )
+        _set_element(element, element_spec, order)
+        session.add(element)
+        kept[element.code] = element
+    await session.flush()
+    for element_spec in wanted:
+        weight = element_spec.denominator
+        kept[element_spec.code].weight_element_id = kept[weight].id if weight in kept else None
+    await _delete_elements(session, list(existing.values()))
+    return kept
+
+
+def _set_element(element: DataElement, spec: ElementSpec, order: int) -> None:
+    element.name = spec.name
+    element.measure_unit = spec.measure_unit
+    element.value_type = spec.value_type
+    element.aggregation = spec.aggregation
+    element.target = decimal_text(spec.target)
+    element.direction = spec.direction
+    element.minimum = decimal_text(spec.minimum)
+    element.maximum = decimal_text(spec.maximum)
+    element.required = spec.required
+    element.cumulative = spec.cumulative
+    element.sort_order = order
+
+
+async def _delete_elements(session: AsyncSession, elements: list[DataElement]) -> None:
+    if not elements:
+        return
+    ids = [e.id for e in elements]
+    await session.execute(delete(Indicator).where(
+        Indicator.numerator_id.in_(ids) | Indicator.denominator_id.in_(ids)
+    ))
+    await session.execute(delete(RegistrationTarget).where(RegistrationTarget.data_element_id.in_(ids)))
+    for element in elements:
+        element.weight_element_id = None
+    await session.flush()
+    for element in elements:
+        await session.delete(element)
+    await session.flush()
+
+
+async def _sync_indicators(
+    session: AsyncSession, campaign_id: int, spec: CampaignSpec, elements: dict[str, DataElement]
+) -> None:
+    existing = {
+        i.code: i
+        for i in await session.scalars(select(Indicator).where(Indicator.campaign_id == campaign_id))
+    }
+    for order, row in enumerate(e for e in spec.elements if e.is_indicator):
+        indicator = existing.pop(row.code, None) or Indicator(campaign_id=campaign_id, code=row.code)
+        indicator.name = row.name
+        indicator.measure_unit = row.measure_unit or "%"
+        indicator.numerator_id = elements[row.numerator or ""].id
+        indicator.denominator_id = elements[row.denominator or ""].id
+        indicator.target = decimal_text(row.target)
+        indicator.direction = row.direction
+        indicator.sort_order = order
+        session.add(indicator)
+    for stale in existing.values():
+        await session.delete(stale)
+    await session.flush()
+
+
+async def _sync_titles(session: AsyncSession, campaign_id: int, spec: CampaignSpec) -> None:
+    existing = {t.code: t for t in await session.scalars(select(Title).where(Title.campaign_id == campaign_id))}
+    for order, row in enumerate(spec.titles):
+        title = existing.pop(row.code, None) or Title(campaign_id=campaign_id, code=row.code)
+        title.name, title.kind, title.sort_order = row.name, row.kind, order
+        session.add(title)
+    for stale in existing.values():
+        await session.delete(stale)
+    await session.flush()
+
+
+async def _sync_units(session: AsyncSession, campaign_id: int, units: tuple[UnitSpec, ...]) -> None:
+    await session.execute(delete(CampaignUnit).where(CampaignUnit.campaign_id == campaign_id))
+    for order, row in enumerate(units):
+        unit = await session.scalar(
+            select(OrgUnit).where(OrgUnit.code == row.code).options(selectinload(OrgUnit.contacts))
+        )
+        if unit is None:
+            unit = OrgUnit(code=row.code, contacts=[])
+            session.add(unit)
+        unit.name, unit.unit_type = row.name, row.unit_type
+        unit.cluster_id = (await _cluster(session, row.cluster)).id if row.cluster else None
+        unit.contacts = _contacts(row)
+        await session.flush()
+        session.add(CampaignUnit(campaign_id=campaign_id, org_unit_id=unit.id, sort_order=order))
+    await session.flush()
+
+
+def _contacts(row: UnitSpec) -> list[UnitContact]:
+    contacts: dict[str, UnitContact] = {}
+    for index, typed in enumerate(row.phones):
+        phone = normalize_phone(typed)
+        if phone and phone not in contacts:
+            name = row.representatives[index] if index < len(row.representatives) else ""
+            contacts[phone] = UnitContact(phone=phone, name=name)
+    return list(contacts.values())
+
+
+async def _cluster(session: AsyncSession, name: str) -> Cluster:
+    cluster = await session.scalar(select(Cluster).where(Cluster.name == name))
+    if cluster is None:
+        cluster = Cluster(name=name)
+        session.add(cluster)
+        await session.flush()
+    return cluster
+
+
+async def _sync_periods(session: AsyncSession, campaign_id: int, spec: CampaignSpec) -> int:
+    existing = {p.code: p for p in await session.scalars(select(Period).where(Period.campaign_id == campaign_id))}
+    wanted = spec_periods(spec)
+    for dates in wanted:
+        period = existing.pop(dates.code, None) or Period(campaign_id=campaign_id, code=dates.code)
+        period.start_date, period.end_date = dates.start, dates.end
+        period.due_date, period.lock_date = dates.due, dates.lock
+        session.add(period)
+    for stale in existing.values():
+        await session.delete(stale)
+    await session.flush()
+    return len(wanted)
+
+
+async def load_campaign(session: AsyncSession, campaign_id: int) -> Campaign:
+    """A campaign with its elements, indicators, titles and periods loaded."""
+    campaign = await session.scalar(
+        select(Campaign)
+        .where(Campaign.id == campaign_id)
+        .options(
+            selectinload(Campaign.elements),
+            selectinload(Campaign.indicators),
+            selectinload(Campaign.titles),
+            selectinload(Campaign.periods),
+        )
+        .execution_options(populate_existing=True)
+    )
+    if campaign is None:
+        raise LookupError(f"no campaign {campaign_id}")
+    return campaign
+
+
+async def find_campaign(session: AsyncSession, code: str) -> Campaign | None:
+    """The campaign with ``code`` (case-insensitive)."""
+    return await session.scalar(select(Campaign).where(func.upper(Campaign.code) == code.upper()))
+
+
+async def list_campaigns(session: AsyncSession) -> list[Campaign]:
+    """Every campaign, newest first."""
+    return list(await session.scalars(select(Campaign).order_by(Campaign.start_date.desc(), Campaign.id)))
+
+
+async def campaigns_of_unit(session: AsyncSession, org_unit_id: int) -> list[Campaign]:
+    """The campaigns a unit takes part in, newest first."""
+    rows = await session.scalars(
+        select(Campaign)
+        .join(CampaignUnit, CampaignUnit.campaign_id == Campaign.id)
+        .where(CampaignUnit.org_unit_id == org_unit_id)
+        .order_by(Campaign.start_date.desc(), Campaign.id)
+    )
+    return list(rows)
+
+
+async def find_unit(session: AsyncSession, code: str) -> OrgUnit | None:
+    """The org unit with ``code`` (case-insensitive)."""
+    return await session.scalar(select(OrgUnit).where(func.upper(OrgUnit.code) == code.upper()))
+
+
+async def campaign_units(session: AsyncSession, campaign_id: int) -> list[OrgUnit]:
+    """The units of a campaign in sheet order, with cluster and contacts loaded."""
+    rows = await session.scalars(
+        select(OrgUnit)
+        .join(CampaignUnit, CampaignUnit.org_unit_id == OrgUnit.id)
+        .where(CampaignUnit.campaign_id == campaign_id)
+        .order_by(CampaignUnit.sort_order)
+        .options(selectinload(OrgUnit.cluster), selectinload(OrgUnit.contacts))
+    )
+    return list(rows)
+
+
+def period_dates(period: Period) -> PeriodDates:
+    """The pure calendar view of a stored period."""
+    return PeriodDates(
+        code=period.code,
+        start=period.start_date,
+        end=period.end_date,
+        due=period.due_date,
+        lock=period.lock_date,
+    )
+
+
+def open_periods(campaign: Campaign, today: date) -> list[Period]:
+    """The periods of a loaded campaign open for entry on ``today``, oldest first."""
+    return [p for p in campaign.periods if period_dates(p).is_open(today)]

@@ -1,0 +1,476 @@
+"""SQLAlchemy 2.0 typed models for the DESIGN.md terms.
+
+Naming follows DHIS2: a ``DataValue`` is (org unit, period, data element) -> value, with the
+value stored as canonical text as DHIS2 does (``"12500"``, ``"12.5"``, ``"1"`` for có, free
+text for văn bản); ``Submission`` is DHIS2's "complete data set registration". Timestamps are
+UTC in the database (``UTCDateTime``); dates (period bounds, deadlines) are Vietnam calendar dates.
+
+The schema is created and changed only by Alembic migrations (``storage/migrations``).
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Dialect,
+    Enum,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from domain.campaign_spec import Aggregation, Direction, Frequency, TitleKind, ValueType
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes on every backend (SQLite keeps no zone: we store naive UTC)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def utcnow() -> datetime:
+    """The current time, aware, in UTC."""
+    return datetime.now(UTC)
+
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """Declarative base with constraint naming (so migrations are portable) and enum columns
+    stored as plain strings (no PostgreSQL enum types to migrate)."""
+
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {
+        datetime: UTCDateTime(),
+        dict[str, Any]: JSON(),
+        enum.Enum: Enum(enum.Enum, native_enum=False, length=24, values_callable=lambda e: [
+            m.value for m in e
+        ]),
+    }
+
+
+class OutboxStatus(enum.StrEnum):
+    """Delivery state of one outgoing message."""
+
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class InviteKind(enum.StrEnum):
+    """An invite binds a person to a unit, or makes them an office user."""
+
+    UNIT = "unit"
+    OFFICE = "office"
+
+
+class AuditAction(enum.StrEnum):
+    """What happened to a data value."""
+
+    CREATE = "create"
+    UPDATE = "update"
+    DELETE = "delete"
+
+
+class Campaign(Base):
+    """A campaign (phong trào thi đua): a plan with a period range, elements, units and titles."""
+
+    __tablename__ = "campaign"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(500))
+    theme: Mapped[str] = mapped_column(Text, default="")
+    issuing_body: Mapped[str] = mapped_column(String(300), default="")
+    document_number: Mapped[str] = mapped_column(String(100), default="")
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date] = mapped_column(Date)
+    frequency: Mapped[Frequency]
+    due_days: Mapped[int] = mapped_column(Integer)
+    lock_days: Mapped[int] = mapped_column(Integer)
+    registration_deadline: Mapped[date | None] = mapped_column(Date)
+    is_sample: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    elements: Mapped[list[DataElement]] = relationship(
+        back_populates="campaign", order_by="DataElement.sort_order"
+    )
+    indicators: Mapped[list[Indicator]] = relationship(
+        back_populates="campaign", order_by="Indicator.sort_order"
+    )
+    titles: Mapped[list[Title]] = relationship(order_by="Title.sort_order")
+    periods: Mapped[list[Period]] = relationship(order_by="Period.start_date")
+
+
+class Cluster(Base):
+    """A cluster or block of units (cụm/khối thi đua), headed by a cluster head (Cụm trưởng)."""
+
+    __tablename__ = "cluster"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+
+
+class OrgUnit(Base):
+    """A reporting unit (đơn vị): village, residential group, department, school, commune..."""
+
+    __tablename__ = "org_unit"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    unit_type: Mapped[str] = mapped_column(String(100), default="")
+    cluster_id: Mapped[int | None] = mapped_column(ForeignKey("cluster.id"))
+
+    cluster: Mapped[Cluster | None] = relationship()
+    contacts: Mapped[list[UnitContact]] = relationship(
+        back_populates="org_unit", cascade="all, delete-orphan"
+    )
+
+
+class CampaignUnit(Base):
+    """Participation of an org unit in a campaign (the campaign's "Đơn vị" sheet)."""
+
+    __tablename__ = "campaign_unit"
+
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"), primary_key=True)
+    org_unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"), primary_key=True)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+    org_unit: Mapped[OrgUnit] = relationship()
+
+
+class UnitContact(Base):
+    """A representative listed for a unit by the office: name and normalised phone (0912345678).
+
+    A person who shares this phone number from a channel that verifies it is bound to the unit.
+    """
+
+    __tablename__ = "unit_contact"
+    __table_args__ = (UniqueConstraint("org_unit_id", "phone"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"))
+    name: Mapped[str] = mapped_column(String(200), default="")
+    phone: Mapped[str] = mapped_column(String(20), index=True)
+
+    org_unit: Mapped[OrgUnit] = relationship(back_populates="contacts")
+
+
+class Reporter(Base):
+    """A person (người báo cáo): bound to org units, and/or an office user (văn phòng)."""
+
+    __tablename__ = "reporter"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    full_name: Mapped[str] = mapped_column(String(200), default="")
+    phone: Mapped[str | None] = mapped_column(String(20), index=True)
+    is_office: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    units: Mapped[list[ReporterUnit]] = relationship(back_populates="reporter")
+
+
+class ReporterUnit(Base):
+    """The binding of a reporter to an org unit they represent."""
+
+    __tablename__ = "reporter_unit"
+
+    reporter_id: Mapped[int] = mapped_column(ForeignKey("reporter.id"), primary_key=True)
+    org_unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"), primary_key=True)
+    bound_at: Mapped[datetime] = mapped_column(default=utcnow)
+    bound_via: Mapped[str] = mapped_column(String(20))
+
+    reporter: Mapped[Reporter] = relationship(back_populates="units")
+    org_unit: Mapped[OrgUnit] = relationship()
+
+
+class ChannelAccount(Base):
+    """One person's identity on one channel (console name, Telegram user id, Zalo user id)."""
+
+    __tablename__ = "channel_account"
+    __table_args__ = (UniqueConstraint("channel", "external_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    external_id: Mapped[str] = mapped_column(String(64))
+    chat_id: Mapped[str] = mapped_column(String(64))
+    display_name: Mapped[str] = mapped_column(String(200), default="")
+    reporter_id: Mapped[int | None] = mapped_column(ForeignKey("reporter.id"))
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    reporter: Mapped[Reporter | None] = relationship()
+
+
+class Invite(Base):
+    """An invite code (mã mời): binds one person to a unit, or makes them an office user.
+
+    Codes expire at ``expires_at`` and are single-use: the first person to use one owns it.
+    """
+
+    __tablename__ = "invite"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    kind: Mapped[InviteKind]
+    org_unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_unit.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_by_reporter_id: Mapped[int | None] = mapped_column(ForeignKey("reporter.id"))
+    used_at: Mapped[datetime | None]
+
+    org_unit: Mapped[OrgUnit | None] = relationship()
+
+
+class BindFailure(Base):
+    """A wrong invite code typed by an account (for the 5-per-hour limit)."""
+
+    __tablename__ = "bind_failure"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("channel_account.id"), index=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Title(Base):
+    """An emulation title (danh hiệu thi đua) of a campaign."""
+
+    __tablename__ = "title"
+    __table_args__ = (UniqueConstraint("campaign_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"))
+    code: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[TitleKind]
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class DataElement(Base):
+    """A figure units enter (chỉ tiêu): measure unit, value type, bounds, target, aggregation.
+
+    ``weight_element_id`` is the weight of a WEIGHTED_MEAN element.
+    """
+
+    __tablename__ = "data_element"
+    __table_args__ = (UniqueConstraint("campaign_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"))
+    code: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(300))
+    measure_unit: Mapped[str] = mapped_column(String(50), default="")
+    value_type: Mapped[ValueType]
+    aggregation: Mapped[Aggregation]
+    weight_element_id: Mapped[int | None] = mapped_column(ForeignKey("data_element.id"))
+    target: Mapped[str | None] = mapped_column(String(40))
+    direction: Mapped[Direction]
+    minimum: Mapped[str | None] = mapped_column(String(40))
+    maximum: Mapped[str | None] = mapped_column(String(40))
+    required: Mapped[bool] = mapped_column(Boolean, default=True)
+    cumulative: Mapped[bool] = mapped_column(Boolean, default=False)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+    campaign: Mapped[Campaign] = relationship(back_populates="elements")
+
+
+class Indicator(Base):
+    """A computed figure (chỉ tiêu tính toán): numerator / denominator x ``factor``."""
+
+    __tablename__ = "indicator"
+    __table_args__ = (UniqueConstraint("campaign_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"))
+    code: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(300))
+    measure_unit: Mapped[str] = mapped_column(String(50), default="%")
+    numerator_id: Mapped[int] = mapped_column(ForeignKey("data_element.id"))
+    denominator_id: Mapped[int] = mapped_column(ForeignKey("data_element.id"))
+    factor: Mapped[int] = mapped_column(Integer, default=100)
+    target: Mapped[str | None] = mapped_column(String(40))
+    direction: Mapped[Direction]
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+    campaign: Mapped[Campaign] = relationship(back_populates="indicators")
+    numerator: Mapped[DataElement] = relationship(foreign_keys=[numerator_id])
+    denominator: Mapped[DataElement] = relationship(foreign_keys=[denominator_id])
+
+
+class Period(Base):
+    """A reporting period (kỳ báo cáo) of a campaign, e.g. ``2024Q1``, with due and lock dates."""
+
+    __tablename__ = "period"
+    __table_args__ = (UniqueConstraint("campaign_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"))
+    code: Mapped[str] = mapped_column(String(10))
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date] = mapped_column(Date)
+    due_date: Mapped[date] = mapped_column(Date)
+    lock_date: Mapped[date] = mapped_column(Date)
+
+
+class Registration(Base):
+    """A unit's enrolment in a campaign (đăng ký thi đua): titles aimed for, committed targets."""
+
+    __tablename__ = "registration"
+    __table_args__ = (UniqueConstraint("campaign_id", "org_unit_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"))
+    org_unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"))
+    registered_by_id: Mapped[int] = mapped_column(ForeignKey("reporter.id"))
+    registered_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    titles: Mapped[list[RegistrationTitle]] = relationship(cascade="all, delete-orphan")
+    targets: Mapped[list[RegistrationTarget]] = relationship(cascade="all, delete-orphan")
+
+
+class RegistrationTitle(Base):
+    """One title a registration aims for."""
+
+    __tablename__ = "registration_title"
+
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registration.id"), primary_key=True)
+    title_id: Mapped[int] = mapped_column(ForeignKey("title.id"), primary_key=True)
+
+
+class RegistrationTarget(Base):
+    """A unit's committed target for one data element (canonical decimal text)."""
+
+    __tablename__ = "registration_target"
+
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registration.id"), primary_key=True)
+    data_element_id: Mapped[int] = mapped_column(ForeignKey("data_element.id"), primary_key=True)
+    value: Mapped[str] = mapped_column(String(40))
+
+
+class DataValue(Base):
+    """One figure: (org unit, period, data element) -> value, with who entered it and when."""
+
+    __tablename__ = "data_value"
+    __table_args__ = (UniqueConstraint("org_unit_id", "period_id", "data_element_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"))
+    period_id: Mapped[int] = mapped_column(ForeignKey("period.id"), index=True)
+    data_element_id: Mapped[int] = mapped_column(ForeignKey("data_element.id"))
+    value: Mapped[str] = mapped_column(String(2000))
+    entered_by_id: Mapped[int] = mapped_column(ForeignKey("reporter.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DataValueAudit(Base):
+    """Every change of a data value: old value, new value, who, when and why."""
+
+    __tablename__ = "data_value_audit"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"))
+    period_id: Mapped[int] = mapped_column(ForeignKey("period.id"))
+    data_element_id: Mapped[int] = mapped_column(ForeignKey("data_element.id"))
+    action: Mapped[AuditAction]
+    old_value: Mapped[str | None] = mapped_column(String(2000))
+    new_value: Mapped[str | None] = mapped_column(String(2000))
+    changed_by_id: Mapped[int] = mapped_column(ForeignKey("reporter.id"))
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    reason: Mapped[str] = mapped_column(String(500), default="")
+
+
+class Submission(Base):
+    """A unit's completed report for a period (DHIS2: complete data set registration)."""
+
+    __tablename__ = "submission"
+    __table_args__ = (UniqueConstraint("org_unit_id", "period_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"))
+    period_id: Mapped[int] = mapped_column(ForeignKey("period.id"), index=True)
+    submitted_by_id: Mapped[int] = mapped_column(ForeignKey("reporter.id"))
+    submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    is_late: Mapped[bool] = mapped_column(Boolean, default=False)
+    receipt: Mapped[str] = mapped_column(String(40))
+
+
+class ConversationState(Base):
+    """Where an account is in a conversation: flow, step and the data gathered so far.
+
+    ``data`` also keeps drafts of unsaved submissions, so ``/huy`` never loses what was typed.
+    """
+
+    __tablename__ = "conversation_state"
+
+    account_id: Mapped[int] = mapped_column(ForeignKey("channel_account.id"), primary_key=True)
+    flow: Mapped[str | None] = mapped_column(String(40))
+    step: Mapped[str | None] = mapped_column(String(40))
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class ProcessedMessage(Base):
+    """An incoming message already handled: (channel, message id). Duplicates are dropped."""
+
+    __tablename__ = "processed_message"
+
+    channel: Mapped[str] = mapped_column(String(20), primary_key=True)
+    message_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    processed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class OutboxMessage(Base):
+    """A reply waiting to be sent, or sent, or finally failed (with the reason kept).
+
+    ``payload`` is a normalised reply (see ``handlers.messages.Reply.to_payload``).
+    """
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    chat_id: Mapped[str] = mapped_column(String(64))
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("channel_account.id"))
+    payload: Mapped[dict[str, Any]]
+    status: Mapped[OutboxStatus] = mapped_column(default=OutboxStatus.PENDING, index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]

@@ -1,0 +1,224 @@
+"""Figures, submissions, registrations and reporting progress.
+
+Values are canonical text (DHIS2 style, see ``storage.models.DataValue``). Every change writes a
+``DataValueAudit`` row with the old and new value, who, when and why.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from storage.models import (
+    AuditAction,
+    DataValue,
+    DataValueAudit,
+    OrgUnit,
+    Period,
+    Registration,
+    RegistrationTarget,
+    RegistrationTitle,
+    Reporter,
+    ReporterUnit,
+    Submission,
+)
+
+
+async def values_of(session: AsyncSession, org_unit_id: int, period_id: int) -> dict[int, str]:
+    """The stored values of a unit for a period: data element id -> canonical text."""
+    rows = await session.execute(
+        select(DataValue.data_element_id, DataValue.value).where(
+            DataValue.org_unit_id == org_unit_id, DataValue.period_id == period_id
+        )
+    )
+    return {element_id: value for element_id, value in rows}
+
+
+@dataclass(frozen=True)
+class Change:
+    """One value to write: the element, the new canonical text (None deletes), the reason."""
+
+    data_element_id: int
+    value: str | None
+    reason: str = ""
+
+
+async def write_values(
+    session: AsyncSession,
+    org_unit_id: int,
+    period_id: int,
+    changes: list[Change],
+    reporter_id: int,
+    at: datetime,
+) -> int:
+    """Apply ``changes`` with an audit row for each real change; returns how many changed."""
+    current = {
+        row.data_element_id: row
+        for row in await session.scalars(
+            select(DataValue).where(
+                DataValue.org_unit_id == org_unit_id, DataValue.period_id == period_id
+            )
+        )
+    }
+    changed = 0
+    for change in changes:
+        row = current.get(change.data_element_id)
+        old = row.value if row else None
+        if old == change.value:
+            continue
+        changed += 1
+        session.add(_audit(org_unit_id, period_id, change, old, reporter_id, at))
+        if row is None and change.value is not None:
+            session.add(
+                DataValue(
+                    org_unit_id=org_unit_id,
+                    period_id=period_id,
+                    data_element_id=change.data_element_id,
+                    value=change.value,
+                    entered_by_id=reporter_id,
+                    created_at=at,
+                    updated_at=at,
+                )
+            )
+        elif row is not None and change.value is None:
+            await session.delete(row)
+        elif row is not None and change.value is not None:
+            row.value, row.entered_by_id, row.updated_at = change.value, reporter_id, at
+    await session.flush()
+    return changed
+
+
+def _audit(
+    org_unit_id: int, period_id: int, change: Change, old: str | None, reporter_id: int, at: datetime
+) -> DataValueAudit:
+    if old is None:
+        action = AuditAction.CREATE
+    elif change.value is None:
+        action = AuditAction.DELETE
+    else:
+        action = AuditAction.UPDATE
+    return DataValueAudit(
+        org_unit_id=org_unit_id,
+        period_id=period_id,
+        data_element_id=change.data_element_id,
+        action=action,
+        old_value=old,
+        new_value=change.value,
+        changed_by_id=reporter_id,
+        changed_at=at,
+        reason=change.reason,
+    )
+
+
+async def submission_of(session: AsyncSession, org_unit_id: int, period_id: int) -> Submission | None:
+    """The completed report of a unit for a period, if any."""
+    return await session.scalar(
+        select(Submission).where(
+            Submission.org_unit_id == org_unit_id, Submission.period_id == period_id
+        )
+    )
+
+
+async def submit(
+    session: AsyncSession,
+    org_unit_id: int,
+    period_id: int,
+    reporter_id: int,
+    at: datetime,
+    is_late: bool,
+) -> Submission:
+    """Mark a unit's report for a period complete, with a receipt number (mã biên nhận)."""
+    submission = Submission(
+        org_unit_id=org_unit_id,
+        period_id=period_id,
+        submitted_by_id=reporter_id,
+        submitted_at=at,
+        is_late=is_late,
+        receipt=secrets.token_hex(3).upper(),
+    )
+    session.add(submission)
+    await session.flush()
+    return submission
+
+
+async def registration_of(
+    session: AsyncSession, campaign_id: int, org_unit_id: int
+) -> Registration | None:
+    """A unit's registration for a campaign, with titles and targets loaded."""
+    return await session.scalar(
+        select(Registration)
+        .where(Registration.campaign_id == campaign_id, Registration.org_unit_id == org_unit_id)
+        .options(selectinload(Registration.titles), selectinload(Registration.targets))
+    )
+
+
+async def save_registration(
+    session: AsyncSession,
+    campaign_id: int,
+    org_unit_id: int,
+    reporter_id: int,
+    title_ids: list[int],
+    targets: dict[int, str],
+    at: datetime,
+) -> Registration:
+    """Create or replace a unit's registration: the titles aimed for and committed targets."""
+    registration = await registration_of(session, campaign_id, org_unit_id)
+    if registration is None:
+        registration = Registration(
+            campaign_id=campaign_id, org_unit_id=org_unit_id, registered_at=at, titles=[], targets=[]
+        )
+        session.add(registration)
+    registration.registered_by_id = reporter_id
+    registration.updated_at = at
+    registration.titles = [RegistrationTitle(title_id=title_id) for title_id in title_ids]
+    registration.targets = [
+        RegistrationTarget(data_element_id=element_id, value=value)
+        for element_id, value in targets.items()
+    ]
+    await session.flush()
+    return registration
+
+
+@dataclass(frozen=True)
+class UnitProgress:
+    """Where one unit stands for a period: its submission (if any) and its representatives."""
+
+    unit: OrgUnit
+    submission: Submission | None
+    representatives: list[tuple[str, str]]  # (name, phone)
+
+
+async def progress(session: AsyncSession, units: list[OrgUnit], period: Period) -> list[UnitProgress]:
+    """Reporting status of ``units`` (contacts loaded) for ``period``, in the given order.
+
+    Representatives are the office's listed contacts plus the people bound to the unit.
+    """
+    submissions = {
+        s.org_unit_id: s
+        for s in await session.scalars(select(Submission).where(Submission.period_id == period.id))
+    }
+    bound = await _bound_people(session, [u.id for u in units])
+    result = []
+    for unit in units:
+        people = [(c.name, c.phone) for c in unit.contacts]
+        known = {phone for _, phone in people}
+        people += [p for p in bound.get(unit.id, []) if p[1] not in known]
+        result.append(UnitProgress(unit, submissions.get(unit.id), people))
+    return result
+
+
+async def _bound_people(session: AsyncSession, unit_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
+    rows = await session.execute(
+        select(ReporterUnit.org_unit_id, Reporter.full_name, Reporter.phone)
+        .join(Reporter, Reporter.id == ReporterUnit.reporter_id)
+        .where(ReporterUnit.org_unit_id.in_(unit_ids))
+    )
+    people: dict[int, list[tuple[str, str]]] = {}
+    for unit_id, name, phone in rows:
+        people.setdefault(unit_id, []).append((name, phone or ""))
+    return people
