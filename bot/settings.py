@@ -30,7 +30,7 @@ class Settings(BaseSettings):
     today: date | None = Field(default=None, alias="REPORTBOT_TODAY")
     invite_days: int = Field(default=14, alias="REPORTBOT_INVITE_DAYS", ge=1)
     telegram_bot_username: str = Field(default="", alias="TELEGRAM_BOT_USERNAME")
-    log_level: str = Field(default="INFO", alias="REPORTBOT_LOG_LEVEL")
+    log_level: str = Field(default="WARNING", alias="REPORTBOT_LOG_LEVEL")
 
     @cached_property
     def zone(self) -> ZoneInfo:

@@ -36,7 +36,6 @@ class Context:
     incoming: Incoming
     now: datetime
     zone: ZoneInfo
-    invite_link: Callable[[str], str] = lambda code: ""
     replies: list[Reply] = field(default_factory=list)
     _notes: list[str] = field(default_factory=list)
 

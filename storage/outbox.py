@@ -14,14 +14,16 @@ from storage.models import OutboxMessage, OutboxStatus
 Deliver = Callable[[OutboxMessage], Awaitable[None]]
 
 
-async def pending(session: AsyncSession, channel: str, limit: int = 100) -> list[OutboxMessage]:
-    """The oldest pending messages of a channel, in the order they were created."""
-    rows = await session.scalars(
-        select(OutboxMessage)
-        .where(OutboxMessage.channel == channel, OutboxMessage.status == OutboxStatus.PENDING)
-        .order_by(OutboxMessage.id)
-        .limit(limit)
+async def pending(
+    session: AsyncSession, channel: str, chat_id: str | None = None, limit: int = 100
+) -> list[OutboxMessage]:
+    """The oldest pending messages of a channel (of one chat if given), oldest first."""
+    query = select(OutboxMessage).where(
+        OutboxMessage.channel == channel, OutboxMessage.status == OutboxStatus.PENDING
     )
+    if chat_id is not None:
+        query = query.where(OutboxMessage.chat_id == chat_id)
+    rows = await session.scalars(query.order_by(OutboxMessage.id).limit(limit))
     return list(rows)
 
 
@@ -30,6 +32,7 @@ async def deliver_pending(
     channel: str,
     deliver: Deliver,
     now: Callable[[], datetime],
+    chat_id: str | None = None,
 ) -> int:
     """Send every pending message of ``channel`` through ``deliver`` and mark it sent.
 
@@ -38,7 +41,7 @@ async def deliver_pending(
     """
     sent = 0
     async with sessions() as session, session.begin():
-        for message in await pending(session, channel):
+        for message in await pending(session, channel, chat_id):
             message.attempts += 1
             try:
                 await deliver(message)

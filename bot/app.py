@@ -1,0 +1,93 @@
+"""Wiring: settings -> engine, migrations, clock, pipeline. One place builds the application
+for every entry point (console, channels, command line, tests)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, replace
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.pipeline import Pipeline
+from bot.settings import Settings
+from domain.clock import Clock, FixedDayClock, SystemClock, local_day
+from handlers.i18n import use_locale
+from reports.samples import SAMPLES
+from storage.campaigns import ImportResult, import_campaign
+from storage.db import create_engine, migrate, session_factory
+from storage.models import Campaign
+
+log = logging.getLogger(__name__)
+
+SAMPLE_PREFIX = "[MẪU] "
+
+
+@dataclass
+class App:
+    """The running application's shared pieces."""
+
+    settings: Settings
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    clock: Clock
+    pipeline: Pipeline
+
+    @property
+    def today(self) -> date:
+        """Today in Vietnam, by the application's clock."""
+        return local_day(self.clock.now(), self.settings.zone)
+
+
+def make_clock(settings: Settings) -> Clock:
+    """The system clock, or a clock fixed on ``REPORTBOT_TODAY`` / ``--today``."""
+    if settings.today is not None:
+        return FixedDayClock(settings.today, settings.zone)
+    return SystemClock()
+
+
+@asynccontextmanager
+async def open_app(
+    settings: Settings, *, load_samples: bool = False, clock: Clock | None = None
+) -> AsyncIterator[App]:
+    """Build the application: migrate to head, optionally load the samples into an empty
+    database, and dispose of the engine on exit."""
+    use_locale(settings.locale)
+    engine = create_engine(settings.database_url)
+    try:
+        await migrate(engine)
+        sessions = session_factory(engine)
+        chosen = clock or make_clock(settings)
+        app = App(settings, engine, sessions, chosen, Pipeline(sessions, chosen, settings.zone))
+        if load_samples:
+            await load_samples_if_empty(app)
+        yield app
+    finally:
+        await engine.dispose()
+
+
+async def load_samples_if_empty(app: App) -> list[ImportResult]:
+    """Load the shipped sample campaigns, shifted to the current year and marked "[MẪU]",
+    when the database has no campaign yet (so the embedded default has an open period today)."""
+    async with app.sessions() as session, session.begin():
+        count = await session.scalar(select(func.count()).select_from(Campaign))
+        if count:
+            return []
+        results = [await load_sample(session, name, app.today.year, app.clock) for name in SAMPLES]
+    log.info("loaded %d sample campaigns for %d", len(results), app.today.year)
+    return results
+
+
+async def load_sample(session: AsyncSession, name: str, year: int, clock: Clock) -> ImportResult:
+    """Import the sample ``name`` moved to ``year``, labelled as a sample."""
+    spec = SAMPLES[name]().shifted_to_year(year)
+    labelled = replace(
+        spec,
+        code=f"{spec.code.rstrip('0123456789')}{year}",
+        name=SAMPLE_PREFIX + spec.name,
+        is_sample=True,
+    )
+    return await import_campaign(session, labelled, clock.now())

@@ -1,0 +1,169 @@
+"""The command line: ``reportbot`` (also ``python -m bot``).
+
+Messages for the office are Vietnamese; ``--help`` texts are English for operators.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+
+from bot.app import App, open_app
+from bot.console import run_console
+from bot.settings import Settings
+from domain.errors import DomainError
+from domain.campaign_spec import CampaignSpec
+from reports.campaign_template import read_template, write_template
+from storage import accounts
+from storage.campaigns import find_unit, import_campaign, list_campaigns
+from storage.models import InviteKind
+
+app = typer.Typer(help="Reporting bot for emulation campaigns (phong trào thi đua).", no_args_is_help=True)
+campaign_app = typer.Typer(help="Campaign templates: write a blank one, import a filled one.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_help=True)
+app.add_typer(campaign_app, name="campaign")
+app.add_typer(db_app, name="db")
+
+T = TypeVar("T")
+TodayOption = Annotated[
+    date | None, typer.Option("--today", help="Behave as on this day in Vietnam (YYYY-MM-DD).")
+]
+
+
+def _settings(today: date | None = None) -> Settings:
+    settings = Settings()
+    if today is not None:
+        settings = settings.model_copy(update={"today": today})
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    return settings
+
+
+def _run(settings: Settings, action: Callable[[App], Awaitable[T]], *, samples: bool = False) -> T:
+    async def main() -> T:
+        async with open_app(settings, load_samples=samples) as application:
+            return await action(application)
+
+    try:
+        return asyncio.run(main())
+    except DomainError as error:
+        typer.echo(error.user_message, err=True)
+        raise typer.Exit(1) from error
+
+
+@app.command()
+def chat(
+    as_: Annotated[
+        str, typer.Option("--as", help="Who you are: 'office', a phone number listed for a unit, or any name.")
+    ] = "nguoi-dung",
+    today: TodayOption = None,
+) -> None:
+    """Chat with the bot in the terminal (one message per line when reading from a pipe)."""
+    _run(_settings(today), lambda application: run_console(application, as_), samples=True)
+
+
+@app.command()
+def run(today: TodayOption = None) -> None:
+    """Run the bot. With no channel token configured, this is the console chat."""
+    _run(_settings(today), lambda application: run_console(application, "nguoi-dung"), samples=True)
+
+
+@app.command()
+def invite(
+    unit_code: Annotated[str, typer.Argument(help="Unit code from the campaign's 'Đơn vị' sheet.")] = "",
+    office: Annotated[bool, typer.Option("--office", help="An office code instead of a unit invite.")] = False,
+    today: TodayOption = None,
+) -> None:
+    """Print a single-use invite code (and a Telegram deep link) for a unit or the office."""
+    settings = _settings(today)
+
+    async def make(application: App) -> None:
+        async with application.sessions() as session, session.begin():
+            unit = None
+            if not office:
+                unit = await find_unit(session, unit_code)
+                if unit is None:
+                    raise DomainError(f'Không có đơn vị mã "{unit_code}". Xem mã trong sheet "Đơn vị".')
+            now = application.clock.now()
+            code = await accounts.create_invite(
+                session, InviteKind.OFFICE if office else InviteKind.UNIT, unit, now,
+                timedelta(days=settings.invite_days),
+            )
+        expires = code.expires_at.astimezone(settings.zone).strftime("%d/%m/%Y")
+        target = "văn phòng" if unit is None else f"đơn vị {unit.name}"
+        typer.echo(f"Mã mời cho {target}: {code.code} (dùng một lần, hết hạn {expires})")
+        typer.echo(f"Người nhận gửi cho bot: /start {code.code}")
+        if settings.telegram_bot_username:
+            typer.echo(f"Liên kết Telegram: https://t.me/{settings.telegram_bot_username}?start={code.code}")
+
+    if not office and not unit_code:
+        raise typer.BadParameter("give a UNIT_CODE or --office")
+    _run(settings, make, samples=True)
+
+
+@campaign_app.command("template")
+def campaign_template(out: Annotated[Path, typer.Argument(help="Where to write the .xlsx")]) -> None:
+    """Write a blank campaign template (Vietnamese headers, instructions, drop-downs)."""
+    out.write_bytes(write_template())
+    typer.echo(f"Đã tạo file mẫu: {out}")
+
+
+@campaign_app.command("import")
+def campaign_import(
+    file: Annotated[Path, typer.Argument(help="A filled campaign template (.xlsx)", exists=True)],
+    today: TodayOption = None,
+) -> None:
+    """Validate a campaign template and import it (all or nothing)."""
+    spec = _read(file)
+
+    async def load(application: App) -> None:
+        async with application.sessions() as session, session.begin():
+            result = await import_campaign(session, spec, application.clock.now())
+        verb = "Đã tạo" if result.created else "Đã cập nhật"
+        typer.echo(
+            f"{verb} phong trào {spec.code}: {result.elements} chỉ tiêu nhập, {result.indicators} chỉ tiêu "
+            f"tính toán, {result.units} đơn vị, {result.titles} danh hiệu, {result.periods} kỳ báo cáo."
+        )
+
+    _run(_settings(today), load)
+
+
+def _read(file: Path) -> CampaignSpec:
+    try:
+        return read_template(file)
+    except DomainError as error:
+        typer.echo(error.user_message, err=True)
+        raise typer.Exit(1) from error
+
+
+@campaign_app.command("list")
+def campaign_list(today: TodayOption = None) -> None:
+    """List the campaigns in the database with their periods."""
+
+    async def show(application: App) -> None:
+        async with application.sessions() as session:
+            for campaign in await list_campaigns(session):
+                typer.echo(f"{campaign.code}\t{campaign.name}\t{campaign.start_date:%d/%m/%Y}–{campaign.end_date:%d/%m/%Y}")
+
+    _run(_settings(today), show)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Upgrade the database schema to the newest migration."""
+
+    async def done(_application: App) -> None:
+        typer.echo("Cơ sở dữ liệu đã ở phiên bản mới nhất.")
+
+    _run(_settings(), done)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+

@@ -1,0 +1,108 @@
+"""The console channel: a person plays a unit representative or the office in the terminal.
+
+Interactive on a terminal; reading from a pipe it takes one message per line and prints the
+transcript (``Bạn: ...`` / ``Bot: ...``), so a whole dialog can be scripted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import uuid
+from collections.abc import Iterable
+from typing import TextIO
+
+from bot.app import App
+from domain.phones import normalize_phone
+from handlers.messages import Incoming, Reply, render_text
+from storage import accounts, outbox
+from storage.models import OutboxMessage
+
+CHANNEL = "console"
+OFFICE = "office"
+
+
+def identity(who: str) -> tuple[str, str | None]:
+    """The console account id and verified phone for ``--as``: ``office``, a phone, or a name."""
+    phone = normalize_phone(who)
+    if phone:
+        return f"phone:{phone}", phone
+    return who.strip().lower() or "nguoi-dung", None
+
+
+async def make_office(app: App, external_id: str) -> None:
+    """Make the console account an office user (the terminal is the office's own machine)."""
+    async with app.sessions() as session, session.begin():
+        now = app.clock.now()
+        account = await accounts.upsert_account(session, CHANNEL, external_id, external_id, "Văn phòng", now)
+        reporter = await accounts.ensure_reporter(session, account, "Văn phòng", None, now)
+        reporter.is_office = True
+
+
+class ConsoleChat:
+    """One person chatting in the terminal."""
+
+    def __init__(self, app: App, who: str, out: TextIO) -> None:
+        self.app = app
+        self.external_id, self.phone = identity(who)
+        self.out = out
+
+    async def send(self, text: str) -> None:
+        """Process one typed line and print the bot's replies."""
+        incoming = Incoming(
+            channel=CHANNEL,
+            external_id=self.external_id,
+            chat_id=self.external_id,
+            message_id=uuid.uuid4().hex,
+            text=text,
+            display_name="" if self.phone else self.external_id,
+            verified_phone=self.phone,
+        )
+        await self.app.pipeline.process(incoming)
+        await outbox.deliver_pending(
+            self.app.sessions, CHANNEL, self._print, self.app.clock.now, chat_id=self.external_id
+        )
+
+    async def _print(self, message: OutboxMessage) -> None:
+        reply = Reply.from_payload(message.payload)
+        text = render_text(reply)
+        if reply.request_phone and self.phone is None:
+            text += "\n  (Trên bảng điều khiển: chạy lại với --as SỐ_ĐIỆN_THOẠI để gửi số điện thoại.)"
+        if reply.document:
+            text += f"\n  [Tệp: {reply.document.path}]"
+        print("Bot: " + text.replace("\n", "\n     "), file=self.out, flush=True)
+
+
+async def run_console(app: App, who: str, lines: Iterable[str] | None = None) -> None:
+    """Chat as ``who``: from ``lines`` (a script) or, when None, from standard input."""
+    chat = ConsoleChat(app, who, sys.stdout)
+    if chat.external_id == OFFICE:
+        await make_office(app, chat.external_id)
+    if lines is not None:
+        await _scripted(chat, lines)
+    elif sys.stdin.isatty():
+        await _interactive(chat)
+    else:
+        await _scripted(chat, sys.stdin)
+
+
+async def _scripted(chat: ConsoleChat, lines: Iterable[str]) -> None:
+    for line in lines:
+        text = line.rstrip("\n")
+        print(f"Bạn: {text}", file=chat.out, flush=True)
+        await chat.send(text)
+
+
+async def _interactive(chat: ConsoleChat) -> None:
+    print(
+        "Trò chuyện với bot báo cáo thi đua. Gõ /trogiup để xem hướng dẫn; Ctrl-D để thoát.",
+        file=chat.out,
+    )
+    await chat.send("/start")
+    while True:
+        try:
+            text = await asyncio.to_thread(input, "Bạn: ")
+        except (EOFError, KeyboardInterrupt):
+            print(file=chat.out)
+            return
+        await chat.send(text)

@@ -1,0 +1,83 @@
+"""The pipeline: one incoming message, one transaction.
+
+Inside a single database transaction: drop the message if its id was processed before, find
+the account, run the conversation step, store the new conversation state, the data change and
+the replies (outbox). A crash anywhere before commit leaves no trace, so the channel may deliver
+the message again; after commit the id is known and a redelivery is dropped.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from domain.clock import Clock
+from handlers.flow import Context
+from handlers.i18n import _
+from handlers.messages import Incoming, Reply
+from handlers.router import handle
+from storage import accounts
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Pipeline:
+    """Processes normalised messages into stored state and outbox replies.
+    """
+
+    sessions: async_sessionmaker[AsyncSession]
+    clock: Clock
+    zone: ZoneInfo
+
+    async def process(self, incoming: Incoming) -> bool:
+        """Handle one message; False when it was a duplicate and was dropped.
+
+        An unexpected error rolls the whole step back (nothing half-saved) and the person gets
+        an apology with the state they had, so nothing they entered before is lost.
+        """
+        try:
+            return await self._process(incoming)
+        except Exception:
+            log.exception("step failed for %s message %s", incoming.channel, incoming.message_id)
+            return await self._apologise(incoming)
+
+    async def _process(self, incoming: Incoming) -> bool:
+        now = self.clock.now()
+        async with self.sessions() as session, session.begin():
+            if not await accounts.mark_processed(session, incoming.channel, incoming.message_id, now):
+                return False
+            account = await accounts.upsert_account(
+                session, incoming.channel, incoming.external_id, incoming.chat_id,
+                incoming.display_name, now,
+            )
+            ctx = Context(
+                session=session,
+                account=account,
+                reporter=await accounts.load_reporter(session, account),
+                state=await accounts.load_state(session, account.id),
+                incoming=incoming,
+                now=now,
+                zone=self.zone,
+            )
+            await handle(ctx)
+            ctx.flush_notes()
+            await accounts.save_state(session, account.id, ctx.state, now)
+            accounts.enqueue(
+                session, incoming.channel, incoming.chat_id, account.id,
+                [reply.to_payload() for reply in ctx.replies], now,
+            )
+        return True
+
+    async def _apologise(self, incoming: Incoming) -> bool:
+        now = self.clock.now()
+        reply = Reply(_("Xin lỗi, bot gặp lỗi khi xử lý tin nhắn này. Số liệu bạn đã nhập trước đó vẫn được giữ. "
+                        "Vui lòng thử lại, hoặc gõ /huy rồi làm lại."))
+        async with self.sessions() as session, session.begin():
+            if not await accounts.mark_processed(session, incoming.channel, incoming.message_id, now):
+                return False
+            accounts.enqueue(session, incoming.channel, incoming.chat_id, None, [reply.to_payload()], now)
+        return True

@@ -1,0 +1,289 @@
+"""Campaign registration (``/dangky``, đăng ký thi đua): the titles a unit aims for and,
+optionally, its committed target for each data element that has a campaign target.
+
+A registration can be viewed and changed until the campaign's registration deadline (no deadline:
+until the campaign ends), as the Xuân Sơn 2022 plan requires registration at the start of the year.
+"""
+
+from __future__ import annotations
+
+from domain.campaign_spec import ValueType
+from domain.errors import DomainError
+from domain.text import fold
+from domain.validation import display_value, parse_value
+from handlers.choices import pick, pick_many
+from handlers.common import YES_NO, day, moment, rules_for
+from handlers.flow import Context, Flow, Step, command, register
+from handlers.i18n import _
+from handlers.units import current_unit
+from storage import campaigns as campaign_store
+from storage import values as value_store
+from storage.models import Campaign, DataElement, OrgUnit
+
+_FLOW = "dangky"
+
+
+@command("dangky")
+async def start(ctx: Context, _args: str) -> None:
+    """Choose the unit and campaign, then show or start the registration."""
+    unit = await current_unit(ctx, then=_FLOW)
+    if unit is None:
+        return
+    joined = await campaign_store.campaigns_of_unit(ctx.session, unit.id)
+    if not joined:
+        ctx.say(_("Đơn vị {unit} chưa tham gia phong trào thi đua nào.").format(unit=unit.name))
+        return
+    ctx.state.data = {"unit_id": unit.id, "campaigns": [c.id for c in joined]}
+    if len(joined) == 1:
+        await _begin(ctx, joined[0].id)
+    else:
+        await ctx.goto(_FLOW, "campaign")
+
+
+async def _ask_campaign(ctx: Context) -> None:
+    names = [await _campaign_name(ctx, cid) for cid in ctx.state.data["campaigns"]]
+    ctx.say(_("Đăng ký thi đua cho phong trào nào?"), names)
+
+
+async def _answer_campaign(ctx: Context, text: str) -> None:
+    ids = ctx.state.data["campaigns"]
+    index = pick(text, [await _campaign_name(ctx, cid) for cid in ids])
+    if index is None:
+        ctx.note(_("Hãy gõ số thứ tự của phong trào."))
+        await _ask_campaign(ctx)
+        return
+    await _begin(ctx, ids[index])
+
+
+async def _campaign_name(ctx: Context, campaign_id: int) -> str:
+    campaign = await ctx.session.get(Campaign, campaign_id)
+    assert campaign is not None
+    return campaign.name
+
+
+async def _begin(ctx: Context, campaign_id: int) -> None:
+    ctx.state.data["campaign_id"] = campaign_id
+    campaign = await campaign_store.load_campaign(ctx.session, campaign_id)
+    registration = await value_store.registration_of(ctx.session, campaign_id, ctx.state.data["unit_id"])
+    closed = _closed(ctx, campaign)
+    if registration is not None:
+        ctx.state.data["title_ids"] = [t.title_id for t in registration.titles]
+        ctx.state.data["targets"] = {str(t.data_element_id): t.value for t in registration.targets}
+        ctx.note(_("Đơn vị đã đăng ký (cập nhật lúc {time}):").format(
+            time=moment(ctx.local(registration.updated_at))
+        ) + "\n" + await _summary(ctx))
+        if closed:
+            ctx.say(closed)
+            ctx.finish()
+            return
+        await ctx.goto(_FLOW, "existing")
+    elif closed:
+        ctx.say(closed)
+        ctx.finish()
+    else:
+        ctx.state.data.update(title_ids=[], targets={})
+        await ctx.goto(_FLOW, "titles")
+
+
+def _closed(ctx: Context, campaign: Campaign) -> str | None:
+    deadline = campaign.registration_deadline or campaign.end_date
+    if ctx.today <= deadline:
+        return None
+    return _("Đã hết hạn đăng ký thi đua ({deadline}). Muốn thay đổi, hãy liên hệ văn phòng.").format(
+        deadline=day(deadline)
+    )
+
+
+async def _ask_existing(ctx: Context) -> None:
+    ctx.say(_("Bạn muốn sửa đăng ký không?"), [_("Sửa đăng ký"), _("Giữ nguyên")])
+
+
+async def _answer_existing(ctx: Context, text: str) -> None:
+    index = pick(text, [_("Sửa đăng ký"), _("Giữ nguyên")])
+    if index == 0:
+        await ctx.goto(_FLOW, "titles")
+    elif index == 1:
+        ctx.finish()
+        ctx.say(_("Đã giữ nguyên đăng ký."))
+    else:
+        ctx.note(_("Hãy gõ 1 để sửa hoặc 2 để giữ nguyên."))
+        await _ask_existing(ctx)
+
+
+async def _ask_titles(ctx: Context) -> None:
+    campaign = await campaign_store.load_campaign(ctx.session, ctx.state.data["campaign_id"])
+    chosen = set(ctx.state.data["title_ids"])
+    lines = [_("Chọn danh hiệu thi đua đơn vị đăng ký — có thể chọn nhiều, ví dụ: 1,3")]
+    if chosen:
+        names = [t.name for t in campaign.titles if t.id in chosen]
+        lines.append(_("Đang chọn: {titles}").format(titles=", ".join(names)))
+    ctx.say("\n".join(lines), [t.name for t in campaign.titles])
+
+
+async def _answer_titles(ctx: Context, text: str) -> None:
+    campaign = await campaign_store.load_campaign(ctx.session, ctx.state.data["campaign_id"])
+    indexes = pick_many(text, len(campaign.titles))
+    if indexes is None:
+        single = pick(text, [t.name for t in campaign.titles])
+        indexes = [single] if single is not None else None
+    if indexes is None:
+        ctx.note(_("Hãy gõ số thứ tự các danh hiệu, cách nhau bằng dấu phẩy (ví dụ: 1,3)."))
+        await _ask_titles(ctx)
+        return
+    ctx.state.data["title_ids"] = [campaign.titles[i].id for i in indexes]
+    if _target_elements(campaign):
+        await ctx.goto(_FLOW, "want_targets")
+    else:
+        await ctx.goto(_FLOW, "confirm")
+
+
+_NUMERIC = (ValueType.NUMBER, ValueType.INTEGER, ValueType.PERCENTAGE)
+
+
+def _target_elements(campaign: Campaign) -> list[DataElement]:
+    """Elements a unit can commit a figure to: numeric ones with a campaign target."""
+    return [e for e in campaign.elements if e.target is not None and e.value_type in _NUMERIC]
+
+
+async def _ask_want_targets(ctx: Context) -> None:
+    ctx.say(_("Đơn vị có muốn đăng ký chỉ tiêu cam kết cho từng chỉ tiêu không?"), YES_NO)
+
+
+async def _answer_want_targets(ctx: Context, text: str) -> None:
+    index = pick(text, YES_NO)
+    if index == 0:
+        ctx.state.data["index"] = 0
+        await ctx.goto(_FLOW, "target")
+    elif index == 1:
+        await ctx.goto(_FLOW, "confirm")
+    else:
+        ctx.note(_("Hãy gõ 1 (Có) hoặc 2 (Không)."))
+        await _ask_want_targets(ctx)
+
+
+async def _ask_target(ctx: Context) -> None:
+    campaign = await campaign_store.load_campaign(ctx.session, ctx.state.data["campaign_id"])
+    elements = _target_elements(campaign)
+    index = ctx.state.data["index"]
+    element = elements[index]
+    rules = rules_for(element)
+    lines = [
+        _("Chỉ tiêu cam kết {n}/{total}: {name}").format(n=index + 1, total=len(elements), name=element.name),
+        _("Kế hoạch chung: {target}").format(target=display_value(element.target, rules)),
+    ]
+    current = ctx.state.data["targets"].get(str(element.id))
+    if current is not None:
+        lines.append(_("Đã đăng ký: {value}").format(value=display_value(current, rules)))
+    lines.append(_("Nhập con số đơn vị cam kết, hoặc gõ \"bỏ qua\"; \"quay lại\" để sửa chỉ tiêu trước."))
+    ctx.say("\n".join(lines))
+
+
+async def _answer_target(ctx: Context, text: str) -> None:
+    campaign = await campaign_store.load_campaign(ctx.session, ctx.state.data["campaign_id"])
+    elements = _target_elements(campaign)
+    index = ctx.state.data["index"]
+    element = elements[index]
+    word = fold(text)
+    if word == "quay lai":
+        ctx.state.data["index"] = max(0, index - 1)
+        await _ask_target(ctx)
+        return
+    if word != "bo qua":
+        try:
+            value = parse_value(text, rules_for(element))
+        except DomainError as error:
+            ctx.note(error.user_message)
+            await _ask_target(ctx)
+            return
+        ctx.state.data["targets"][str(element.id)] = value
+        ctx.note(_("Đã ghi: {value}").format(value=display_value(value, rules_for(element))))
+    if index + 1 < len(elements):
+        ctx.state.data["index"] = index + 1
+        await _ask_target(ctx)
+    else:
+        await ctx.goto(_FLOW, "confirm")
+
+
+_CONFIRM = ("Xác nhận", "Sửa lại", "Hủy")
+
+
+async def _ask_confirm(ctx: Context) -> None:
+    ctx.say(await _summary(ctx) + "\n\n" + _("Lưu đăng ký này?"), [_(c) for c in _CONFIRM])
+
+
+async def _summary(ctx: Context) -> str:
+    data = ctx.state.data
+    campaign = await campaign_store.load_campaign(ctx.session, data["campaign_id"])
+    unit = await ctx.session.get(OrgUnit, data["unit_id"])
+    assert unit is not None
+    titles = [t.name for t in campaign.titles if t.id in set(data["title_ids"])]
+    lines = [
+        _("Phong trào: {name}").format(name=campaign.name),
+        _("Đơn vị: {unit}").format(unit=unit.name),
+        _("Danh hiệu đăng ký: {titles}").format(titles=", ".join(titles) or _("(chưa chọn)")),
+    ]
+    targets = data["targets"]
+    committed = [e for e in campaign.elements if str(e.id) in targets]
+    if committed:
+        lines.append(_("Chỉ tiêu cam kết:"))
+        lines += [
+            f"- {e.name}: {display_value(targets[str(e.id)], rules_for(e))}" for e in committed
+        ]
+    return "\n".join(lines)
+
+
+async def _answer_confirm(ctx: Context, text: str) -> None:
+    index = pick(text, [_(c) for c in _CONFIRM])
+    if index == 0:
+        await _save(ctx)
+    elif index == 1:
+        await ctx.goto(_FLOW, "titles")
+    elif index == 2:
+        ctx.finish()
+        ctx.say(_("Đã hủy, đăng ký chưa được lưu."))
+    else:
+        ctx.note(_("Hãy gõ 1 để lưu, 2 để sửa lại, 3 để hủy."))
+        await _ask_confirm(ctx)
+
+
+async def _save(ctx: Context) -> None:
+    data = ctx.state.data
+    campaign = await campaign_store.load_campaign(ctx.session, data["campaign_id"])
+    closed = _closed(ctx, campaign)
+    if closed:
+        ctx.finish()
+        ctx.say(closed)
+        return
+    assert ctx.reporter is not None
+    await value_store.save_registration(
+        ctx.session,
+        campaign.id,
+        data["unit_id"],
+        ctx.reporter.id,
+        data["title_ids"],
+        {int(k): v for k, v in data["targets"].items()},
+        ctx.now,
+    )
+    deadline = campaign.registration_deadline or campaign.end_date
+    ctx.finish()
+    ctx.say(
+        _("✅ Đã lưu đăng ký thi đua lúc {time}. Bạn có thể xem và sửa bằng /dangky đến hết ngày {deadline}.").format(
+            time=moment(ctx.local(ctx.now)), deadline=day(deadline)
+        )
+    )
+
+
+register(
+    Flow(
+        _FLOW,
+        "đăng ký thi đua",
+        {
+            "campaign": Step(_ask_campaign, _answer_campaign),
+            "existing": Step(_ask_existing, _answer_existing),
+            "titles": Step(_ask_titles, _answer_titles),
+            "want_targets": Step(_ask_want_targets, _answer_want_targets),
+            "target": Step(_ask_target, _answer_target),
+            "confirm": Step(_ask_confirm, _answer_confirm),
+        },
+    )
+)

@@ -1,0 +1,137 @@
+"""The entry point of every conversation: route one normalised message to a command or to
+the step the person is at.
+
+Commands work with a slash (``/nhap``), typed as words with or without diacritics (``nhập số
+liệu``, ``nhap so lieu``), and on Telegram with ``@botname`` after them. A command in the
+middle of a flow does not throw away what was typed: the person is told how to stop (``/huy``)
+and asked the same question again.
+"""
+
+from __future__ import annotations
+
+from domain.errors import DomainError
+from domain.text import fold
+from handlers import binding, menu, office, registration, submission, units  # noqa: F401  (register)
+from handlers.flow import COMMANDS, FLOWS, Context, ask_again
+from handlers.i18n import _
+
+MAX_TEXT = 4000
+
+# Whole messages (folded) that mean a command, as people type them without a slash.
+ALIASES = {
+    "bat dau": "start",
+    "lien ket": "start",
+    "nhap": "nhap",
+    "nhap so lieu": "nhap",
+    "nhap lieu": "nhap",
+    "bao cao": "nhap",
+    "nop bao cao": "nhap",
+    "dang ky": "dangky",
+    "dang ky thi dua": "dangky",
+    "tien do": "tiendo",
+    "xem tien do": "tiendo",
+    "tro giup": "trogiup",
+    "giup": "trogiup",
+    "huong dan": "trogiup",
+    "help": "trogiup",
+    "huy": "huy",
+    "thoat": "huy",
+    "don vi": "donvi",
+    "doi don vi": "donvi",
+    "menu": "menu",
+}
+
+# Commands that may interrupt a flow without stopping it first.
+_HARMLESS = {"trogiup"}
+
+
+def parse_command(text: str) -> tuple[str, str] | None:
+    """``("nhap", "")`` for ``/nhap`` or ``nhập số liệu``; ``("start", "CODE")`` for
+    ``/start CODE``; None when the text is not a command."""
+    stripped = text.strip()
+    if stripped.startswith("/"):
+        head, _sep, args = stripped[1:].partition(" ")
+        name = fold(head.split("@")[0]).replace(" ", "")
+        return ALIASES.get(name, name), args.strip()
+    alias = ALIASES.get(fold(stripped))
+    return (alias, "") if alias else None
+
+
+async def handle(ctx: Context) -> None:
+    """Answer one incoming message; replies accumulate in ``ctx.replies``.
+
+    A ``DomainError`` raised by a step becomes its Vietnamese message; the conversation state
+    keeps whatever the step stored before it.
+    """
+    try:
+        await _route(ctx)
+    except DomainError as error:
+        ctx.say(error.user_message)
+
+
+async def _route(ctx: Context) -> None:
+    incoming = ctx.incoming
+    text = incoming.text.strip()
+    if incoming.is_group:
+        ctx.say(_("Để báo cáo, vui lòng nhắn riêng cho bot (bấm vào tên bot rồi chọn Nhắn tin)."))
+        return
+    if len(text) > MAX_TEXT:
+        ctx.note(_("Tin nhắn quá dài ({count} ký tự). Hãy gửi ngắn gọn hơn.").format(count=len(text)))
+        await ask_again(ctx)
+        return
+    parsed = parse_command(text)
+    if parsed is not None:
+        await _command(ctx, *parsed)
+    elif incoming.verified_phone and ctx.state.flow in (None, "menu", "lienket"):
+        await binding.bind_by_phone(ctx, incoming.verified_phone)
+    elif not text:
+        ctx.note(_("Tin nhắn trống."))
+        await ask_again(ctx) if ctx.state.flow else await menu.show_menu(ctx)
+    elif ctx.state.flow and ctx.state.step:
+        await FLOWS[ctx.state.flow].steps[ctx.state.step].answer(ctx, text)
+    elif ctx.reporter is None:
+        await binding.start(ctx, text if _looks_like_code(text) else "")
+    else:
+        await menu.not_understood(ctx)
+
+
+def _looks_like_code(text: str) -> bool:
+    compact = "".join(ch for ch in text if ch.isalnum())
+    return 6 <= len(compact) <= 12 and compact.isascii() and " " not in text.strip()
+
+
+async def _command(ctx: Context, name: str, args: str) -> None:
+    flow = ctx.state.flow
+    busy = flow is not None and flow != "menu"
+    if name == "huy":
+        await _cancel(ctx)
+    elif name not in COMMANDS:
+        ctx.note(_("Không có lệnh /{name}.").format(name=name))
+        await (ask_again(ctx) if busy else menu.show_menu(ctx))
+    elif busy and name in _HARMLESS:
+        await COMMANDS[name](ctx, args)
+        await ask_again(ctx)
+    elif busy and name != "start" and flow is not None:
+        ctx.note(
+            _("Bạn đang {doing}. Hãy trả lời câu hỏi dưới đây, hoặc gõ /huy để dừng (số đã nhập được giữ lại).").format(
+                doing=FLOWS[flow].doing
+            )
+        )
+        await ask_again(ctx)
+    else:
+        ctx.finish()
+        await COMMANDS[name](ctx, args)
+
+
+async def _cancel(ctx: Context) -> None:
+    if ctx.state.flow in (None, "menu"):
+        ctx.finish()
+        ctx.say(_("Không có việc nào đang làm. Gõ /trogiup để xem hướng dẫn."))
+        return
+    kept = ctx.state.flow == "nhap"
+    ctx.finish()
+    ctx.say(
+        _("Đã dừng. Số đã nhập được giữ trong bản nháp; gõ /nhap để tiếp tục.")
+        if kept
+        else _("Đã dừng.")
+    )
