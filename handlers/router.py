@@ -82,7 +82,7 @@ async def _route(ctx: Context) -> None:
     parsed = parse_command(text)
     if parsed is not None:
         await _command(ctx, *parsed)
-    elif incoming.verified_phone and ctx.state.flow in (None, "menu", "lienket"):
+    elif incoming.verified_phone and not text and ctx.state.flow in (None, "menu", "lienket"):
         await binding.bind_by_phone(ctx, incoming.verified_phone)
     elif not text:
         ctx.note(_("Tin nhắn trống."))

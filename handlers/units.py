@@ -14,12 +14,10 @@ async def current_unit(ctx: Context, then: str) -> OrgUnit | None:
 
     With one unit it is that one; with several, the one chosen last, else the person is asked.
     """
-    if ctx.reporter is None:
-        ctx.say(_("Bạn chưa liên kết với đơn vị nào. Gõ /start để bắt đầu."))
-        return None
-    units = await units_of(ctx.session, ctx.reporter.id)
+    units = await units_of(ctx.session, ctx.reporter.id) if ctx.reporter else []
     if not units:
-        ctx.say(_("Bạn chưa liên kết với đơn vị nào. Hãy gửi mã mời văn phòng cấp (gõ /start)."))
+        ctx.note(_("Bạn chưa liên kết với đơn vị nào."))
+        await ctx.goto("lienket", "code")
         return None
     if len(units) == 1:
         return units[0]

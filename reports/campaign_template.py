@@ -504,7 +504,8 @@ def _write_header(cell: Any, column: Column) -> None:
     cell.fill = _HEADER_FILL
     cell.alignment = Alignment(wrap_text=True, vertical="center")
     note = column.help + (" (Bắt buộc.)" if column.required else "")
-    cell.comment = Comment(note, "reportbot", width=320, height=120)
+    height = 40 + 16 * math.ceil(len(note) / 45)
+    cell.comment = Comment(note, "reportbot", width=320, height=height)
 
 
 def _drop_down(column: Column, index: int, last_row: int) -> DataValidation:
@@ -557,6 +558,15 @@ _GUIDE_GENERAL = (
     "Mã (phong trào, chỉ tiêu, đơn vị, danh hiệu): chỉ gồm chữ, số và dấu _ - . , không có dấu "
     "cách, không trùng trong một trang; chữ thường được đổi thành chữ hoa.",
 )
+_GUIDE_RATIO_EXAMPLE = (
+    "Ví dụ khai tỷ lệ tham gia bảo hiểm y tế (Mã | Tên | Đơn vị tính | Kiểu | Cách tổng hợp | "
+    "Tử số | Mẫu số | Chỉ tiêu kế hoạch):",
+    "    DAN_SO | Dân số | người | số nguyên | cộng | | |",
+    "    BHYT | Số người tham gia BHYT | người | số nguyên | cộng | | |",
+    "    TL_BHYT | Tỷ lệ tham gia BHYT | % | phần trăm | tỷ lệ từ tử số-mẫu số | BHYT | DAN_SO "
+    "| 95,15",
+)
+
 _GUIDE_IMPORT = (
     "Lưu file dạng Excel (.xlsx), rồi chạy lệnh:",
     IMPORT_COMMAND,
@@ -582,6 +592,8 @@ def _guide_lines() -> list[tuple[str, tuple[str, ...]]]:
             ("row", (c.header, YES if c.required else "", c.help, ", ".join(c.choices)))
             for c in TEMPLATE_COLUMNS[sheet]
         ]
+        if sheet == ELEMENTS_SHEET:
+            lines += [("text", (line,)) for line in _GUIDE_RATIO_EXAMPLE]
     lines += [("text", ("",)), ("heading", ("Cách nhập vào hệ thống",))]
     lines += [("text", (line,)) for line in _GUIDE_IMPORT]
     return lines
@@ -651,8 +663,17 @@ def read_template(source: bytes | Path) -> CampaignSpec:
     tables = _load_tables(_file_bytes(source), errors)
     spec = _build_spec(tables, errors)
     if errors or spec is None:
-        raise TemplateInvalid(errors)
+        raise TemplateInvalid(sorted(errors, key=_error_order))
     return spec
+
+
+def _error_order(error: TemplateError) -> tuple[int, int, int]:
+    """Sort key: file problems first, then by sheet, row and column as laid out in the template."""
+    sheets = ("", *DATA_SHEETS)
+    sheet = sheets.index(error.sheet) if error.sheet in sheets else len(sheets)
+    headers = [column.header for column in TEMPLATE_COLUMNS.get(error.sheet, ())]
+    column = headers.index(error.column) if error.column in headers else -1
+    return sheet, error.row or 0, column
 
 
 def _file_error(message: str) -> TemplateInvalid:
@@ -691,6 +712,7 @@ def _read_table(workbook: Any, sheet: str, errors: list[TemplateError]) -> _Tabl
     if ws is None:
         errors.append(TemplateError(sheet, None, None, f'thiếu trang "{sheet}" trong file'))
         return None
+    ws.reset_dimensions()  # some writers store a wrong sheet size; read every row there is
     values = ws.iter_rows(values_only=True)
     positions = _match_headers(sheet, next(values, ()), errors)
     rows = []

@@ -1,0 +1,150 @@
+"""Shared fixtures: a migrated database per test (SQLite by default, PostgreSQL when
+``TEST_DATABASE_URL`` is set: each test then gets a schema of its own), the application on a
+manual clock, and a ``Person`` who chats through the real pipeline."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+import asyncpg
+from sqlalchemy.engine import make_url
+
+from bot.app import App, open_app
+from bot.settings import Settings
+from domain.clock import ManualClock
+from handlers.messages import Incoming, Reply, render_text
+from storage import outbox
+from storage.db import create_engine, migrate
+from storage.models import OutboxMessage
+
+ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+# A day inside the fourth quarter of the shifted sample (reporting open, before the due date).
+TODAY = date(2026, 11, 21)
+
+
+def vn_time(day: date, hour: int = 9) -> datetime:
+    """``day`` at ``hour`` o'clock in Vietnam, as aware UTC."""
+    return datetime.combine(day, time(hour), ZONE).astimezone(UTC)
+
+
+def _pg_admin(base: str, *statements: str) -> None:
+    """Run statements on the PostgreSQL server of ``base`` (outside any transaction)."""
+    dsn = make_url(base).set(drivername="postgresql").render_as_string(hide_password=False)
+
+    async def run() -> None:
+        connection = await asyncpg.connect(dsn)
+        try:
+            for statement in statements:
+                await connection.execute(statement)
+        finally:
+            await connection.close()
+
+    asyncio.run(run())
+
+
+@pytest.fixture(scope="session")
+def pg_template() -> Iterator[str | None]:
+    """On PostgreSQL, a database migrated once that each test's database is copied from."""
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        yield None
+        return
+    name = f"reportbot_tmpl_{os.getpid()}"
+    _pg_admin(base, f"DROP DATABASE IF EXISTS {name}", f"CREATE DATABASE {name}")
+    url = make_url(base).set(database=name).render_as_string(hide_password=False)
+
+    async def upgrade() -> None:
+        engine = create_engine(url)
+        await migrate(engine)
+        await engine.dispose()
+
+    asyncio.run(upgrade())
+    yield name
+    _pg_admin(base, f"DROP DATABASE IF EXISTS {name}")
+
+
+@pytest.fixture
+def database_url(tmp_path: Path, pg_template: str | None) -> Iterator[str]:
+    """A fresh database for one test: an SQLite file, or a PostgreSQL copy of the template."""
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base or pg_template is None:
+        yield f"sqlite+aiosqlite:///{tmp_path / 'test.db'}"
+        return
+    name = f"reportbot_t_{uuid.uuid4().hex[:12]}"
+    _pg_admin(base, f"CREATE DATABASE {name} TEMPLATE {pg_template}")
+    yield make_url(base).set(database=name).render_as_string(hide_password=False)
+    _pg_admin(base, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def empty_database_url(tmp_path: Path) -> Iterator[str]:
+    """A database with no tables at all (for migration tests)."""
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        yield f"sqlite+aiosqlite:///{tmp_path / 'empty.db'}"
+        return
+    name = f"reportbot_e_{uuid.uuid4().hex[:12]}"
+    _pg_admin(base, f"CREATE DATABASE {name}")
+    yield make_url(base).set(database=name).render_as_string(hide_password=False)
+    _pg_admin(base, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    """A clock at 09:00 Vietnam time on ``TODAY``."""
+    return ManualClock(vn_time(TODAY))
+
+
+@pytest.fixture
+async def app(database_url: str, clock: ManualClock) -> AsyncIterator[App]:
+    """The application, migrated, with the samples loaded for the clock's year."""
+    settings = Settings(database_url=database_url)
+    async with open_app(settings, load_samples=True, clock=clock) as application:
+        yield application
+
+
+class Person:
+    """Someone chatting with the bot through the real pipeline on a channel."""
+
+    def __init__(self, app: App, name: str, *, phone: str | None = None, channel: str = "console") -> None:
+        self.app = app
+        self.name = name
+        self.phone = phone
+        self.channel = channel
+        self.replies: list[Reply] = []
+
+    async def say(self, text: str, *, message_id: str | None = None, phone: str | None = None) -> str:
+        """Send ``text``; return the replies as the person reads them (choices numbered)."""
+        incoming = Incoming(
+            channel=self.channel,
+            external_id=self.name,
+            chat_id=self.name,
+            message_id=message_id or uuid.uuid4().hex,
+            text=text,
+            display_name=self.name,
+            verified_phone=phone or self.phone,
+        )
+        await self.app.pipeline.process(incoming)
+        got: list[Reply] = []
+
+        async def collect(message: OutboxMessage) -> None:
+            got.append(Reply.from_payload(message.payload))
+
+        await outbox.deliver_pending(self.app.sessions, self.channel, collect, self.app.clock.now, self.name)
+        self.replies.extend(got)
+        return "\n---\n".join(render_text(reply) for reply in got)
+
+    async def script(self, *lines: str) -> str:
+        """Send several messages; return the last answer."""
+        answer = ""
+        for line in lines:
+            answer = await self.say(line)
+        return answer
