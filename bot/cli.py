@@ -17,15 +17,19 @@ import typer
 from bot.app import App, open_app
 from bot.console import run_console
 from bot.settings import Settings
-from domain.errors import DomainError
 from domain.campaign_spec import CampaignSpec
+from domain.errors import DomainError
 from reports.campaign_template import read_template, write_template
 from storage import accounts
 from storage.campaigns import find_unit, import_campaign, list_campaigns
 from storage.models import InviteKind
 
-app = typer.Typer(help="Reporting bot for emulation campaigns (phong trào thi đua).", no_args_is_help=True)
-campaign_app = typer.Typer(help="Campaign templates: write a blank one, import a filled one.", no_args_is_help=True)
+app = typer.Typer(
+    help="Reporting bot for emulation campaigns (phong trào thi đua).", no_args_is_help=True
+)
+campaign_app = typer.Typer(
+    help="Campaign templates: write a blank one, import a filled one.", no_args_is_help=True
+)
 db_app = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_help=True)
 app.add_typer(campaign_app, name="campaign")
 app.add_typer(db_app, name="db")
@@ -40,7 +44,9 @@ def _settings(today: date | None = None) -> Settings:
     settings = Settings()
     if today is not None:
         settings = settings.model_copy(update={"today": today})
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     return settings
 
 
@@ -59,7 +65,10 @@ def _run(settings: Settings, action: Callable[[App], Awaitable[T]], *, samples: 
 @app.command()
 def chat(
     as_: Annotated[
-        str, typer.Option("--as", help="Who you are: 'office', a phone number listed for a unit, or any name.")
+        str,
+        typer.Option(
+            "--as", help="Who you are: 'office', a phone number listed for a unit, or any name."
+        ),
     ] = "nguoi-dung",
     today: TodayOption = None,
 ) -> None:
@@ -75,8 +84,12 @@ def run(today: TodayOption = None) -> None:
 
 @app.command()
 def invite(
-    unit_code: Annotated[str, typer.Argument(help="Unit code from the campaign's 'Đơn vị' sheet.")] = "",
-    office: Annotated[bool, typer.Option("--office", help="An office code instead of a unit invite.")] = False,
+    unit_code: Annotated[
+        str, typer.Argument(help="Unit code from the campaign's 'Đơn vị' sheet.")
+    ] = "",
+    office: Annotated[
+        bool, typer.Option("--office", help="An office code instead of a unit invite.")
+    ] = False,
     today: TodayOption = None,
 ) -> None:
     """Print a single-use invite code (and a Telegram deep link) for a unit or the office."""
@@ -88,10 +101,15 @@ def invite(
             if not office:
                 unit = await find_unit(session, unit_code)
                 if unit is None:
-                    raise DomainError(f'Không có đơn vị mã "{unit_code}". Xem mã trong sheet "Đơn vị".')
+                    raise DomainError(
+                        f'Không có đơn vị mã "{unit_code}". Xem mã trong sheet "Đơn vị".'
+                    )
             now = application.clock.now()
             code = await accounts.create_invite(
-                session, InviteKind.OFFICE if office else InviteKind.UNIT, unit, now,
+                session,
+                InviteKind.OFFICE if office else InviteKind.UNIT,
+                unit,
+                now,
                 timedelta(days=settings.invite_days),
             )
         expires = code.expires_at.astimezone(settings.zone).strftime("%d/%m/%Y")
@@ -99,7 +117,9 @@ def invite(
         typer.echo(f"Mã mời cho {target}: {code.code} (dùng một lần, hết hạn {expires})")
         typer.echo(f"Người nhận gửi cho bot: /start {code.code}")
         if settings.telegram_bot_username:
-            typer.echo(f"Liên kết Telegram: https://t.me/{settings.telegram_bot_username}?start={code.code}")
+            typer.echo(
+                f"Liên kết Telegram: https://t.me/{settings.telegram_bot_username}?start={code.code}"
+            )
 
     if not office and not unit_code:
         raise typer.BadParameter("give a UNIT_CODE or --office")
@@ -107,7 +127,9 @@ def invite(
 
 
 @campaign_app.command("template")
-def campaign_template(out: Annotated[Path, typer.Argument(help="Where to write the .xlsx")]) -> None:
+def campaign_template(
+    out: Annotated[Path, typer.Argument(help="Where to write the .xlsx")],
+) -> None:
     """Write a blank campaign template (Vietnamese headers, instructions, drop-downs)."""
     out.write_bytes(write_template())
     typer.echo(f"Đã tạo file mẫu: {out}")
@@ -148,7 +170,9 @@ def campaign_list(today: TodayOption = None) -> None:
     async def show(application: App) -> None:
         async with application.sessions() as session:
             for campaign in await list_campaigns(session):
-                typer.echo(f"{campaign.code}\t{campaign.name}\t{campaign.start_date:%d/%m/%Y}–{campaign.end_date:%d/%m/%Y}")
+                typer.echo(
+                    f"{campaign.code}\t{campaign.name}\t{campaign.start_date:%d/%m/%Y}–{campaign.end_date:%d/%m/%Y}"
+                )
 
     _run(_settings(today), show)
 
@@ -166,4 +190,3 @@ def db_upgrade() -> None:
 def main() -> None:
     """Console-script entry point."""
     app()
-

@@ -34,7 +34,9 @@ async def make_office(app: App, external_id: str) -> None:
     """Make the console account an office user (the terminal is the office's own machine)."""
     async with app.sessions() as session, session.begin():
         now = app.clock.now()
-        account = await accounts.upsert_account(session, CHANNEL, external_id, external_id, "Văn phòng", now)
+        account = await accounts.upsert_account(
+            session, CHANNEL, external_id, external_id, "Văn phòng", now
+        )
         reporter = await accounts.ensure_reporter(session, account, "Văn phòng", None, now)
         reporter.is_office = True
 
@@ -67,7 +69,9 @@ class ConsoleChat:
         reply = Reply.from_payload(message.payload)
         text = render_text(reply)
         if reply.request_phone and self.phone is None:
-            text += "\n  (Trên bảng điều khiển: chạy lại với --as SỐ_ĐIỆN_THOẠI để gửi số điện thoại.)"
+            text += (
+                "\n  (Trên bảng điều khiển: chạy lại với --as SỐ_ĐIỆN_THOẠI để gửi số điện thoại.)"
+            )
         if reply.document:
             text += f"\n  [Tệp: {reply.document.path}]"
         print("Bot: " + text.replace("\n", "\n     "), file=self.out, flush=True)

@@ -26,8 +26,7 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class Pipeline:
-    """Processes normalised messages into stored state and outbox replies.
-    """
+    """Processes normalised messages into stored state and outbox replies."""
 
     sessions: async_sessionmaker[AsyncSession]
     clock: Clock
@@ -48,11 +47,17 @@ class Pipeline:
     async def _process(self, incoming: Incoming) -> bool:
         now = self.clock.now()
         async with self.sessions() as session, session.begin():
-            if not await accounts.mark_processed(session, incoming.channel, incoming.message_id, now):
+            if not await accounts.mark_processed(
+                session, incoming.channel, incoming.message_id, now
+            ):
                 return False
             account = await accounts.upsert_account(
-                session, incoming.channel, incoming.external_id, incoming.chat_id,
-                incoming.display_name, now,
+                session,
+                incoming.channel,
+                incoming.external_id,
+                incoming.chat_id,
+                incoming.display_name,
+                now,
             )
             ctx = Context(
                 session=session,
@@ -67,17 +72,29 @@ class Pipeline:
             ctx.flush_notes()
             await accounts.save_state(session, account.id, ctx.state, now)
             accounts.enqueue(
-                session, incoming.channel, incoming.chat_id, account.id,
-                [reply.to_payload() for reply in ctx.replies], now,
+                session,
+                incoming.channel,
+                incoming.chat_id,
+                account.id,
+                [reply.to_payload() for reply in ctx.replies],
+                now,
             )
         return True
 
     async def _apologise(self, incoming: Incoming) -> bool:
         now = self.clock.now()
-        reply = Reply(_("Xin lỗi, bot gặp lỗi khi xử lý tin nhắn này. Số liệu bạn đã nhập trước đó vẫn được giữ. "
-                        "Vui lòng thử lại, hoặc gõ /huy rồi làm lại."))
+        reply = Reply(
+            _(
+                "Xin lỗi, bot gặp lỗi khi xử lý tin nhắn này. Số liệu bạn đã nhập trước đó vẫn được giữ. "
+                "Vui lòng thử lại, hoặc gõ /huy rồi làm lại."
+            )
+        )
         async with self.sessions() as session, session.begin():
-            if not await accounts.mark_processed(session, incoming.channel, incoming.message_id, now):
+            if not await accounts.mark_processed(
+                session, incoming.channel, incoming.message_id, now
+            ):
                 return False
-            accounts.enqueue(session, incoming.channel, incoming.chat_id, None, [reply.to_payload()], now)
+            accounts.enqueue(
+                session, incoming.channel, incoming.chat_id, None, [reply.to_payload()], now
+            )
         return True

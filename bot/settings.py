@@ -22,7 +22,9 @@ class Settings(BaseSettings):
     one office, PostgreSQL via asyncpg for a province.
     """
 
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True
+    )
 
     database_url: str = "sqlite+aiosqlite:///./data/reportbot.db"
     timezone: str = Field(default="Asia/Ho_Chi_Minh", alias="REPORTBOT_TIMEZONE")

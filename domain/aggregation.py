@@ -11,14 +11,18 @@ from decimal import Decimal
 from domain.campaign_spec import Direction
 
 
-def ratio(numerator: Decimal | None, denominator: Decimal | None, factor: int = 100) -> Decimal | None:
+def ratio(
+    numerator: Decimal | None, denominator: Decimal | None, factor: int = 100
+) -> Decimal | None:
     """``numerator / denominator x factor``; None when either is missing or the denominator is 0."""
     if numerator is None or denominator is None or denominator == 0:
         return None
     return numerator / denominator * factor
 
 
-def achievement(value: Decimal | None, target: Decimal | None, direction: Direction) -> Decimal | None:
+def achievement(
+    value: Decimal | None, target: Decimal | None, direction: Direction
+) -> Decimal | None:
     """Per cent of the target achieved (100 = exactly on target).
 
     Higher-is-better: value / target x 100. Lower-is-better: target / value x 100 (a value of 0
@@ -34,7 +38,9 @@ def achievement(value: Decimal | None, target: Decimal | None, direction: Direct
     return target / value * 100
 
 
-def meets_target(value: Decimal | None, target: Decimal | None, direction: Direction) -> bool | None:
+def meets_target(
+    value: Decimal | None, target: Decimal | None, direction: Direction
+) -> bool | None:
     """True when ``value`` reaches ``target`` in the better direction; None if either is missing."""
     if value is None or target is None:
         return None

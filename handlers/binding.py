@@ -97,7 +97,9 @@ async def _invite_problem(ctx: Context, invite: Invite | None) -> str | None:
     if invite.used_by_reporter_id is not None and (
         ctx.reporter is None or invite.used_by_reporter_id != ctx.reporter.id
     ):
-        return _("Mã này đã được người khác sử dụng. Mỗi mã chỉ dùng cho một người; hãy xin văn phòng mã mới.")
+        return _(
+            "Mã này đã được người khác sử dụng. Mỗi mã chỉ dùng cho một người; hãy xin văn phòng mã mới."
+        )
     if invite.expires_at < ctx.now:
         return _("Mã này đã hết hạn. Hãy xin văn phòng mã mới.")
     return None
@@ -105,7 +107,11 @@ async def _invite_problem(ctx: Context, invite: Invite | None) -> str | None:
 
 async def _use_invite(ctx: Context, invite: Invite) -> None:
     reporter = await accounts.ensure_reporter(
-        ctx.session, ctx.account, ctx.incoming.display_name or ctx.account.display_name, None, ctx.now
+        ctx.session,
+        ctx.account,
+        ctx.incoming.display_name or ctx.account.display_name,
+        None,
+        ctx.now,
     )
     ctx.reporter = reporter
     invite.used_by_reporter_id, invite.used_at = reporter.id, invite.used_at or ctx.now
@@ -128,9 +134,9 @@ async def bind_by_phone(ctx: Context, typed_phone: str) -> None:
     contacts = await accounts.units_with_phone(ctx.session, phone) if phone else []
     if not contacts:
         ctx.note(
-            _("Số điện thoại {phone} chưa có trong danh sách đại diện đơn vị. Hãy nhập mã mời do văn phòng cấp.").format(
-                phone=phone or typed_phone
-            )
+            _(
+                "Số điện thoại {phone} chưa có trong danh sách đại diện đơn vị. Hãy nhập mã mời do văn phòng cấp."
+            ).format(phone=phone or typed_phone)
         )
         await ctx.goto("lienket", "code")
         return
@@ -152,7 +158,9 @@ async def _unit_names(ctx: Context) -> list[str]:
 
 async def _greeting(ctx: Context, reporter: Reporter) -> str:
     names = await _unit_names(ctx)
-    hello = _("Chào {name}!").format(name=reporter.full_name) if reporter.full_name else _("Chào bạn!")
+    hello = (
+        _("Chào {name}!").format(name=reporter.full_name) if reporter.full_name else _("Chào bạn!")
+    )
     parts = [hello]
     if names:
         parts.append(_("Bạn đại diện cho: {units}.").format(units=", ".join(names)))

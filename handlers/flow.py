@@ -52,7 +52,9 @@ class Context:
         """A line to put in front of the next reply (an echo, or why an answer was refused)."""
         self._notes.append(text)
 
-    def say(self, text: str, choices: list[str] | tuple[str, ...] = (), *, request_phone: bool = False) -> None:
+    def say(
+        self, text: str, choices: list[str] | tuple[str, ...] = (), *, request_phone: bool = False
+    ) -> None:
         """Add a reply, preceded by any pending notes, as one message."""
         body = "\n\n".join([*self._notes, text]) if self._notes else text
         self._notes.clear()

@@ -16,14 +16,15 @@ from babel.support import NullTranslations, Translations
 
 LOCALES = Path(__file__).parent / "locales"
 
-_active: ContextVar[_gettext.NullTranslations] = ContextVar("translations", default=NullTranslations())
+_VIETNAMESE = NullTranslations()
+_active: ContextVar[_gettext.NullTranslations | None] = ContextVar("translations", default=None)
 
 
 def use_locale(locale: str) -> None:
     """Make ``locale`` the language of messages produced in the current context."""
-    _active.set(Translations.load(str(LOCALES), [locale]) if locale != "vi" else NullTranslations())
+    _active.set(Translations.load(str(LOCALES), [locale]) if locale != "vi" else _VIETNAMESE)
 
 
 def _(message: str) -> str:
     """Translate ``message`` (a Vietnamese message id) into the active locale."""
-    return _active.get().gettext(message)
+    return (_active.get() or _VIETNAMESE).gettext(message)

@@ -62,7 +62,7 @@ async def help_command(ctx: Context, _args: str) -> None:
     lines = [
         _("Trợ lý báo cáo thi đua — các lệnh:"),
         _("/start — bắt đầu, liên kết với đơn vị bằng mã mời hoặc số điện thoại"),
-        _("/nhap — nhập số liệu kỳ báo cáo (gõ \"nhap so lieu\" cũng được)"),
+        _('/nhap — nhập số liệu kỳ báo cáo (gõ "nhap so lieu" cũng được)'),
         _("/dangky — đăng ký thi đua: danh hiệu và chỉ tiêu cam kết"),
         _("/donvi — chọn đơn vị (khi bạn đại diện nhiều đơn vị)"),
         _("/huy — dừng việc đang làm (số đã nhập được giữ lại)"),

@@ -39,7 +39,11 @@ async def progress_command(ctx: Context, args: str) -> None:
     named = [c for c in campaigns if c.code.upper() in words]
     candidates = named or campaigns
     if not candidates:
-        ctx.say(_("Chưa có phong trào nào. Nhập phong trào bằng lệnh: reportbot campaign import FILE.xlsx"))
+        ctx.say(
+            _(
+                "Chưa có phong trào nào. Nhập phong trào bằng lệnh: reportbot campaign import FILE.xlsx"
+            )
+        )
         return
     ctx.state.data = {"campaigns": [c.id for c in candidates], "period": _period_word(words)}
     if len(candidates) == 1:
@@ -78,9 +82,11 @@ async def _show(ctx: Context, campaign_id: int) -> None:
     period = _find_period(ctx, campaign, wanted)
     if period is None:
         codes = ", ".join(p.code for p in campaign.periods)
-        ctx.say(_("Không tìm thấy kỳ báo cáo {period}. Các kỳ: {codes}").format(
-            period=wanted or "", codes=codes
-        ))
+        ctx.say(
+            _("Không tìm thấy kỳ báo cáo {period}. Các kỳ: {codes}").format(
+                period=wanted or "", codes=codes
+            )
+        )
         return
     ctx.say(await progress_text(ctx, campaign, period))
 
@@ -109,9 +115,15 @@ async def progress_text(ctx: Context, campaign: Campaign, period: Period) -> str
         _("📊 Tiến độ báo cáo {period} — {campaign}").format(
             period=period_name(period.code), campaign=campaign.name
         ),
-        _("Hạn nộp: {due} · Khóa sổ: {lock}").format(due=day(period.due_date), lock=day(period.lock_date)),
-        _("Đã báo cáo: {done}/{total} đơn vị ({rate}%)").format(done=len(reported), total=total, rate=rate),
-        _("Đúng hạn: {on_time} · Trễ hạn: {late}").format(on_time=len(reported) - len(late), late=len(late)),
+        _("Hạn nộp: {due} · Khóa sổ: {lock}").format(
+            due=day(period.due_date), lock=day(period.lock_date)
+        ),
+        _("Đã báo cáo: {done}/{total} đơn vị ({rate}%)").format(
+            done=len(reported), total=total, rate=rate
+        ),
+        _("Đúng hạn: {on_time} · Trễ hạn: {late}").format(
+            on_time=len(reported) - len(late), late=len(late)
+        ),
     ]
     if missing:
         lines.append(_("Chưa báo cáo ({count}):").format(count=len(missing)))

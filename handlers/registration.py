@@ -64,14 +64,20 @@ async def _campaign_name(ctx: Context, campaign_id: int) -> str:
 async def _begin(ctx: Context, campaign_id: int) -> None:
     ctx.state.data["campaign_id"] = campaign_id
     campaign = await campaign_store.load_campaign(ctx.session, campaign_id)
-    registration = await value_store.registration_of(ctx.session, campaign_id, ctx.state.data["unit_id"])
+    registration = await value_store.registration_of(
+        ctx.session, campaign_id, ctx.state.data["unit_id"]
+    )
     closed = _closed(ctx, campaign)
     if registration is not None:
         ctx.state.data["title_ids"] = [t.title_id for t in registration.titles]
         ctx.state.data["targets"] = {str(t.data_element_id): t.value for t in registration.targets}
-        ctx.note(_("Đơn vị đã đăng ký (cập nhật lúc {time}):").format(
-            time=moment(ctx.local(registration.updated_at))
-        ) + "\n" + await _summary(ctx))
+        ctx.note(
+            _("Đơn vị đã đăng ký (cập nhật lúc {time}):").format(
+                time=moment(ctx.local(registration.updated_at))
+            )
+            + "\n"
+            + await _summary(ctx)
+        )
         if closed:
             ctx.say(closed)
             ctx.finish()
@@ -89,9 +95,9 @@ def _closed(ctx: Context, campaign: Campaign) -> str | None:
     deadline = campaign.registration_deadline or campaign.end_date
     if ctx.today <= deadline:
         return None
-    return _("Đã hết hạn đăng ký thi đua ({deadline}). Muốn thay đổi, hãy liên hệ văn phòng.").format(
-        deadline=day(deadline)
-    )
+    return _(
+        "Đã hết hạn đăng ký thi đua ({deadline}). Muốn thay đổi, hãy liên hệ văn phòng."
+    ).format(deadline=day(deadline))
 
 
 async def _ask_existing(ctx: Context) -> None:
@@ -168,13 +174,17 @@ async def _ask_target(ctx: Context) -> None:
     element = elements[index]
     rules = rules_for(element)
     lines = [
-        _("Chỉ tiêu cam kết {n}/{total}: {name}").format(n=index + 1, total=len(elements), name=element.name),
+        _("Chỉ tiêu cam kết {n}/{total}: {name}").format(
+            n=index + 1, total=len(elements), name=element.name
+        ),
         _("Kế hoạch chung: {target}").format(target=display_value(element.target, rules)),
     ]
     current = ctx.state.data["targets"].get(str(element.id))
     if current is not None:
         lines.append(_("Đã đăng ký: {value}").format(value=display_value(current, rules)))
-    lines.append(_("Nhập con số đơn vị cam kết, hoặc gõ \"bỏ qua\"; \"quay lại\" để sửa chỉ tiêu trước."))
+    lines.append(
+        _('Nhập con số đơn vị cam kết, hoặc gõ "bỏ qua"; "quay lại" để sửa chỉ tiêu trước.')
+    )
     ctx.say("\n".join(lines))
 
 
@@ -267,9 +277,9 @@ async def _save(ctx: Context) -> None:
     deadline = campaign.registration_deadline or campaign.end_date
     ctx.finish()
     ctx.say(
-        _("✅ Đã lưu đăng ký thi đua lúc {time}. Bạn có thể xem và sửa bằng /dangky đến hết ngày {deadline}.").format(
-            time=moment(ctx.local(ctx.now)), deadline=day(deadline)
-        )
+        _(
+            "✅ Đã lưu đăng ký thi đua lúc {time}. Bạn có thể xem và sửa bằng /dangky đến hết ngày {deadline}."
+        ).format(time=moment(ctx.local(ctx.now)), deadline=day(deadline))
     )
 
 

@@ -76,7 +76,9 @@ async def _route(ctx: Context) -> None:
         ctx.say(_("Để báo cáo, vui lòng nhắn riêng cho bot (bấm vào tên bot rồi chọn Nhắn tin)."))
         return
     if len(text) > MAX_TEXT:
-        ctx.note(_("Tin nhắn quá dài ({count} ký tự). Hãy gửi ngắn gọn hơn.").format(count=len(text)))
+        ctx.note(
+            _("Tin nhắn quá dài ({count} ký tự). Hãy gửi ngắn gọn hơn.").format(count=len(text))
+        )
         await ask_again(ctx)
         return
     parsed = parse_command(text)
@@ -113,9 +115,9 @@ async def _command(ctx: Context, name: str, args: str) -> None:
         await ask_again(ctx)
     elif busy and name != "start" and flow is not None:
         ctx.note(
-            _("Bạn đang {doing}. Hãy trả lời câu hỏi dưới đây, hoặc gõ /huy để dừng (số đã nhập được giữ lại).").format(
-                doing=FLOWS[flow].doing
-            )
+            _(
+                "Bạn đang {doing}. Hãy trả lời câu hỏi dưới đây, hoặc gõ /huy để dừng (số đã nhập được giữ lại)."
+            ).format(doing=FLOWS[flow].doing)
         )
         await ask_again(ctx)
     else:

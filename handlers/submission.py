@@ -34,10 +34,10 @@ class PeriodLocked(DomainError):
 
     def __init__(self, period: Period) -> None:
         super().__init__(
-            _("Kỳ {period} đã khóa sổ từ ngày {lock}, không nhận thêm số liệu. "
-              "Hãy liên hệ văn phòng nếu cần mở lại.").format(
-                period=period_name(period.code), lock=day(period.lock_date)
-            )
+            _(
+                "Kỳ {period} đã khóa sổ từ ngày {lock}, không nhận thêm số liệu. "
+                "Hãy liên hệ văn phòng nếu cần mở lại."
+            ).format(period=period_name(period.code), lock=day(period.lock_date))
         )
 
 
@@ -93,20 +93,23 @@ async def _open_periods_for(ctx: Context) -> list[Period]:
     campaign = await _load(ctx, ctx.state.data["campaign_id"])
     periods = campaign_store.open_periods(campaign, ctx.today)
     for period in periods:
-        if await value_store.submission_of(ctx.session, ctx.state.data["unit_id"], period.id) is None:
+        if (
+            await value_store.submission_of(ctx.session, ctx.state.data["unit_id"], period.id)
+            is None
+        ):
             return [period, *[p for p in reversed(periods) if p is not period]]
     return list(reversed(periods))
 
 
 def _period_label(period: Period) -> str:
-    return _("{name} (hạn nộp {due})").format(name=period_name(period.code), due=day(period.due_date))
+    return _("{name} (hạn nộp {due})").format(
+        name=period_name(period.code), due=day(period.due_date)
+    )
 
 
 async def _ask_period(ctx: Context) -> None:
     periods = await _open_periods_for(ctx)
-    ctx.say(
-        _("Chọn kỳ báo cáo (số 1 là kỳ cần nộp bây giờ):"), [_period_label(p) for p in periods]
-    )
+    ctx.say(_("Chọn kỳ báo cáo (số 1 là kỳ cần nộp bây giờ):"), [_period_label(p) for p in periods])
 
 
 async def _answer_period(ctx: Context, text: str) -> None:
@@ -129,7 +132,9 @@ async def _begin_period(ctx: Context, period: Period) -> None:
     elements = await _elements(ctx)
     answered = [e for e in elements if str(e.id) in draft]
     data["mode"] = "fill"
-    data["index"] = next((i for i, e in enumerate(elements) if str(e.id) not in draft), len(elements))
+    data["index"] = next(
+        (i for i, e in enumerate(elements) if str(e.id) not in draft), len(elements)
+    )
     if answered:
         ctx.note(
             _("Tiếp tục bản nháp: đã nhập {done}/{total} chỉ tiêu.").format(
@@ -176,7 +181,7 @@ async def _previous(ctx: Context) -> tuple[Period | None, dict[int, str]]:
 
 async def _current_element(ctx: Context) -> DataElement:
     elements = await _elements(ctx)
-    return elements[ctx.state.data["index"]]
+    return elements[int(ctx.state.data["index"])]
 
 
 async def _ask_value(ctx: Context) -> None:
@@ -190,7 +195,9 @@ async def _ask_value(ctx: Context) -> None:
     assert unit is not None
     lines = [
         f"{period_name(period.code)} · {unit.name}",
-        _("Chỉ tiêu {n}/{total}: {name}").format(n=index + 1, total=len(elements), name=element.name)
+        _("Chỉ tiêu {n}/{total}: {name}").format(
+            n=index + 1, total=len(elements), name=element.name
+        )
         + (_(" (lũy kế từ đầu năm)") if element.cumulative else ""),
     ]
     if element.measure_unit and element.value_type not in (ValueType.BOOLEAN, ValueType.TEXT):
@@ -205,16 +212,21 @@ async def _ask_value(ctx: Context) -> None:
         )
     draft = _current_value(ctx, element)
     if draft is not None:
-        lines.append(_("Đang ghi: {value} — gõ số mới để thay.").format(value=display_value(draft, rules)))
+        lines.append(
+            _("Đang ghi: {value} — gõ số mới để thay.").format(value=display_value(draft, rules))
+        )
     lines.append(_hint(element))
     choices = YES_NO if element.value_type is ValueType.BOOLEAN else ()
     ctx.say("\n".join(lines), choices)
 
 
 def _current_value(ctx: Context, element: DataElement) -> str | None:
-    if ctx.state.data.get("mode") == "fix_submitted":
-        return ctx.state.data.get("stored", {}).get(str(element.id))
-    value: str | None = _draft(ctx).get(str(element.id))
+    source = (
+        ctx.state.data.get("stored", {})
+        if ctx.state.data.get("mode") == "fix_submitted"
+        else _draft(ctx)
+    )
+    value: str | None = source.get(str(element.id))
     return value
 
 
@@ -352,7 +364,9 @@ async def _values_text(ctx: Context, values: dict[str, Any]) -> str:
     unit = await ctx.session.get(OrgUnit, ctx.state.data["unit_id"])
     period = await _period(ctx)
     assert unit is not None
-    lines = [_("Số liệu {period} — {unit}:").format(period=period_name(period.code), unit=unit.name)]
+    lines = [
+        _("Số liệu {period} — {unit}:").format(period=period_name(period.code), unit=unit.name)
+    ]
     lines += [
         f"{n}. {e.name}: {display_value(values.get(str(e.id)), rules_for(e))}"
         for n, e in enumerate(elements, 1)
@@ -407,9 +421,13 @@ async def _submit(ctx: Context) -> None:
         return
     assert ctx.reporter is not None
     changes = [Change(e.id, draft.get(str(e.id))) for e in elements]
-    await value_store.write_values(ctx.session, data["unit_id"], period.id, changes, ctx.reporter.id, ctx.now)
+    await value_store.write_values(
+        ctx.session, data["unit_id"], period.id, changes, ctx.reporter.id, ctx.now
+    )
     late = ctx.today > period.due_date
-    receipt = await value_store.submit(ctx.session, data["unit_id"], period.id, ctx.reporter.id, ctx.now, late)
+    receipt = await value_store.submit(
+        ctx.session, data["unit_id"], period.id, ctx.reporter.id, ctx.now, late
+    )
     unit = await ctx.session.get(OrgUnit, data["unit_id"])
     assert unit is not None
     filled = sum(1 for e in elements if draft.get(str(e.id)) is not None)
@@ -421,7 +439,9 @@ async def _submit(ctx: Context) -> None:
                 _("✅ Đã nhận báo cáo {period} của {unit}.").format(
                     period=period_name(period.code), unit=unit.name
                 ),
-                _("Số chỉ tiêu đã nhập: {filled}/{total}").format(filled=filled, total=len(elements)),
+                _("Số chỉ tiêu đã nhập: {filled}/{total}").format(
+                    filled=filled, total=len(elements)
+                ),
                 _("Nộp lúc: {time} ({status})").format(
                     time=moment(ctx.local(ctx.now)),
                     status=_("trễ hạn") if late else _("đúng hạn"),
@@ -484,7 +504,9 @@ async def _answer_reason(ctx: Context, text: str) -> None:
     element = await _current_element(ctx)
     assert ctx.reporter is not None
     change = Change(element.id, data["new_value"], reason)
-    await value_store.write_values(ctx.session, data["unit_id"], period.id, [change], ctx.reporter.id, ctx.now)
+    await value_store.write_values(
+        ctx.session, data["unit_id"], period.id, [change], ctx.reporter.id, ctx.now
+    )
     rules = rules_for(element)
     ctx.note(
         _("✅ Đã sửa {name}: {old} → {new}. Lý do: {reason}").format(

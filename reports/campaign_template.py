@@ -9,9 +9,10 @@ an instructions sheet "Hướng dẫn" that the reader ignores.
 :func:`read_template` validates a whole workbook and returns the spec, or raises
 :class:`TemplateInvalid` listing every problem found (sheet, row, column, Vietnamese message).
 
-Headers, drop-down choices and help texts live in :data:`TEMPLATE_COLUMNS`. Headers and drop-down
-values are matched after folding (case, diacritics and punctuation do not matter), so ``"quy"``
-means ``"quý"`` and a header typed ``"Ma phong trao"`` is found. Columns may be in any order and
+Headers, drop-down choices and help texts live in :data:`TEMPLATE_COLUMNS`. Headers are matched
+after folding (case, diacritics and punctuation do not matter), so a header typed
+``"Ma phong trao"`` is found; drop-down values must keep their diacritics (``"so"`` is refused,
+``"SỐ"`` is fine), since a value without them can be ambiguous. Columns may be in any order and
 extra columns are ignored; a column whose cells are required must be present.
 """
 
@@ -796,8 +797,10 @@ _DATE_DMY = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})")
 _DATE_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 
 
-def _parse_date(raw: object) -> date:
-    """A real date cell, or text dd/mm/yyyy (also with - or .) or yyyy-mm-dd."""
+_YEARS = range(1990, 2101)
+
+
+def _date_of(raw: object) -> date | None:
     if isinstance(raw, datetime):
         return raw.date()
     if isinstance(raw, date):
@@ -809,7 +812,15 @@ def _parse_date(raw: object) -> date:
         if match := _DATE_ISO.fullmatch(text):
             return date(int(match[1]), int(match[2]), int(match[3]))
     except ValueError:
-        pass
+        return None
+    return None
+
+
+def _parse_date(raw: object) -> date:
+    """A real date cell, or text dd/mm/yyyy (also with - or .) or yyyy-mm-dd, years 1990-2100."""
+    day = _date_of(raw)
+    if day is not None and day.year in _YEARS:
+        return day
     raise _CellProblem(
         f"{_quoted(raw)} không phải ngày hợp lệ — ghi dạng dd/mm/yyyy, ví dụ 31/12/2024"
     )
@@ -853,12 +864,19 @@ def _parse_yes_no(raw: object) -> bool:
         raise _CellProblem(f"{_quoted(raw)} không hợp lệ — chọn: {YES}, {NO}") from None
 
 
+def _choice_key(text: str) -> str:
+    """Matching key of a drop-down value: case, spaces and punctuation do not matter, diacritics
+    do (``"so"`` is not ``"số"``: the issue's own example of a value to refuse)."""
+    return re.sub(r"[\W_]", "", unicodedata.normalize("NFC", text).casefold())
+
+
 def _choice_parser(options: Mapping[str, _E], shown: Sequence[str]) -> Callable[[object], _E]:
-    """A parser accepting any option key after folding (see :func:`_key`)."""
-    table = {_key(text): value for text, value in options.items()}
+    """A parser accepting any option after :func:`_choice_key` normalisation."""
+    table = {_choice_key(text): value for text, value in options.items()}
 
     def parse(raw: object) -> _E:
-        found = table.get(_key(_text_of(raw)))
+        key = _choice_key(_text_of(raw))
+        found = table.get(key) if key else None
         if found is None:
             raise _CellProblem(f"{_quoted(raw)} không hợp lệ — chọn: {', '.join(shown)}")
         return found
@@ -891,7 +909,6 @@ _PARSE_VALUE_TYPE = _enum_parser(
     {
         "số lẻ": ValueType.NUMBER,
         "số thập phân": ValueType.NUMBER,
-        "%": ValueType.PERCENTAGE,
         "có không": ValueType.BOOLEAN,
         "chữ": ValueType.TEXT,
     },

@@ -32,7 +32,9 @@ from storage.models import (
 _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
 
-async def mark_processed(session: AsyncSession, channel: str, message_id: str, at: datetime) -> bool:
+async def mark_processed(
+    session: AsyncSession, channel: str, message_id: str, at: datetime
+) -> bool:
     """Record an incoming message id; False when it was already processed (a duplicate).
 
     The insert is flushed at once inside a savepoint, so a duplicate is detected before any
@@ -100,7 +102,9 @@ async def load_state(session: AsyncSession, account_id: int) -> FlowState:
     return FlowState(row.flow, row.step, stored.get("data", {}), stored.get("keep", {}))
 
 
-async def save_state(session: AsyncSession, account_id: int, state: FlowState, at: datetime) -> None:
+async def save_state(
+    session: AsyncSession, account_id: int, state: FlowState, at: datetime
+) -> None:
     """Store the conversation state of an account (same transaction as the change it goes with)."""
     row = await session.get(ConversationState, account_id)
     if row is None:
@@ -160,10 +164,13 @@ async def create_invite(
 async def find_invite(session: AsyncSession, code: str) -> Invite | None:
     """The invite with ``code`` (case-insensitive, spaces and dashes ignored)."""
     cleaned = "".join(ch for ch in code.upper() if ch.isalnum())
-    return await session.scalar(select(Invite).where(Invite.code == cleaned))
+    found = await session.scalar(select(Invite).where(Invite.code == cleaned))
+    return found
 
 
-async def recent_failures(session: AsyncSession, account_id: int, since: datetime) -> list[datetime]:
+async def recent_failures(
+    session: AsyncSession, account_id: int, since: datetime
+) -> list[datetime]:
     """Times of wrong codes typed by an account since ``since``, oldest first."""
     rows = await session.scalars(
         select(BindFailure.at)
@@ -200,7 +207,9 @@ async def bind_unit(
     existing = await session.get(ReporterUnit, (reporter.id, org_unit_id))
     if existing is not None:
         return False
-    session.add(ReporterUnit(reporter_id=reporter.id, org_unit_id=org_unit_id, bound_via=via, bound_at=at))
+    session.add(
+        ReporterUnit(reporter_id=reporter.id, org_unit_id=org_unit_id, bound_via=via, bound_at=at)
+    )
     await session.flush()
     return True
 
@@ -220,4 +229,3 @@ async def units_with_phone(session: AsyncSession, phone: str) -> list[UnitContac
     """Contacts listed by the office with this normalised phone, with their units."""
     rows = await session.scalars(select(UnitContact).where(UnitContact.phone == phone))
     return list(rows)
-

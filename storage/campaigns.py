@@ -178,7 +178,11 @@ async def _registered_titles(session: AsyncSession, campaign_id: int) -> list[tu
     rows = await session.execute(
         select(Title.code, Title.name)
         .where(Title.campaign_id == campaign_id)
-        .where(select(RegistrationTitle.title_id).where(RegistrationTitle.title_id == Title.id).exists())
+        .where(
+            select(RegistrationTitle.title_id)
+            .where(RegistrationTitle.title_id == Title.id)
+            .exists()
+        )
     )
     return [(code, name) for code, name in rows]
 
@@ -188,7 +192,9 @@ async def _sync_elements(
 ) -> dict[str, DataElement]:
     existing = {
         e.code: e
-        for e in await session.scalars(select(DataElement).where(DataElement.campaign_id == campaign_id))
+        for e in await session.scalars(
+            select(DataElement).where(DataElement.campaign_id == campaign_id)
+        )
     }
     wanted = [e for e in spec.elements if not e.is_indicator]
     kept: dict[str, DataElement] = {}
@@ -225,10 +231,12 @@ async def _delete_elements(session: AsyncSession, elements: list[DataElement]) -
     if not elements:
         return
     ids = [e.id for e in elements]
-    await session.execute(delete(Indicator).where(
-        Indicator.numerator_id.in_(ids) | Indicator.denominator_id.in_(ids)
-    ))
-    await session.execute(delete(RegistrationTarget).where(RegistrationTarget.data_element_id.in_(ids)))
+    await session.execute(
+        delete(Indicator).where(Indicator.numerator_id.in_(ids) | Indicator.denominator_id.in_(ids))
+    )
+    await session.execute(
+        delete(RegistrationTarget).where(RegistrationTarget.data_element_id.in_(ids))
+    )
     for element in elements:
         element.weight_element_id = None
     await session.flush()
@@ -242,10 +250,14 @@ async def _sync_indicators(
 ) -> None:
     existing = {
         i.code: i
-        for i in await session.scalars(select(Indicator).where(Indicator.campaign_id == campaign_id))
+        for i in await session.scalars(
+            select(Indicator).where(Indicator.campaign_id == campaign_id)
+        )
     }
     for order, row in enumerate(e for e in spec.elements if e.is_indicator):
-        indicator = existing.pop(row.code, None) or Indicator(campaign_id=campaign_id, code=row.code)
+        indicator = existing.pop(row.code, None) or Indicator(
+            campaign_id=campaign_id, code=row.code
+        )
         indicator.name = row.name
         indicator.measure_unit = row.measure_unit or "%"
         indicator.numerator_id = elements[row.numerator or ""].id
@@ -260,7 +272,10 @@ async def _sync_indicators(
 
 
 async def _sync_titles(session: AsyncSession, campaign_id: int, spec: CampaignSpec) -> None:
-    existing = {t.code: t for t in await session.scalars(select(Title).where(Title.campaign_id == campaign_id))}
+    existing = {
+        t.code: t
+        for t in await session.scalars(select(Title).where(Title.campaign_id == campaign_id))
+    }
     for order, row in enumerate(spec.titles):
         title = existing.pop(row.code, None) or Title(campaign_id=campaign_id, code=row.code)
         title.name, title.kind, title.sort_order = row.name, row.kind, order
@@ -281,20 +296,23 @@ async def _sync_units(session: AsyncSession, campaign_id: int, units: tuple[Unit
             session.add(unit)
         unit.name, unit.unit_type = row.name, row.unit_type
         unit.cluster_id = (await _cluster(session, row.cluster)).id if row.cluster else None
-        unit.contacts = _contacts(row)
+        _sync_contacts(unit, row)
         await session.flush()
         session.add(CampaignUnit(campaign_id=campaign_id, org_unit_id=unit.id, sort_order=order))
     await session.flush()
 
 
-def _contacts(row: UnitSpec) -> list[UnitContact]:
-    contacts: dict[str, UnitContact] = {}
+def _sync_contacts(unit: OrgUnit, row: UnitSpec) -> None:
+    """Update the unit's contacts in place (matched by phone) so no phone is inserted twice."""
+    wanted: dict[str, str] = {}
     for index, typed in enumerate(row.phones):
         phone = normalize_phone(typed)
-        if phone and phone not in contacts:
-            name = row.representatives[index] if index < len(row.representatives) else ""
-            contacts[phone] = UnitContact(phone=phone, name=name)
-    return list(contacts.values())
+        if phone and phone not in wanted:
+            wanted[phone] = row.representatives[index] if index < len(row.representatives) else ""
+    kept = [c for c in unit.contacts if c.phone in wanted]
+    for contact in kept:
+        contact.name = wanted.pop(contact.phone)
+    unit.contacts = kept + [UnitContact(phone=phone, name=name) for phone, name in wanted.items()]
 
 
 async def _cluster(session: AsyncSession, name: str) -> Cluster:
@@ -307,7 +325,10 @@ async def _cluster(session: AsyncSession, name: str) -> Cluster:
 
 
 async def _sync_periods(session: AsyncSession, campaign_id: int, spec: CampaignSpec) -> int:
-    existing = {p.code: p for p in await session.scalars(select(Period).where(Period.campaign_id == campaign_id))}
+    existing = {
+        p.code: p
+        for p in await session.scalars(select(Period).where(Period.campaign_id == campaign_id))
+    }
     wanted = spec_periods(spec)
     for dates in wanted:
         period = existing.pop(dates.code, None) or Period(campaign_id=campaign_id, code=dates.code)
@@ -340,12 +361,15 @@ async def load_campaign(session: AsyncSession, campaign_id: int) -> Campaign:
 
 async def find_campaign(session: AsyncSession, code: str) -> Campaign | None:
     """The campaign with ``code`` (case-insensitive)."""
-    return await session.scalar(select(Campaign).where(func.upper(Campaign.code) == code.upper()))
+    found = await session.scalar(select(Campaign).where(func.upper(Campaign.code) == code.upper()))
+    return found
 
 
 async def list_campaigns(session: AsyncSession) -> list[Campaign]:
     """Every campaign, newest first."""
-    return list(await session.scalars(select(Campaign).order_by(Campaign.start_date.desc(), Campaign.id)))
+    return list(
+        await session.scalars(select(Campaign).order_by(Campaign.start_date.desc(), Campaign.id))
+    )
 
 
 async def campaigns_of_unit(session: AsyncSession, org_unit_id: int) -> list[Campaign]:
@@ -361,7 +385,8 @@ async def campaigns_of_unit(session: AsyncSession, org_unit_id: int) -> list[Cam
 
 async def find_unit(session: AsyncSession, code: str) -> OrgUnit | None:
     """The org unit with ``code`` (case-insensitive)."""
-    return await session.scalar(select(OrgUnit).where(func.upper(OrgUnit.code) == code.upper()))
+    found = await session.scalar(select(OrgUnit).where(func.upper(OrgUnit.code) == code.upper()))
+    return found
 
 
 async def campaign_units(session: AsyncSession, campaign_id: int) -> list[OrgUnit]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import enum
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -72,12 +72,12 @@ class Base(DeclarativeBase):
     stored as plain strings (no PostgreSQL enum types to migrate)."""
 
     metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map = {
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
         datetime: UTCDateTime(),
         dict[str, Any]: JSON(),
-        enum.Enum: Enum(enum.Enum, native_enum=False, length=24, values_callable=lambda e: [
-            m.value for m in e
-        ]),
+        enum.Enum: Enum(
+            enum.Enum, native_enum=False, length=24, values_callable=lambda e: [m.value for m in e]
+        ),
     }
 
 

@@ -94,7 +94,12 @@ async def write_values(
 
 
 def _audit(
-    org_unit_id: int, period_id: int, change: Change, old: str | None, reporter_id: int, at: datetime
+    org_unit_id: int,
+    period_id: int,
+    change: Change,
+    old: str | None,
+    reporter_id: int,
+    at: datetime,
 ) -> DataValueAudit:
     if old is None:
         action = AuditAction.CREATE
@@ -115,13 +120,16 @@ def _audit(
     )
 
 
-async def submission_of(session: AsyncSession, org_unit_id: int, period_id: int) -> Submission | None:
+async def submission_of(
+    session: AsyncSession, org_unit_id: int, period_id: int
+) -> Submission | None:
     """The completed report of a unit for a period, if any."""
-    return await session.scalar(
+    found = await session.scalar(
         select(Submission).where(
             Submission.org_unit_id == org_unit_id, Submission.period_id == period_id
         )
     )
+    return found
 
 
 async def submit(
@@ -150,11 +158,12 @@ async def registration_of(
     session: AsyncSession, campaign_id: int, org_unit_id: int
 ) -> Registration | None:
     """A unit's registration for a campaign, with titles and targets loaded."""
-    return await session.scalar(
+    found = await session.scalar(
         select(Registration)
         .where(Registration.campaign_id == campaign_id, Registration.org_unit_id == org_unit_id)
         .options(selectinload(Registration.titles), selectinload(Registration.targets))
     )
+    return found
 
 
 async def save_registration(
@@ -170,7 +179,11 @@ async def save_registration(
     registration = await registration_of(session, campaign_id, org_unit_id)
     if registration is None:
         registration = Registration(
-            campaign_id=campaign_id, org_unit_id=org_unit_id, registered_at=at, titles=[], targets=[]
+            campaign_id=campaign_id,
+            org_unit_id=org_unit_id,
+            registered_at=at,
+            titles=[],
+            targets=[],
         )
         session.add(registration)
     registration.registered_by_id = reporter_id
@@ -193,7 +206,9 @@ class UnitProgress:
     representatives: list[tuple[str, str]]  # (name, phone)
 
 
-async def progress(session: AsyncSession, units: list[OrgUnit], period: Period) -> list[UnitProgress]:
+async def progress(
+    session: AsyncSession, units: list[OrgUnit], period: Period
+) -> list[UnitProgress]:
     """Reporting status of ``units`` (contacts loaded) for ``period``, in the given order.
 
     Representatives are the office's listed contacts plus the people bound to the unit.
@@ -212,7 +227,9 @@ async def progress(session: AsyncSession, units: list[OrgUnit], period: Period) 
     return result
 
 
-async def _bound_people(session: AsyncSession, unit_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
+async def _bound_people(
+    session: AsyncSession, unit_ids: list[int]
+) -> dict[int, list[tuple[str, str]]]:
     rows = await session.execute(
         select(ReporterUnit.org_unit_id, Reporter.full_name, Reporter.phone)
         .join(Reporter, Reporter.id == ReporterUnit.reporter_id)

@@ -10,11 +10,10 @@ import uuid
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, date, datetime, time
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
-import pytest
 import asyncpg
+import pytest
 from sqlalchemy.engine import make_url
 
 from bot.app import App, open_app
@@ -114,14 +113,18 @@ async def app(database_url: str, clock: ManualClock) -> AsyncIterator[App]:
 class Person:
     """Someone chatting with the bot through the real pipeline on a channel."""
 
-    def __init__(self, app: App, name: str, *, phone: str | None = None, channel: str = "console") -> None:
+    def __init__(
+        self, app: App, name: str, *, phone: str | None = None, channel: str = "console"
+    ) -> None:
         self.app = app
         self.name = name
         self.phone = phone
         self.channel = channel
         self.replies: list[Reply] = []
 
-    async def say(self, text: str, *, message_id: str | None = None, phone: str | None = None) -> str:
+    async def say(
+        self, text: str, *, message_id: str | None = None, phone: str | None = None
+    ) -> str:
         """Send ``text``; return the replies as the person reads them (choices numbered)."""
         incoming = Incoming(
             channel=self.channel,
@@ -138,7 +141,9 @@ class Person:
         async def collect(message: OutboxMessage) -> None:
             got.append(Reply.from_payload(message.payload))
 
-        await outbox.deliver_pending(self.app.sessions, self.channel, collect, self.app.clock.now, self.name)
+        await outbox.deliver_pending(
+            self.app.sessions, self.channel, collect, self.app.clock.now, self.name
+        )
         self.replies.extend(got)
         return "\n---\n".join(render_text(reply) for reply in got)
 

@@ -215,21 +215,32 @@ def test_values_typed_by_hand_are_understood() -> None:
         spec,
         _set(CAMPAIGN_SHEET, 2, "Mã phong trào", "  nganam2023 "),
         _set(CAMPAIGN_SHEET, 2, "Ngày bắt đầu", "01/01/2023"),
-        _set(CAMPAIGN_SHEET, 2, "Kỳ báo cáo", "QUY"),
+        _set(CAMPAIGN_SHEET, 2, "Kỳ báo cáo", "QUÝ"),
         _set(CAMPAIGN_SHEET, 2, "Số ngày nộp sau kỳ", "10"),
         _set(ELEMENTS_SHEET, "THUY_SAN", "Chỉ tiêu kế hoạch", "12.500"),
         _set(ELEMENTS_SHEET, "THU_NGAN_SACH", "Chỉ tiêu kế hoạch", "45 tỷ"),
         _set(ELEMENTS_SHEET, "TL_BHYT", "Chỉ tiêu kế hoạch", "95,15%"),
-        _set(ELEMENTS_SHEET, "TL_BHYT", "Cách tổng hợp", "ty le"),
+        _set(ELEMENTS_SHEET, "TL_BHYT", "Cách tổng hợp", "tỷ lệ"),
         _set(ELEMENTS_SHEET, "TL_BHYT", "Tử số", "bhyt"),
-        _set(ELEMENTS_SHEET, "DAN_SO", "Kiểu", "So Nguyen"),
+        _set(ELEMENTS_SHEET, "DAN_SO", "Kiểu", "Số  Nguyên"),
         _set(ELEMENTS_SHEET, "CHUAN_Y_TE", "Chỉ tiêu kế hoạch", "co"),
         _set(UNITS_SHEET, "P1", "Số điện thoại", 900000001),  # Excel dropped the leading 0
-        _set(TITLES_SHEET, "LDTT", "Đối tượng", "ca nhan"),
+        _set(TITLES_SHEET, "LDTT", "Đối tượng", "Cá nhân "),
         _set(CAMPAIGN_SHEET, 1, "Mã phong trào", "ma phong trao"),  # header without diacritics
     )
 
     assert read == spec
+
+
+def test_drop_down_values_need_their_diacritics() -> None:
+    """The issue's own example: "so" is not a value type, and the message lists the choices."""
+    with pytest.raises(TemplateInvalid) as caught:
+        _read_edited(nga_nam_2023(), _set(ELEMENTS_SHEET, "DAN_SO", "Kiểu", "so"))
+    assert any(
+        'cột "Kiểu": "so" không hợp lệ — chọn: số, số nguyên, phần trăm, có-không, văn bản'
+        in str(e)
+        for e in caught.value.errors
+    )
 
 
 def test_blank_rows_moved_columns_and_extra_columns_are_fine() -> None:
@@ -243,6 +254,15 @@ def test_blank_rows_moved_columns_and_extra_columns_are_fine() -> None:
     read = _read_edited(nga_nam_2023(), reshape)
 
     assert read == nga_nam_2023()
+
+
+def test_error_rows_are_excel_rows_even_after_blank_rows() -> None:
+    def gap(workbook: Workbook) -> None:
+        workbook[UNITS_SHEET].insert_rows(3, amount=3)
+
+    errors = _errors(NGA_NAM, gap, _set(UNITS_SHEET, "P3", "Số điện thoại", "abc"))
+
+    assert [_where(error) for error in errors] == [(UNITS_SHEET, 7, "Số điện thoại")]
 
 
 def test_more_names_than_phones_and_duplicate_unit_names_are_fine() -> None:
@@ -297,6 +317,20 @@ BROKEN = [
         (CAMPAIGN_SHEET, 2, "Ngày kết thúc"),
         '"31/02/2023" không phải ngày hợp lệ',
         id="invalid-date",
+    ),
+    pytest.param(
+        NGA_NAM,
+        [_set(CAMPAIGN_SHEET, 2, "Ngày kết thúc", "31/12/2203")],
+        (CAMPAIGN_SHEET, 2, "Ngày kết thúc"),
+        '"31/12/2203" không phải ngày hợp lệ',
+        id="implausible-year",
+    ),
+    pytest.param(
+        NGA_NAM,
+        [_set(ELEMENTS_SHEET, "DAN_SO", "Kiểu", "-")],
+        (ELEMENTS_SHEET, 24, "Kiểu"),
+        '"-" không hợp lệ',
+        id="dash-enum",
     ),
     pytest.param(
         NGA_NAM,

@@ -14,7 +14,6 @@ from storage.campaigns import find_unit
 from storage.models import (
     DataValue,
     DataValueAudit,
-    Invite,
     InviteKind,
     OutboxMessage,
     Registration,
@@ -35,7 +34,9 @@ async def make_invite(app: App, unit_code: str | None, *, days: int = 14) -> str
     async with app.sessions() as session, session.begin():
         unit = await find_unit(session, unit_code) if unit_code else None
         kind = InviteKind.UNIT if unit_code else InviteKind.OFFICE
-        invite = await accounts.create_invite(session, kind, unit, app.clock.now(), timedelta(days=days))
+        invite = await accounts.create_invite(
+            session, kind, unit, app.clock.now(), timedelta(days=days)
+        )
         return invite.code
 
 
@@ -73,7 +74,7 @@ async def test_village_head_binds_registers_and_submits(app: App) -> None:
         by_code["THU_NGAN_SACH"]: "50",
         by_code["GIAM_HO_NGHEO"]: "2.5",
         by_code["GIAM_HO_KHMER_NGHEO"]: "3",
-    } or registration.campaign_id == campaign.id and len(targets) >= 3
+    } or (registration.campaign_id == campaign.id and len(targets) >= 3)
 
     receipt = await submit_all(head, app)
     assert "✅ Đã nhận báo cáo Quý 4/2026 của Phường 1" in receipt

@@ -38,4 +38,6 @@ given = context.config.attributes.get("connection")
 if given is not None:
     run_on(given)
 else:
-    asyncio.run(run_from_url(os.environ.get("DATABASE_URL", "sqlite+aiosqlite:///./data/reportbot.db")))
+    asyncio.run(
+        run_from_url(os.environ.get("DATABASE_URL", "sqlite+aiosqlite:///./data/reportbot.db"))
+    )

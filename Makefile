@@ -1,0 +1,48 @@
+# Set-up and everyday commands. `make run` and `make test` do everything on a fresh
+# Debian/Ubuntu machine with Python 3.11+ (python3-venv installed).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+
+.PHONY: run chat test test-sqlite test-postgres lint typecheck check samples messages clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	rm -f $(VENV)/.installed-* && touch $@
+
+install: $(STAMP)
+
+## Open the console chat on the local SQLite database (migrates, loads the samples if empty).
+run: $(STAMP)
+	$(BIN)/reportbot run
+
+## Chat as the office (make chat AS=office) or as a unit's phone (make chat AS=0900000001).
+chat: $(STAMP)
+	$(BIN)/reportbot chat --as $(or $(AS),nguoi-dung)
+
+## The whole test suite on SQLite (and on PostgreSQL when TEST_DATABASE_URL is set).
+test: $(STAMP)
+	$(BIN)/pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+check: test lint typecheck
+
+## Rebuild the sample campaign workbooks in samples/ from reports/samples.py.
+samples: $(STAMP)
+	$(BIN)/python samples/build.py
+
+## Extract user-visible messages into a gettext template (for an English catalog).
+messages: $(STAMP)
+	$(BIN)/pybabel extract -o handlers/locales/messages.pot handlers domain bot
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,69 @@
+"""Importing campaign specs into the database: create, update in place, refuse orphaning."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from bot.app import App
+from reports.samples import nga_nam_2023
+from storage.campaigns import CampaignConflict, import_campaign
+from storage.models import CampaignUnit, DataElement, Indicator, Period, Title, UnitContact
+from tests.conftest import Person
+from tests.helpers import SAMPLE, count, sample, typed_answer
+
+
+def shifted():
+    """The Ngã Năm sample as loaded for 2026 (same code, so re-imports update it)."""
+    return replace(nga_nam_2023().shifted_to_year(2026), code=SAMPLE)
+
+
+async def test_sample_is_loaded_with_everything(app: App) -> None:
+    campaign = await sample(app)
+    assert len(campaign.elements) == 26 and len(campaign.indicators) == 10
+    assert [p.code for p in campaign.periods] == ["2026Q1", "2026Q2", "2026Q3", "2026Q4"]
+    q1 = campaign.periods[0]
+    assert (q1.due_date.isoformat(), q1.lock_date.isoformat()) == ("2026-04-10", "2026-04-25")
+    assert len(campaign.titles) == 4
+    assert await count(app, CampaignUnit, CampaignUnit.campaign_id == campaign.id) == 8
+    assert await count(app, UnitContact) >= 8
+
+
+async def test_reimport_updates_in_place(app: App) -> None:
+    before = await count(app, DataElement)
+    spec = shifted()
+    renamed = replace(spec, name="Tên mới", elements=spec.elements[:-1])  # drop the last (no data)
+    async with app.sessions() as session, session.begin():
+        result = await import_campaign(session, renamed, app.clock.now())
+    assert not result.created
+    campaign = await sample(app)
+    assert campaign.name == "Tên mới"
+    assert await count(app, DataElement) == before - 1
+    assert await count(app, Period, Period.campaign_id == campaign.id) == 4
+    assert await count(app, Title, Title.campaign_id == campaign.id) == 4
+
+
+async def test_reimport_refuses_to_orphan_data(app: App) -> None:
+    head = Person(app, "head", phone="0900000001")
+    await head.say("/start")
+    campaign = await sample(app)
+    await head.say("/nhap")
+    for position, element in enumerate(campaign.elements):
+        await head.say(typed_answer(element, position))
+    await head.say("1")
+    spec = shifted()
+    without_rice = tuple(e for e in spec.elements if e.code not in {"LUA_TONG", "TL_LUA_DAC_SAN"})
+    without_p1 = tuple(u for u in spec.units if u.code != "P1")
+    broken = replace(
+        spec, elements=without_rice, units=without_p1, end=spec.end.replace(month=6, day=30)
+    )
+    with pytest.raises(CampaignConflict) as caught:
+        async with app.sessions() as session, session.begin():
+            await import_campaign(session, broken, app.clock.now())
+    message = caught.value.user_message
+    assert "LUA_TONG" in message and "P1" in message and "2026Q4" in message
+    assert (
+        await count(app, DataElement, DataElement.code == "LUA_TONG") == 2 - 1
+    )  # one campaign has it
+    assert await count(app, Indicator, Indicator.code == "TL_LUA_DAC_SAN") == 1
