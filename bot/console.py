@@ -10,13 +10,17 @@ import asyncio
 import sys
 import uuid
 from collections.abc import Iterable
+from datetime import timedelta
 from typing import TextIO
+
+from sqlalchemy import select
 
 from bot.app import App
 from domain.phones import normalize_phone
 from handlers.messages import Incoming, Reply, render_text
 from storage import accounts, outbox
-from storage.models import OutboxMessage
+from storage.campaigns import campaign_units, list_campaigns
+from storage.models import ChannelAccount, InviteKind, OutboxMessage
 
 CHANNEL = "console"
 OFFICE = "office"
@@ -97,11 +101,40 @@ async def _scripted(chat: ConsoleChat, lines: Iterable[str]) -> None:
         await chat.send(text)
 
 
+async def sample_hint(app: App, external_id: str) -> str:
+    """For a newcomer on the sample data: fresh invite codes to play a unit head or the office.
+
+    Empty when the person is already bound or the database holds no sample campaign.
+    """
+    async with app.sessions() as session, session.begin():
+        campaigns = [c for c in await list_campaigns(session) if c.is_sample]
+        account = await session.scalar(
+            select(ChannelAccount).where(
+                ChannelAccount.channel == CHANNEL, ChannelAccount.external_id == external_id
+            )
+        )
+        if not campaigns or (account is not None and account.reporter_id is not None):
+            return ""
+        units = await campaign_units(session, campaigns[0].id)
+        now, day = app.clock.now(), timedelta(days=1)
+        unit_code = await accounts.create_invite(session, InviteKind.UNIT, units[0], now, day)
+        office_code = await accounts.create_invite(session, InviteKind.OFFICE, None, now, day)
+    return (
+        f"Dữ liệu mẫu đã được nạp. Để thử: gõ /start {unit_code.code} để làm đại diện "
+        f"{units[0].name}, hoặc /start {office_code.code} để làm văn phòng.\n"
+        f"(Hoặc chạy: reportbot chat --as {units[0].contacts[0].phone if units[0].contacts else 'office'}"
+        " / reportbot chat --as office)"
+    )
+
+
 async def _interactive(chat: ConsoleChat) -> None:
     print(
         "Trò chuyện với bot báo cáo thi đua. Gõ /trogiup để xem hướng dẫn; Ctrl-D để thoát.",
         file=chat.out,
     )
+    hint = await sample_hint(chat.app, chat.external_id)
+    if hint:
+        print(hint, file=chat.out)
     await chat.send("/start")
     while True:
         try:

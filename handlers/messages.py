@@ -4,7 +4,7 @@ conversations answer with. No Telegram or Zalo type appears here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -71,15 +71,6 @@ class Reply:
             request_phone=bool(payload.get("request_phone", False)),
             document=Document(**document) if document else None,
         )
-
-
-@dataclass
-class Outgoing:
-    """Replies addressed to a chat on a channel (the outbox row before it is stored)."""
-
-    channel: str
-    chat_id: str
-    replies: list[Reply] = field(default_factory=list)
 
 
 def render_text(reply: Reply) -> str:

@@ -41,6 +41,9 @@ ALIASES = {
     "menu": "menu",
 }
 
+# Flows a command simply replaces: nothing typed in them would be lost.
+_IDLE = {None, "menu", "lienket"}
+
 # Commands that may interrupt a flow without stopping it first.
 _HARMLESS = {"trogiup"}
 
@@ -104,7 +107,7 @@ def _looks_like_code(text: str) -> bool:
 
 async def _command(ctx: Context, name: str, args: str) -> None:
     flow = ctx.state.flow
-    busy = flow is not None and flow != "menu"
+    busy = flow not in _IDLE
     if name == "huy":
         await _cancel(ctx)
     elif name not in COMMANDS:
@@ -114,11 +117,12 @@ async def _command(ctx: Context, name: str, args: str) -> None:
         await COMMANDS[name](ctx, args)
         await ask_again(ctx)
     elif busy and name != "start" and flow is not None:
-        ctx.note(
-            _(
-                "Bạn đang {doing}. Hãy trả lời câu hỏi dưới đây, hoặc gõ /huy để dừng (số đã nhập được giữ lại)."
-            ).format(doing=FLOWS[flow].doing)
+        note = _("Bạn đang {doing}. Hãy trả lời câu hỏi dưới đây, hoặc gõ /huy để dừng.").format(
+            doing=FLOWS[flow].doing
         )
+        if flow == "nhap":
+            note += " " + _("Số đã nhập được giữ trong bản nháp.")
+        ctx.note(note)
         await ask_again(ctx)
     else:
         ctx.finish()
@@ -126,7 +130,7 @@ async def _command(ctx: Context, name: str, args: str) -> None:
 
 
 async def _cancel(ctx: Context) -> None:
-    if ctx.state.flow in (None, "menu"):
+    if ctx.state.flow in _IDLE:
         ctx.finish()
         ctx.say(_("Không có việc nào đang làm. Gõ /trogiup để xem hướng dẫn."))
         return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -291,3 +292,15 @@ async def test_values_use_measure_units(app: App) -> None:
     campaign = await sample(app, VILLAGE_SAMPLE)
     assert campaign.is_sample and campaign.name.startswith("[MẪU]")
     assert Decimal(campaign.elements[0].sort_order) == 0
+
+
+async def test_console_newcomer_gets_sample_codes(app: App) -> None:
+    from bot.console import sample_hint
+
+    hint = await sample_hint(app, "newcomer")
+    unit_code = re.search(r"/start (\w+) để làm đại diện Phường 1", hint)
+    office_code = re.search(r"/start (\w+) để làm văn phòng", hint)
+    assert unit_code and office_code
+    newcomer = Person(app, "newcomer")
+    assert "Phường 1" in await newcomer.say(f"/start {unit_code[1]}")
+    assert await sample_hint(app, "newcomer") == ""  # bound now: no more codes
