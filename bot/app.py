@@ -83,11 +83,12 @@ async def load_samples_if_empty(app: App) -> list[ImportResult]:
 
 async def load_sample(session: AsyncSession, name: str, year: int, clock: Clock) -> ImportResult:
     """Import the sample ``name`` moved to ``year``, labelled as a sample."""
-    spec = SAMPLES[name]().shifted_to_year(year)
+    original = SAMPLES[name]()
+    spec = original.shifted_to_year(year)
     labelled = replace(
         spec,
         code=f"{spec.code.rstrip('0123456789')}{year}",
-        name=SAMPLE_PREFIX + spec.name,
+        name=SAMPLE_PREFIX + spec.name.replace(str(original.start.year), str(year)),
         is_sample=True,
     )
     return await import_campaign(session, labelled, clock.now())
