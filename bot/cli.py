@@ -116,14 +116,18 @@ def invite(
         target = "văn phòng" if unit is None else f"đơn vị {unit.name}"
         typer.echo(f"Mã mời cho {target}: {code.code} (dùng một lần, hết hạn {expires})")
         typer.echo(f"Người nhận gửi cho bot: /start {code.code}")
-        if settings.telegram_bot_username:
-            typer.echo(
-                f"Liên kết Telegram: https://t.me/{settings.telegram_bot_username}?start={code.code}"
-            )
+        typer.echo(f"Liên kết Telegram: {deep_link(settings.telegram_bot_username, code.code)}")
 
     if not office and not unit_code:
         raise typer.BadParameter("give a UNIT_CODE or --office")
     _run(settings, make, samples=True)
+
+
+def deep_link(bot_username: str, code: str) -> str:
+    """The Telegram deep link that starts the bot with ``code`` (Bot API: "Deep linking")."""
+    if bot_username:
+        return f"https://t.me/{bot_username}?start={code}"
+    return f"https://t.me/<tên_bot>?start={code} (đặt TELEGRAM_BOT_USERNAME để in đủ đường dẫn)"
 
 
 @campaign_app.command("template")

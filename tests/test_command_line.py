@@ -99,5 +99,6 @@ def test_invite_prints_a_code(database_url: str) -> None:
     result = reportbot(database_url, "invite", "P1")
     assert result.returncode == 0, result.stderr
     assert "Mã mời cho đơn vị Phường 1" in result.stdout and "/start " in result.stdout
+    assert "https://t.me/" in result.stdout and "?start=" in result.stdout
     unknown = reportbot(database_url, "invite", "KHONGCO")
     assert unknown.returncode == 1 and "Không có đơn vị" in unknown.stderr
