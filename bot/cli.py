@@ -120,7 +120,7 @@ def invite(
 
     if not office and not unit_code:
         raise typer.BadParameter("give a UNIT_CODE or --office")
-    _run(settings, make, samples=True)
+    _run(settings, make)
 
 
 def deep_link(bot_username: str, code: str) -> str:

@@ -20,24 +20,6 @@ def ratio(
     return numerator / denominator * factor
 
 
-def achievement(
-    value: Decimal | None, target: Decimal | None, direction: Direction
-) -> Decimal | None:
-    """Per cent of the target achieved (100 = exactly on target).
-
-    Higher-is-better: value / target x 100. Lower-is-better: target / value x 100 (a value of 0
-    against a positive target counts as fully achieved, 100). None without value or target, or
-    with a zero target where no share can be defined.
-    """
-    if value is None or target is None:
-        return None
-    if direction is Direction.HIGHER_IS_BETTER:
-        return value / target * 100 if target != 0 else None
-    if value == 0:
-        return Decimal(100) if target >= 0 else None
-    return target / value * 100
-
-
 def meets_target(
     value: Decimal | None, target: Decimal | None, direction: Direction
 ) -> bool | None:

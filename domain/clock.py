@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -54,8 +54,3 @@ class ManualClock:
 def local_day(moment: datetime, zone: ZoneInfo) -> date:
     """The calendar date of ``moment`` for people in ``zone``."""
     return moment.astimezone(zone).date()
-
-
-def local_noon(day: date, zone: ZoneInfo) -> datetime:
-    """Noon of ``day`` in ``zone``, in UTC (a stable moment inside a given day)."""
-    return datetime.combine(day, time(12), zone).astimezone(UTC)

@@ -95,15 +95,6 @@ def periods_between(
     return periods
 
 
-def current_period(periods: list[PeriodDates], today: date) -> PeriodDates | None:
-    """The period a unit should report now: the latest open period that has started.
-
-    Returns None when no period is open on ``today``.
-    """
-    open_ones = [p for p in periods if p.is_open(today)]
-    return open_ones[-1] if open_ones else None
-
-
 def _add_months(day: date, months: int) -> date:
     index = day.month - 1 + months
     return date(day.year + index // 12, index % 12 + 1, 1)

@@ -7,13 +7,16 @@ Values are kept as canonical text (DHIS2 style): numbers as plain decimals witho
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
 from domain.campaign_spec import ValueType
 from domain.errors import DomainError
 from domain.numbers import format_number, parse_boolean, parse_number, to_measure_unit
 
 MAX_TEXT = 500
+# Figures are counts and amounts of a commune or a town: a thousand trillion is beyond any of
+# them, and keeps every stored value within its 40-character column.
+MAX_MAGNITUDE = Decimal(10) ** 15
 # A value more than 5x or less than 1/5 of the previous period's is asked about again (issue 2).
 UNUSUAL_FACTOR = Decimal(5)
 
@@ -35,8 +38,9 @@ class Rules:
 
 
 def canonical(value: Decimal) -> str:
-    """Canonical text of a number: ``Decimal("12500.00")`` -> ``"12500"``."""
-    text = format(value.normalize(), "f")
+    """Canonical text of a number: ``Decimal("12500.00")`` -> ``"12500"`` (never rounded)."""
+    with localcontext(prec=max(28, len(value.as_tuple().digits))):
+        text = format(value.normalize(), "f")
     return "0" if text in ("-0", "") else text
 
 
@@ -72,6 +76,10 @@ def _check_number(value: Decimal, rules: Rules) -> None:
     shown = display_number(value, rules)
     if rules.value_type is ValueType.INTEGER and value != value.to_integral_value():
         raise ValueRejected(f"{rules.name} phải là số nguyên (ví dụ 125), không phải {shown}.")
+    if abs(value) >= MAX_MAGNITUDE:
+        raise ValueRejected(
+            f"Số {shown} quá lớn. Hãy kiểm tra lại đơn vị tính ({rules.measure_unit})."
+        )
     minimum = rules.minimum if rules.minimum is not None else Decimal(0)
     maximum = rules.maximum
     if rules.value_type is ValueType.PERCENTAGE:

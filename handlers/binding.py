@@ -23,17 +23,26 @@ FAILURE_WINDOW = timedelta(hours=1)
 
 @command("start")
 async def start(ctx: Context, args: str) -> None:
-    """``/start [CODE]``: greet a bound person, or bind by the code / verified phone given."""
+    """``/start [CODE]``: bind by the code given, greet a bound person, or bind by a verified
+    phone; otherwise ask for a code."""
     code = args.strip()
     if code:
         await try_code(ctx, code)
-    elif ctx.incoming.verified_phone:
-        await bind_by_phone(ctx, ctx.incoming.verified_phone)
     elif ctx.reporter is not None and (ctx.is_office or await _unit_names(ctx)):
         ctx.note(await _greeting(ctx, ctx.reporter))
         await show_menu(ctx)
+    elif ctx.incoming.verified_phone:
+        await bind_by_phone(ctx, ctx.incoming.verified_phone)
     else:
         await ctx.goto("lienket", "code")
+
+
+def looks_like_code(text: str) -> bool:
+    """True for text shaped like an invite code: one word of 6-12 Latin letters and digits."""
+    compact = "".join(ch for ch in text if ch.isalnum() or ch == "-")
+    return (
+        6 <= len(compact.replace("-", "")) <= 12 and compact.isascii() and compact == text.strip()
+    )
 
 
 async def _ask_code(ctx: Context) -> None:
@@ -47,10 +56,10 @@ async def _ask_code(ctx: Context) -> None:
     )
 
 
-async def _answer_code(ctx: Context, text: str) -> None:
-    if ctx.incoming.verified_phone:
-        await bind_by_phone(ctx, ctx.incoming.verified_phone)
-    elif normalize_phone(text):
+async def answer_code(ctx: Context, text: str) -> None:
+    """A code is tried (and counted if wrong); a typed phone is refused; other words are
+    answered with the question again, without counting against the limit."""
+    if normalize_phone(text):
         ctx.note(
             _(
                 "Để bảo mật, bot không liên kết bằng số điện thoại gõ tay. "
@@ -58,11 +67,16 @@ async def _answer_code(ctx: Context, text: str) -> None:
             )
         )
         await _ask_code(ctx)
-    else:
+    elif looks_like_code(text):
         await try_code(ctx, text)
+    elif ctx.incoming.verified_phone:
+        await bind_by_phone(ctx, ctx.incoming.verified_phone)
+    else:
+        ctx.note(_("Mình cần mã mời gồm 8 chữ và số, ví dụ K7MX2QPA."))
+        await _ask_code(ctx)
 
 
-register(Flow("lienket", "liên kết với đơn vị", {"code": Step(_ask_code, _answer_code)}))
+register(Flow("lienket", "liên kết với đơn vị", {"code": Step(_ask_code, answer_code, idle=True)}))
 
 
 async def try_code(ctx: Context, code: str) -> None:

@@ -18,7 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.clock import local_day
 from handlers.messages import Incoming, Reply
 from storage.accounts import FlowState
-from storage.models import ChannelAccount, Reporter
+from storage.campaigns import load_campaign
+from storage.models import Campaign, ChannelAccount, Reporter
 
 
 @dataclass
@@ -38,6 +39,7 @@ class Context:
     zone: ZoneInfo
     replies: list[Reply] = field(default_factory=list)
     _notes: list[str] = field(default_factory=list)
+    _campaigns: dict[int, Campaign] = field(default_factory=dict)
 
     @property
     def today(self) -> date:
@@ -75,6 +77,19 @@ class Context:
         """Leave the current flow (kept data such as drafts stays)."""
         self.state.flow, self.state.step, self.state.data = None, None, {}
 
+    async def campaign(self, campaign_id: int) -> Campaign:
+        """A campaign with elements, indicators, titles and periods, loaded once per message."""
+        if campaign_id not in self._campaigns:
+            self._campaigns[campaign_id] = await load_campaign(self.session, campaign_id)
+        return self._campaigns[campaign_id]
+
+    @property
+    def in_idle_step(self) -> bool:
+        """True when no flow is running or the current step loses nothing if replaced."""
+        if self.state.flow is None or self.state.step is None:
+            return True
+        return FLOWS[self.state.flow].steps[self.state.step].idle
+
     @property
     def is_office(self) -> bool:
         """True when the person is an office user (văn phòng)."""
@@ -88,10 +103,15 @@ Start = Callable[[Context, str], Awaitable[None]]
 
 @dataclass(frozen=True)
 class Step:
-    """One question of a flow: how to ask it and how to take its answer."""
+    """One question of a flow: how to ask it and how to take its answer.
+
+    ``idle`` marks a step where nothing typed would be lost (a choice of unit, campaign or
+    period): another command simply replaces it instead of being refused.
+    """
 
     ask: Ask
     answer: Answer
+    idle: bool = False
 
 
 @dataclass(frozen=True)

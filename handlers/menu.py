@@ -41,7 +41,7 @@ async def _answer(ctx: Context, text: str) -> None:
     await COMMANDS[items[index][1]](ctx, "")
 
 
-register(Flow("menu", "chọn việc", {"main": Step(_ask, _answer)}))
+register(Flow("menu", "chọn việc", {"main": Step(_ask, _answer, idle=True)}))
 
 
 async def not_understood(ctx: Context) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from domain.numbers import format_number
-from domain.periods import current_period, period_name
+from domain.periods import period_name
 from handlers.choices import pick
 from handlers.common import day
 from handlers.flow import Context, Flow, Step, command, register
@@ -35,9 +35,12 @@ async def progress_command(ctx: Context, args: str) -> None:
     if refuse_if_not_office(ctx):
         return
     words = args.upper().split()
+    wanted = _period_word(words)
     campaigns = await campaign_store.list_campaigns(ctx.session)
-    named = [c for c in campaigns if c.code.upper() in words]
-    candidates = named or campaigns
+    candidates = [c for c in campaigns if c.code.upper() in words] or campaigns
+    if wanted:
+        having = [c for c in candidates if _has_period(await ctx.campaign(c.id), wanted)]
+        candidates = having or candidates
     if not candidates:
         ctx.say(
             _(
@@ -45,7 +48,7 @@ async def progress_command(ctx: Context, args: str) -> None:
             )
         )
         return
-    ctx.state.data = {"campaigns": [c.id for c in candidates], "period": _period_word(words)}
+    ctx.state.data = {"campaigns": [c.id for c in candidates], "period": wanted}
     if len(candidates) == 1:
         await _show(ctx, candidates[0].id)
     else:
@@ -54,6 +57,10 @@ async def progress_command(ctx: Context, args: str) -> None:
 
 def _period_word(words: list[str]) -> str | None:
     return next((w for w in words if w[:4].isdigit()), None)
+
+
+def _has_period(campaign: Campaign, code: str) -> bool:
+    return any(p.code.upper() == code for p in campaign.periods)
 
 
 async def _ask_campaign(ctx: Context) -> None:
@@ -72,7 +79,7 @@ async def _answer_campaign(ctx: Context, text: str) -> None:
 
 
 async def _campaign(ctx: Context, campaign_id: int) -> Campaign:
-    return await campaign_store.load_campaign(ctx.session, campaign_id)
+    return await ctx.campaign(campaign_id)
 
 
 async def _show(ctx: Context, campaign_id: int) -> None:
@@ -94,10 +101,9 @@ async def _show(ctx: Context, campaign_id: int) -> None:
 def _find_period(ctx: Context, campaign: Campaign, wanted: str | None) -> Period | None:
     if wanted:
         return next((p for p in campaign.periods if p.code.upper() == wanted), None)
-    dates = [campaign_store.period_dates(p) for p in campaign.periods]
-    current = current_period(dates, ctx.today)
-    if current is not None:
-        return next(p for p in campaign.periods if p.code == current.code)
+    open_ones = campaign_store.open_periods(campaign, ctx.today)
+    if open_ones:  # the oldest open period is the one being collected now, as in /nhap
+        return open_ones[0]
     started = [p for p in campaign.periods if p.start_date <= ctx.today]
     return started[-1] if started else (campaign.periods[0] if campaign.periods else None)
 
@@ -136,4 +142,4 @@ async def progress_text(ctx: Context, campaign: Campaign, period: Period) -> str
     return "\n".join(lines)
 
 
-register(Flow(_FLOW, "xem tiến độ", {"campaign": Step(_ask_campaign, _answer_campaign)}))
+register(Flow(_FLOW, "xem tiến độ", {"campaign": Step(_ask_campaign, _answer_campaign, idle=True)}))

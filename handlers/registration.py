@@ -7,7 +7,9 @@ until the campaign ends), as the Xuân Sơn 2022 plan requires registration at t
 
 from __future__ import annotations
 
-from domain.campaign_spec import ValueType
+from datetime import date
+
+from domain.campaign_spec import TitleKind, ValueType
 from domain.errors import DomainError
 from domain.text import fold
 from domain.validation import display_value, parse_value
@@ -18,7 +20,7 @@ from handlers.i18n import _
 from handlers.units import current_unit
 from storage import campaigns as campaign_store
 from storage import values as value_store
-from storage.models import Campaign, DataElement, OrgUnit
+from storage.models import Campaign, DataElement, OrgUnit, Title
 
 _FLOW = "dangky"
 
@@ -63,7 +65,7 @@ async def _campaign_name(ctx: Context, campaign_id: int) -> str:
 
 async def _begin(ctx: Context, campaign_id: int) -> None:
     ctx.state.data["campaign_id"] = campaign_id
-    campaign = await campaign_store.load_campaign(ctx.session, campaign_id)
+    campaign = await ctx.campaign(campaign_id)
     registration = await value_store.registration_of(
         ctx.session, campaign_id, ctx.state.data["unit_id"]
     )
@@ -88,11 +90,16 @@ async def _begin(ctx: Context, campaign_id: int) -> None:
         ctx.finish()
     else:
         ctx.state.data.update(title_ids=[], targets={})
-        await ctx.goto(_FLOW, "titles")
+        await _to_titles(ctx)
+
+
+def _deadline(campaign: Campaign) -> date:
+    """Last day to register or change a registration: the deadline, else the campaign's end."""
+    return campaign.registration_deadline or campaign.end_date
 
 
 def _closed(ctx: Context, campaign: Campaign) -> str | None:
-    deadline = campaign.registration_deadline or campaign.end_date
+    deadline = _deadline(campaign)
     if ctx.today <= deadline:
         return None
     return _(
@@ -107,7 +114,7 @@ async def _ask_existing(ctx: Context) -> None:
 async def _answer_existing(ctx: Context, text: str) -> None:
     index = pick(text, [_("Sửa đăng ký"), _("Giữ nguyên")])
     if index == 0:
-        await ctx.goto(_FLOW, "titles")
+        await _to_titles(ctx)
     elif index == 1:
         ctx.finish()
         ctx.say(_("Đã giữ nguyên đăng ký."))
@@ -116,31 +123,47 @@ async def _answer_existing(ctx: Context, text: str) -> None:
         await _ask_existing(ctx)
 
 
-async def _ask_titles(ctx: Context) -> None:
-    campaign = await campaign_store.load_campaign(ctx.session, ctx.state.data["campaign_id"])
-    chosen = set(ctx.state.data["title_ids"])
-    lines = [_("Chọn danh hiệu thi đua đơn vị đăng ký — có thể chọn nhiều, ví dụ: 1,3")]
-    if chosen:
-        names = [t.name for t in campaign.titles if t.id in chosen]
-        lines.append(_("Đang chọn: {titles}").format(titles=", ".join(names)))
-    ctx.say("\n".join(lines), [t.name for t in campaign.titles])
+def _unit_titles(campaign: Campaign) -> list[Title]:
+    """Titles a unit registers for itself: the collective ones (tập thể)."""
+    return [t for t in campaign.titles if t.kind is TitleKind.COLLECTIVE]
 
 
-async def _answer_titles(ctx: Context, text: str) -> None:
-    campaign = await campaign_store.load_campaign(ctx.session, ctx.state.data["campaign_id"])
-    indexes = pick_many(text, len(campaign.titles))
-    if indexes is None:
-        single = pick(text, [t.name for t in campaign.titles])
-        indexes = [single] if single is not None else None
-    if indexes is None:
-        ctx.note(_("Hãy gõ số thứ tự các danh hiệu, cách nhau bằng dấu phẩy (ví dụ: 1,3)."))
-        await _ask_titles(ctx)
-        return
-    ctx.state.data["title_ids"] = [campaign.titles[i].id for i in indexes]
-    if _target_elements(campaign):
+async def _to_titles(ctx: Context) -> None:
+    if _unit_titles(await ctx.campaign(ctx.state.data["campaign_id"])):
+        await ctx.goto(_FLOW, "titles")
+    else:
+        await _to_targets(ctx)
+
+
+async def _to_targets(ctx: Context) -> None:
+    if _target_elements(await ctx.campaign(ctx.state.data["campaign_id"])):
         await ctx.goto(_FLOW, "want_targets")
     else:
         await ctx.goto(_FLOW, "confirm")
+
+
+async def _ask_titles(ctx: Context) -> None:
+    titles = _unit_titles(await ctx.campaign(ctx.state.data["campaign_id"]))
+    chosen = set(ctx.state.data["title_ids"])
+    lines = [_("Chọn danh hiệu thi đua tập thể đơn vị đăng ký — có thể chọn nhiều, ví dụ: 1,2")]
+    if chosen:
+        names = [t.name for t in titles if t.id in chosen]
+        lines.append(_("Đang chọn: {titles}").format(titles=", ".join(names)))
+    ctx.say("\n".join(lines), [t.name for t in titles])
+
+
+async def _answer_titles(ctx: Context, text: str) -> None:
+    titles = _unit_titles(await ctx.campaign(ctx.state.data["campaign_id"]))
+    indexes = pick_many(text, len(titles))
+    if indexes is None:
+        single = pick(text, [t.name for t in titles])
+        indexes = [single] if single is not None else None
+    if indexes is None:
+        ctx.note(_("Hãy gõ số thứ tự các danh hiệu, cách nhau bằng dấu phẩy (ví dụ: 1,2)."))
+        await _ask_titles(ctx)
+        return
+    ctx.state.data["title_ids"] = [titles[i].id for i in indexes]
+    await _to_targets(ctx)
 
 
 _NUMERIC = (ValueType.NUMBER, ValueType.INTEGER, ValueType.PERCENTAGE)
@@ -168,7 +191,7 @@ async def _answer_want_targets(ctx: Context, text: str) -> None:
 
 
 async def _ask_target(ctx: Context) -> None:
-    campaign = await campaign_store.load_campaign(ctx.session, ctx.state.data["campaign_id"])
+    campaign = await ctx.campaign(ctx.state.data["campaign_id"])
     elements = _target_elements(campaign)
     index = ctx.state.data["index"]
     element = elements[index]
@@ -189,7 +212,7 @@ async def _ask_target(ctx: Context) -> None:
 
 
 async def _answer_target(ctx: Context, text: str) -> None:
-    campaign = await campaign_store.load_campaign(ctx.session, ctx.state.data["campaign_id"])
+    campaign = await ctx.campaign(ctx.state.data["campaign_id"])
     elements = _target_elements(campaign)
     index = ctx.state.data["index"]
     element = elements[index]
@@ -198,7 +221,10 @@ async def _answer_target(ctx: Context, text: str) -> None:
         ctx.state.data["index"] = max(0, index - 1)
         await _ask_target(ctx)
         return
-    if word != "bo qua":
+    if word == "bo qua":
+        ctx.state.data["targets"].pop(str(element.id), None)
+        ctx.note(_("Không cam kết: {name}").format(name=element.name))
+    else:
         try:
             value = parse_value(text, rules_for(element))
         except DomainError as error:
@@ -223,7 +249,7 @@ async def _ask_confirm(ctx: Context) -> None:
 
 async def _summary(ctx: Context) -> str:
     data = ctx.state.data
-    campaign = await campaign_store.load_campaign(ctx.session, data["campaign_id"])
+    campaign = await ctx.campaign(data["campaign_id"])
     unit = await ctx.session.get(OrgUnit, data["unit_id"])
     assert unit is not None
     titles = [t.name for t in campaign.titles if t.id in set(data["title_ids"])]
@@ -247,7 +273,7 @@ async def _answer_confirm(ctx: Context, text: str) -> None:
     if index == 0:
         await _save(ctx)
     elif index == 1:
-        await ctx.goto(_FLOW, "titles")
+        await _to_titles(ctx)
     elif index == 2:
         ctx.finish()
         ctx.say(_("Đã hủy, đăng ký chưa được lưu."))
@@ -258,7 +284,7 @@ async def _answer_confirm(ctx: Context, text: str) -> None:
 
 async def _save(ctx: Context) -> None:
     data = ctx.state.data
-    campaign = await campaign_store.load_campaign(ctx.session, data["campaign_id"])
+    campaign = await ctx.campaign(data["campaign_id"])
     closed = _closed(ctx, campaign)
     if closed:
         ctx.finish()
@@ -274,7 +300,7 @@ async def _save(ctx: Context) -> None:
         {int(k): v for k, v in data["targets"].items()},
         ctx.now,
     )
-    deadline = campaign.registration_deadline or campaign.end_date
+    deadline = _deadline(campaign)
     ctx.finish()
     ctx.say(
         _(
@@ -288,8 +314,8 @@ register(
         _FLOW,
         "đăng ký thi đua",
         {
-            "campaign": Step(_ask_campaign, _answer_campaign),
-            "existing": Step(_ask_existing, _answer_existing),
+            "campaign": Step(_ask_campaign, _answer_campaign, idle=True),
+            "existing": Step(_ask_existing, _answer_existing, idle=True),
             "titles": Step(_ask_titles, _answer_titles),
             "want_targets": Step(_ask_want_targets, _answer_want_targets),
             "target": Step(_ask_target, _answer_target),

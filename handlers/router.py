@@ -41,9 +41,6 @@ ALIASES = {
     "menu": "menu",
 }
 
-# Flows a command simply replaces: nothing typed in them would be lost.
-_IDLE = {None, "menu", "lienket"}
-
 # Commands that may interrupt a flow without stopping it first.
 _HARMLESS = {"trogiup"}
 
@@ -53,6 +50,9 @@ def parse_command(text: str) -> tuple[str, str] | None:
     ``/start CODE``; None when the text is not a command."""
     stripped = text.strip()
     if stripped.startswith("/"):
+        whole = ALIASES.get(fold(stripped[1:]))
+        if whole:  # "/tiến độ", typed with a space
+            return whole, ""
         head, _sep, args = stripped[1:].partition(" ")
         name = fold(head.split("@")[0]).replace(" ", "")
         return ALIASES.get(name, name), args.strip()
@@ -87,7 +87,7 @@ async def _route(ctx: Context) -> None:
     parsed = parse_command(text)
     if parsed is not None:
         await _command(ctx, *parsed)
-    elif incoming.verified_phone and not text and ctx.state.flow in (None, "menu", "lienket"):
+    elif incoming.verified_phone and not text and ctx.in_idle_step:
         await binding.bind_by_phone(ctx, incoming.verified_phone)
     elif not text:
         ctx.note(_("Tin nhắn trống."))
@@ -95,19 +95,15 @@ async def _route(ctx: Context) -> None:
     elif ctx.state.flow and ctx.state.step:
         await FLOWS[ctx.state.flow].steps[ctx.state.step].answer(ctx, text)
     elif ctx.reporter is None:
-        await binding.start(ctx, text if _looks_like_code(text) else "")
+        ctx.state.flow, ctx.state.step = "lienket", "code"
+        await binding.answer_code(ctx, text)
     else:
         await menu.not_understood(ctx)
 
 
-def _looks_like_code(text: str) -> bool:
-    compact = "".join(ch for ch in text if ch.isalnum())
-    return 6 <= len(compact) <= 12 and compact.isascii() and " " not in text.strip()
-
-
 async def _command(ctx: Context, name: str, args: str) -> None:
     flow = ctx.state.flow
-    busy = flow not in _IDLE
+    busy = flow is not None and not ctx.in_idle_step
     if name == "huy":
         await _cancel(ctx)
     elif name not in COMMANDS:
@@ -116,11 +112,11 @@ async def _command(ctx: Context, name: str, args: str) -> None:
     elif busy and name in _HARMLESS:
         await COMMANDS[name](ctx, args)
         await ask_again(ctx)
-    elif busy and name != "start" and flow is not None:
+    elif busy and flow is not None and not (name == "start" and args):
         note = _("Bạn đang {doing}. Hãy trả lời câu hỏi dưới đây, hoặc gõ /huy để dừng.").format(
             doing=FLOWS[flow].doing
         )
-        if flow == "nhap":
+        if _keeps_draft(ctx):
             note += " " + _("Số đã nhập được giữ trong bản nháp.")
         ctx.note(note)
         await ask_again(ctx)
@@ -129,15 +125,21 @@ async def _command(ctx: Context, name: str, args: str) -> None:
         await COMMANDS[name](ctx, args)
 
 
+def _keeps_draft(ctx: Context) -> bool:
+    """True while entering figures into a draft (kept after /huy), not while correcting."""
+    return ctx.state.flow == "nhap" and ctx.state.data.get("mode") in ("fill", "fix_draft")
+
+
 async def _cancel(ctx: Context) -> None:
-    if ctx.state.flow in _IDLE:
+    if ctx.state.flow in (None, "menu"):
         ctx.finish()
         ctx.say(_("Không có việc nào đang làm. Gõ /trogiup để xem hướng dẫn."))
         return
-    kept = ctx.state.flow == "nhap"
+    if _keeps_draft(ctx):
+        text = _("Đã dừng. Số đã nhập được giữ trong bản nháp; gõ /nhap để tiếp tục.")
+    elif ctx.state.flow == "dangky":
+        text = _("Đã dừng. Đăng ký chưa được lưu; gõ /dangky để làm lại.")
+    else:
+        text = _("Đã dừng, chưa có gì thay đổi.")
     ctx.finish()
-    ctx.say(
-        _("Đã dừng. Số đã nhập được giữ trong bản nháp; gõ /nhap để tiếp tục.")
-        if kept
-        else _("Đã dừng.")
-    )
+    ctx.say(text)

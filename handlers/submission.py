@@ -60,7 +60,7 @@ async def start(ctx: Context, _args: str) -> None:
 
 
 async def _load(ctx: Context, campaign_id: int) -> Campaign:
-    return await campaign_store.load_campaign(ctx.session, campaign_id)
+    return await ctx.campaign(campaign_id)
 
 
 async def _ask_campaign(ctx: Context) -> None:
@@ -87,6 +87,13 @@ async def _choose_period(ctx: Context, campaign_id: int) -> None:
         await ctx.goto(_FLOW, "period")
 
 
+def _ensure_open(ctx: Context, period: Period) -> None:
+    """Refuse to go on with a period past its lock date (the draft stays kept)."""
+    if ctx.today > period.lock_date:
+        ctx.finish()
+        raise PeriodLocked(period)
+
+
 async def _open_periods_for(ctx: Context) -> list[Period]:
     """Open periods, the default first: the oldest one the unit has not submitted yet,
     else the newest."""
@@ -109,11 +116,17 @@ def _period_label(period: Period) -> str:
 
 async def _ask_period(ctx: Context) -> None:
     periods = await _open_periods_for(ctx)
+    if not periods:
+        ctx.finish()
+        ctx.say(_("Hiện không còn kỳ báo cáo nào đang mở."))
+        return
+    ctx.state.data["period_ids"] = [p.id for p in periods]
     ctx.say(_("Chọn kỳ báo cáo (số 1 là kỳ cần nộp bây giờ):"), [_period_label(p) for p in periods])
 
 
 async def _answer_period(ctx: Context, text: str) -> None:
-    periods = await _open_periods_for(ctx)
+    """Pick from the periods as they were shown, even if the list changed since."""
+    periods = [await _get_period(ctx, pid) for pid in ctx.state.data["period_ids"]]
     index = pick(text, [_period_label(p) for p in periods])
     if index is None:
         ctx.note(_("Hãy gõ số thứ tự của kỳ báo cáo."))
@@ -123,6 +136,7 @@ async def _answer_period(ctx: Context, text: str) -> None:
 
 
 async def _begin_period(ctx: Context, period: Period) -> None:
+    _ensure_open(ctx, period)
     data = ctx.state.data
     data["period_id"] = period.id
     if await value_store.submission_of(ctx.session, data["unit_id"], period.id):
@@ -162,9 +176,20 @@ async def _elements(ctx: Context) -> list[DataElement]:
     return list((await _load(ctx, ctx.state.data["campaign_id"])).elements)
 
 
-async def _period(ctx: Context) -> Period:
-    period = await ctx.session.get(Period, ctx.state.data["period_id"])
+async def _get_period(ctx: Context, period_id: int) -> Period:
+    period = await ctx.session.get(Period, period_id)
     assert period is not None
+    return period
+
+
+async def _period(ctx: Context) -> Period:
+    return await _get_period(ctx, ctx.state.data["period_id"])
+
+
+async def _open_period(ctx: Context) -> Period:
+    """The period being entered, refused (PeriodLocked) once past its lock date."""
+    period = await _period(ctx)
+    _ensure_open(ctx, period)
     return period
 
 
@@ -213,9 +238,11 @@ async def _ask_value(ctx: Context) -> None:
     draft = _current_value(ctx, element)
     if draft is not None:
         lines.append(
-            _("Đang ghi: {value} — gõ số mới để thay.").format(value=display_value(draft, rules))
+            _('Đang ghi: {value} — nhập giá trị mới, hoặc "giữ" để giữ nguyên.').format(
+                value=display_value(draft, rules)
+            )
         )
-    lines.append(_hint(element))
+    lines.append(_hint(element, ctx.state.data["mode"]))
     choices = YES_NO if element.value_type is ValueType.BOOLEAN else ()
     ctx.say("\n".join(lines), choices)
 
@@ -230,7 +257,7 @@ def _current_value(ctx: Context, element: DataElement) -> str | None:
     return value
 
 
-def _hint(element: DataElement) -> str:
+def _hint(element: DataElement, mode: str) -> str:
     how = {
         ValueType.NUMBER: _("Nhập số, ví dụ 12.500 hoặc 12,5."),
         ValueType.INTEGER: _("Nhập số nguyên, ví dụ 125."),
@@ -239,33 +266,55 @@ def _hint(element: DataElement) -> str:
         ValueType.TEXT: _("Nhập nội dung."),
     }[element.value_type]
     extra = [] if element.required else [_("bỏ qua: không có số liệu")]
-    extra += [_("quay lại: sửa chỉ tiêu trước"), _("/huy: dừng, giữ nháp")]
+    extra += {
+        "fill": [_("quay lại: sửa chỉ tiêu trước"), _("/huy: dừng, giữ nháp")],
+        "fix_draft": [_("quay lại: về bảng tóm tắt"), _("/huy: dừng, giữ nháp")],
+        "fix_submitted": [_("quay lại: không sửa nữa"), _("/huy: dừng")],
+    }[mode]
     return f"{how}\n({' · '.join(extra)})"
 
 
+_KEEP_WORDS = {"giu", "giu nguyen", "ok", "giu so cu"}
+
+
 async def _answer_value(ctx: Context, text: str) -> None:
-    data = ctx.state.data
+    await _open_period(ctx)
     element = await _current_element(ctx)
     word = fold(text)
+    current = _current_value(ctx, element)
     if word == "quay lai":
         await _go_back(ctx)
-        return
-    if word == "bo qua":
+    elif word == "bo qua":
         await _skip(ctx, element)
-        return
+    elif word in _KEEP_WORDS and current is not None:
+        await _accept(ctx, element, current)
+    else:
+        await _take_value(ctx, element, text)
+
+
+async def _take_value(ctx: Context, element: DataElement, text: str) -> None:
+    """Read, check and (after a question if it looks unusual) record one typed value."""
     try:
-        value = parse_value(text, rules_for(element))
+        value = _read(text, element)
     except DomainError as error:
         ctx.note(error.user_message)
         await _ask_value(ctx)
         return
     question = await _unusual(ctx, element, value)
     if question:
-        data["pending"] = value
-        ctx.note(question)
+        ctx.state.data.update(pending=value, question=question)
         await ctx.goto(_FLOW, "check")
         return
     await _accept(ctx, element, value)
+
+
+def _read(text: str, element: DataElement) -> str:
+    """The canonical value of ``text``; for yes/no, the numbered choices count too."""
+    if element.value_type is ValueType.BOOLEAN:
+        index = pick(text, YES_NO)
+        if index is not None:
+            return "1" if index == 0 else "0"
+    return parse_value(text, rules_for(element))
 
 
 async def _go_back(ctx: Context) -> None:
@@ -309,27 +358,33 @@ _CHECK = ("Đúng, giữ số này", "Nhập lại")
 
 
 async def _ask_check(ctx: Context) -> None:
-    ctx.say(_("Xác nhận số vừa nhập?"), [_(c) for c in _CHECK])
+    ctx.say(ctx.state.data["question"], [_(c) for c in _CHECK])
 
 
 async def _answer_check(ctx: Context, text: str) -> None:
+    """Keep the unusual value, type it again, or simply answer with a new value."""
+    await _open_period(ctx)
     index = pick(text, [_(c) for c in _CHECK])
     element = await _current_element(ctx)
+    pending = ctx.state.data.pop("pending")
+    ctx.state.data.pop("question")
+    ctx.state.step = "value"
     if index == 0:
-        ctx.state.step = "value"
-        await _accept(ctx, element, ctx.state.data.pop("pending"))
+        await _accept(ctx, element, pending)
     elif index == 1:
-        ctx.state.data.pop("pending", None)
-        await ctx.goto(_FLOW, "value")
+        await _ask_value(ctx)
     else:
-        ctx.note(_("Hãy gõ 1 để giữ số này hoặc 2 để nhập lại."))
-        await _ask_check(ctx)
+        await _answer_value(ctx, text)
 
 
 async def _accept(ctx: Context, element: DataElement, value: str | None) -> None:
     data = ctx.state.data
     rules = rules_for(element)
     if data["mode"] == "fix_submitted":
+        if value == data["stored"].get(str(element.id)):
+            ctx.note(_("Giá trị không thay đổi."))
+            await ctx.goto(_FLOW, "submitted")
+            return
         data["new_value"] = value
         await ctx.goto(_FLOW, "reason")
         return
@@ -377,7 +432,10 @@ async def _values_text(ctx: Context, values: dict[str, Any]) -> str:
 
 async def _answer_summary(ctx: Context, text: str) -> None:
     index = pick(text, [_(c) for c in _SUMMARY])
-    if index == 0:
+    if fold(text) == "quay lai":
+        ctx.state.data.update(mode="fill", index=len(await _elements(ctx)) - 1)
+        await ctx.goto(_FLOW, "value")
+    elif index == 0:
         await _submit(ctx)
     elif index == 1:
         ctx.state.data["mode"] = "fix_draft"
@@ -397,6 +455,10 @@ async def _ask_pick(ctx: Context) -> None:
 
 async def _answer_pick(ctx: Context, text: str) -> None:
     elements = await _elements(ctx)
+    if fold(text) == "quay lai":
+        back = "submitted" if ctx.state.data["mode"] == "fix_submitted" else "summary"
+        await ctx.goto(_FLOW, back)
+        return
     index = pick(text, [e.name for e in elements])
     if index is None:
         ctx.note(_("Hãy gõ số thứ tự của chỉ tiêu (từ 1 đến {n}).").format(n=len(elements)))
@@ -408,10 +470,17 @@ async def _answer_pick(ctx: Context, text: str) -> None:
 
 async def _submit(ctx: Context) -> None:
     data = ctx.state.data
-    period = await _period(ctx)
-    if ctx.today > period.lock_date:
-        ctx.finish()
-        raise PeriodLocked(period)
+    period = await _open_period(ctx)
+    earlier = await value_store.submission_of(ctx.session, data["unit_id"], period.id)
+    if earlier is not None:
+        ctx.note(
+            _(
+                "Kỳ này đã có người khác của đơn vị nộp lúc {time}. Bản nháp của bạn vẫn được giữ; "
+                'hãy so sánh và dùng "Sửa một chỉ tiêu" nếu cần.'
+            ).format(time=moment(ctx.local(earlier.submitted_at)))
+        )
+        await ctx.goto(_FLOW, "submitted")
+        return
     elements = await _elements(ctx)
     draft = _draft(ctx)
     missing = [e.name for e in elements if e.required and draft.get(str(e.id)) is None]
@@ -424,7 +493,7 @@ async def _submit(ctx: Context) -> None:
     await value_store.write_values(
         ctx.session, data["unit_id"], period.id, changes, ctx.reporter.id, ctx.now
     )
-    late = ctx.today > period.due_date
+    late = campaign_store.period_dates(period).is_late(ctx.today)
     receipt = await value_store.submit(
         ctx.session, data["unit_id"], period.id, ctx.reporter.id, ctx.now, late
     )
@@ -470,10 +539,7 @@ async def _ask_submitted(ctx: Context) -> None:
 async def _answer_submitted(ctx: Context, text: str) -> None:
     index = pick(text, [_(c) for c in _SUBMITTED])
     if index == 0:
-        period = await _period(ctx)
-        if ctx.today > period.lock_date:
-            ctx.finish()
-            raise PeriodLocked(period)
+        await _open_period(ctx)
         data = ctx.state.data
         stored = await value_store.values_of(ctx.session, data["unit_id"], data["period_id"])
         data.update(mode="fix_submitted", stored={str(k): v for k, v in stored.items()})
@@ -497,10 +563,7 @@ async def _answer_reason(ctx: Context, text: str) -> None:
         await _ask_reason(ctx)
         return
     data = ctx.state.data
-    period = await _period(ctx)
-    if ctx.today > period.lock_date:
-        ctx.finish()
-        raise PeriodLocked(period)
+    period = await _open_period(ctx)
     element = await _current_element(ctx)
     assert ctx.reporter is not None
     change = Change(element.id, data["new_value"], reason)
@@ -524,13 +587,13 @@ register(
         _FLOW,
         "nhập số liệu",
         {
-            "campaign": Step(_ask_campaign, _answer_campaign),
-            "period": Step(_ask_period, _answer_period),
+            "campaign": Step(_ask_campaign, _answer_campaign, idle=True),
+            "period": Step(_ask_period, _answer_period, idle=True),
             "value": Step(_ask_value, _answer_value),
             "check": Step(_ask_check, _answer_check),
             "summary": Step(_ask_summary, _answer_summary),
             "pick": Step(_ask_pick, _answer_pick),
-            "submitted": Step(_ask_submitted, _answer_submitted),
+            "submitted": Step(_ask_submitted, _answer_submitted, idle=True),
             "reason": Step(_ask_reason, _answer_reason),
         },
     )

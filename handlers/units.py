@@ -54,7 +54,7 @@ async def _answer(ctx: Context, text: str) -> None:
         ctx.flush_notes()
 
 
-register(Flow("donvi", "chọn đơn vị", {"choose": Step(_ask, _answer)}))
+register(Flow("donvi", "chọn đơn vị", {"choose": Step(_ask, _answer, idle=True)}))
 
 
 @command("donvi")

@@ -53,6 +53,7 @@ from domain.numbers import NumberParseError, format_number, parse_boolean, parse
 from domain.numbers import to_measure_unit as _to_measure_unit
 from domain.phones import normalize_phone
 from domain.text import fold
+from domain.validation import MAX_MAGNITUDE
 
 __all__ = [
     "CAMPAIGN_SHEET",
@@ -555,7 +556,7 @@ _GUIDE_GENERAL = (
     "Nhiều người đại diện hoặc nhiều số điện thoại trong một ô: cách nhau bằng dấu ; "
     "(ví dụ: Nguyễn Văn An; Trần Thị Bình — 0912345678; 0987654321). Người thứ nhất ứng với "
     "số thứ nhất.",
-    "Ô có danh sách chọn: bấm vào ô để chọn; gõ tay không dấu cũng được (ví dụ: quy = quý).",
+    "Ô có danh sách chọn: bấm vào ô để chọn; nếu gõ tay thì phải gõ đúng, có dấu (ví dụ: quý, số nguyên).",
     "Mã (phong trào, chỉ tiêu, đơn vị, danh hiệu): chỉ gồm chữ, số và dấu _ - . , không có dấu "
     "cách, không trùng trong một trang; chữ thường được đổi thành chữ hoa.",
 )
@@ -827,7 +828,15 @@ def _parse_date(raw: object) -> date:
 
 
 def _parse_decimal(raw: object, measure_unit: str = "") -> Decimal:
-    """A numeric cell, or text typed the Vietnamese way ("12.500", "95,15", "45 tỷ")."""
+    """A numeric cell, or text typed the Vietnamese way ("12.500", "95,15", "45 tỷ"),
+    below ``MAX_MAGNITUDE`` (the same bound as entered figures)."""
+    value = _decimal_of(raw, measure_unit)
+    if abs(value) >= MAX_MAGNITUDE:
+        raise _CellProblem(f"{_quoted(raw)} quá lớn — kiểm tra lại đơn vị tính")
+    return value
+
+
+def _decimal_of(raw: object, measure_unit: str) -> Decimal:
     if isinstance(raw, bool | datetime | date):
         raise _CellProblem(f"{_quoted(raw)} không phải là số")
     if isinstance(raw, int):

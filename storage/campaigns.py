@@ -352,7 +352,6 @@ async def load_campaign(session: AsyncSession, campaign_id: int) -> Campaign:
             selectinload(Campaign.titles),
             selectinload(Campaign.periods),
         )
-        .execution_options(populate_existing=True)
     )
     if campaign is None:
         raise LookupError(f"no campaign {campaign_id}")

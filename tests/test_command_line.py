@@ -37,7 +37,7 @@ def reportbot(database_url: str, *args: str, stdin: str = "") -> subprocess.Comp
 def submission_script() -> str:
     elements = [e for e in nga_nam_2023().elements if not e.is_indicator]
     answers = [typed_answer(e, i) for i, e in enumerate(elements)]  # type: ignore[arg-type]
-    return "\n".join(["/start", "/dangky", "3", "2", "1", "/nhap", *answers, "1"]) + "\n"
+    return "\n".join(["/start", "/dangky", "2", "2", "1", "/nhap", *answers, "1"]) + "\n"
 
 
 async def test_scripted_console_chat_end_to_end(database_url: str) -> None:
@@ -96,6 +96,10 @@ def test_template_and_import(tmp_path: Path, database_url: str) -> None:
 
 
 def test_invite_prints_a_code(database_url: str) -> None:
+    sample = reportbot(
+        database_url, "campaign", "import", str(ROOT / "samples" / "nga-nam-2023.xlsx")
+    )
+    assert sample.returncode == 0, sample.stderr
     result = reportbot(database_url, "invite", "P1")
     assert result.returncode == 0, result.stderr
     assert "Mã mời cho đơn vị Phường 1" in result.stdout and "/start " in result.stdout
