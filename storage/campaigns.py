@@ -2,8 +2,8 @@
 
 Import is an upsert by code inside the caller's transaction: a re-import of the same campaign
 code updates it in place, and refuses (``CampaignConflict``) any change that would orphan data
-already entered — removing a data element, a unit or a period that has values, or a title that
-a unit registered for.
+already entered — removing a data element, a unit or a period that has values (or had them: the
+audit history keeps pointing at it), or a title that a unit registered for.
 """
 
 from __future__ import annotations
@@ -26,13 +26,14 @@ from storage.models import (
     CampaignUnit,
     Cluster,
     DataElement,
-    DataValue,
+    DataValueAudit,
     Indicator,
     OrgUnit,
     Period,
     Registration,
     RegistrationTarget,
     RegistrationTitle,
+    Submission,
     Title,
     UnitContact,
 )
@@ -142,7 +143,11 @@ async def _elements_with_values(session: AsyncSession, campaign_id: int) -> list
     rows = await session.execute(
         select(DataElement.code, DataElement.name)
         .where(DataElement.campaign_id == campaign_id)
-        .where(select(DataValue.id).where(DataValue.data_element_id == DataElement.id).exists())
+        .where(
+            select(DataValueAudit.id)
+            .where(DataValueAudit.data_element_id == DataElement.id)
+            .exists()
+        )
     )
     return [(code, name) for code, name in rows]
 
@@ -151,16 +156,19 @@ async def _periods_with_values(session: AsyncSession, campaign_id: int) -> list[
     rows = await session.scalars(
         select(Period.code)
         .where(Period.campaign_id == campaign_id)
-        .where(select(DataValue.id).where(DataValue.period_id == Period.id).exists())
+        .where(
+            select(DataValueAudit.id).where(DataValueAudit.period_id == Period.id).exists()
+            | select(Submission.id).where(Submission.period_id == Period.id).exists()
+        )
     )
     return list(rows)
 
 
 async def _units_with_data(session: AsyncSession, campaign_id: int) -> list[tuple[str, str]]:
     has_values = (
-        select(DataValue.id)
-        .join(Period, Period.id == DataValue.period_id)
-        .where(Period.campaign_id == campaign_id, DataValue.org_unit_id == OrgUnit.id)
+        select(DataValueAudit.id)
+        .join(Period, Period.id == DataValueAudit.period_id)
+        .where(Period.campaign_id == campaign_id, DataValueAudit.org_unit_id == OrgUnit.id)
         .exists()
     )
     has_registration = (

@@ -8,8 +8,17 @@ import pytest
 
 from bot.app import App
 from reports.samples import nga_nam_2023
-from storage.campaigns import CampaignConflict, import_campaign
-from storage.models import CampaignUnit, DataElement, Indicator, Period, Title, UnitContact
+from storage.campaigns import CampaignConflict, campaign_units, import_campaign
+from storage.models import (
+    CampaignUnit,
+    DataElement,
+    Indicator,
+    Period,
+    Reporter,
+    Title,
+    UnitContact,
+)
+from storage.values import Change, write_values
 from tests.conftest import Person
 from tests.helpers import SAMPLE, count, sample, typed_answer
 
@@ -67,3 +76,24 @@ async def test_reimport_refuses_to_orphan_data(app: App) -> None:
         await count(app, DataElement, DataElement.code == "LUA_TONG") == 2 - 1
     )  # one campaign has it
     assert await count(app, Indicator, Indicator.code == "TL_LUA_DAC_SAN") == 1
+
+
+async def test_history_alone_also_protects_an_element(app: App) -> None:
+    """A value entered and then cleared leaves only audit rows; they still block removal."""
+    campaign = await sample(app)
+    rice = next(e for e in campaign.elements if e.code == "LUA_TONG")
+    async with app.sessions() as session, session.begin():
+        reporter = Reporter(full_name="Cán bộ")
+        session.add(reporter)
+        await session.flush()
+        unit_id = (await campaign_units(session, campaign.id))[0].id
+        period_id = campaign.periods[3].id
+        for value in ("5", None):
+            await write_values(
+                session, unit_id, period_id, [Change(rice.id, value)], reporter.id, app.clock.now()
+            )
+    spec = shifted()
+    without_rice = tuple(e for e in spec.elements if e.code not in {"LUA_TONG", "TL_LUA_DAC_SAN"})
+    with pytest.raises(CampaignConflict, match="LUA_TONG"):
+        async with app.sessions() as session, session.begin():
+            await import_campaign(session, replace(spec, elements=without_rice), app.clock.now())
