@@ -3,10 +3,14 @@ which unit a person is acting for."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 from decimal import Decimal
 
 from domain.validation import Rules
+from handlers.choices import pick
+from handlers.flow import Context, Step
+from handlers.i18n import _
 from storage.models import DataElement
 
 
@@ -32,3 +36,25 @@ def rules_for(element: DataElement) -> Rules:
 
 
 YES_NO = ("Có", "Không")
+
+
+def campaign_step(question: str, then: Callable[[Context, int], Awaitable[None]]) -> Step:
+    """A step choosing one of the campaigns listed in ``data["campaigns"]``, then ``then``.
+
+    ``question`` is a Vietnamese message id, translated when asked.
+    """
+
+    async def ask(ctx: Context) -> None:
+        names = [(await ctx.campaign(cid)).name for cid in ctx.state.data["campaigns"]]
+        ctx.say(_(question), names)
+
+    async def answer(ctx: Context, text: str) -> None:
+        ids = ctx.state.data["campaigns"]
+        index = pick(text, [(await ctx.campaign(cid)).name for cid in ids])
+        if index is None:
+            ctx.note(_("Hãy gõ số thứ tự của phong trào."))
+            await ask(ctx)
+            return
+        await then(ctx, ids[index])
+
+    return Step(ask, answer, idle=True)

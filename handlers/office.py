@@ -10,9 +10,8 @@ from decimal import Decimal
 
 from domain.numbers import format_number
 from domain.periods import period_name
-from handlers.choices import pick
-from handlers.common import day
-from handlers.flow import Context, Flow, Step, command, register
+from handlers.common import campaign_step, day
+from handlers.flow import Context, Flow, command, register
 from handlers.i18n import _
 from storage import campaigns as campaign_store
 from storage import values as value_store
@@ -63,29 +62,10 @@ def _has_period(campaign: Campaign, code: str) -> bool:
     return any(p.code.upper() == code for p in campaign.periods)
 
 
-async def _ask_campaign(ctx: Context) -> None:
-    names = [(await _campaign(ctx, cid)).name for cid in ctx.state.data["campaigns"]]
-    ctx.say(_("Xem tiến độ phong trào nào?"), names)
-
-
-async def _answer_campaign(ctx: Context, text: str) -> None:
-    ids = ctx.state.data["campaigns"]
-    index = pick(text, [(await _campaign(ctx, cid)).name for cid in ids])
-    if index is None:
-        ctx.note(_("Hãy gõ số thứ tự của phong trào."))
-        await _ask_campaign(ctx)
-        return
-    await _show(ctx, ids[index])
-
-
-async def _campaign(ctx: Context, campaign_id: int) -> Campaign:
-    return await ctx.campaign(campaign_id)
-
-
 async def _show(ctx: Context, campaign_id: int) -> None:
     wanted = ctx.state.data.get("period")
     ctx.finish()
-    campaign = await _campaign(ctx, campaign_id)
+    campaign = await ctx.campaign(campaign_id)
     period = _find_period(ctx, campaign, wanted)
     if period is None:
         codes = ", ".join(p.code for p in campaign.periods)
@@ -142,4 +122,6 @@ async def progress_text(ctx: Context, campaign: Campaign, period: Period) -> str
     return "\n".join(lines)
 
 
-register(Flow(_FLOW, "xem tiến độ", {"campaign": Step(_ask_campaign, _answer_campaign, idle=True)}))
+register(
+    Flow(_FLOW, "xem tiến độ", {"campaign": campaign_step("Xem tiến độ phong trào nào?", _show)})
+)

@@ -14,7 +14,7 @@ from domain.errors import DomainError
 from domain.text import fold
 from domain.validation import display_value, parse_value
 from handlers.choices import pick, pick_many
-from handlers.common import YES_NO, day, moment, rules_for
+from handlers.common import YES_NO, campaign_step, day, moment, rules_for
 from handlers.flow import Context, Flow, Step, command, register
 from handlers.i18n import _
 from handlers.units import current_unit
@@ -40,27 +40,6 @@ async def start(ctx: Context, _args: str) -> None:
         await _begin(ctx, joined[0].id)
     else:
         await ctx.goto(_FLOW, "campaign")
-
-
-async def _ask_campaign(ctx: Context) -> None:
-    names = [await _campaign_name(ctx, cid) for cid in ctx.state.data["campaigns"]]
-    ctx.say(_("Đăng ký thi đua cho phong trào nào?"), names)
-
-
-async def _answer_campaign(ctx: Context, text: str) -> None:
-    ids = ctx.state.data["campaigns"]
-    index = pick(text, [await _campaign_name(ctx, cid) for cid in ids])
-    if index is None:
-        ctx.note(_("Hãy gõ số thứ tự của phong trào."))
-        await _ask_campaign(ctx)
-        return
-    await _begin(ctx, ids[index])
-
-
-async def _campaign_name(ctx: Context, campaign_id: int) -> str:
-    campaign = await ctx.session.get(Campaign, campaign_id)
-    assert campaign is not None
-    return campaign.name
 
 
 async def _begin(ctx: Context, campaign_id: int) -> None:
@@ -314,7 +293,7 @@ register(
         _FLOW,
         "đăng ký thi đua",
         {
-            "campaign": Step(_ask_campaign, _answer_campaign, idle=True),
+            "campaign": campaign_step("Đăng ký thi đua cho phong trào nào?", _begin),
             "existing": Step(_ask_existing, _answer_existing, idle=True),
             "titles": Step(_ask_titles, _answer_titles),
             "want_targets": Step(_ask_want_targets, _answer_want_targets),

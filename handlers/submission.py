@@ -16,14 +16,14 @@ from domain.periods import period_name
 from domain.text import fold
 from domain.validation import display_value, parse_value, unusual_change
 from handlers.choices import pick
-from handlers.common import YES_NO, day, moment, rules_for
+from handlers.common import YES_NO, campaign_step, day, moment, rules_for
 from handlers.flow import Context, Flow, Step, command, register
 from handlers.i18n import _
 from handlers.indicators import indicator_lines
 from handlers.units import current_unit
 from storage import campaigns as campaign_store
 from storage import values as value_store
-from storage.models import Campaign, DataElement, OrgUnit, Period
+from storage.models import DataElement, OrgUnit, Period
 from storage.values import Change
 
 _FLOW = "nhap"
@@ -48,7 +48,9 @@ async def start(ctx: Context, _args: str) -> None:
     if unit is None:
         return
     joined = await campaign_store.campaigns_of_unit(ctx.session, unit.id)
-    choices = [c for c in joined if campaign_store.open_periods(await _load(ctx, c.id), ctx.today)]
+    choices = [
+        c for c in joined if campaign_store.open_periods(await ctx.campaign(c.id), ctx.today)
+    ]
     if not choices:
         ctx.say(_("Hiện không có kỳ báo cáo nào đang mở cho đơn vị {unit}.").format(unit=unit.name))
         return
@@ -57,25 +59,6 @@ async def start(ctx: Context, _args: str) -> None:
         await _choose_period(ctx, choices[0].id)
     else:
         await ctx.goto(_FLOW, "campaign")
-
-
-async def _load(ctx: Context, campaign_id: int) -> Campaign:
-    return await ctx.campaign(campaign_id)
-
-
-async def _ask_campaign(ctx: Context) -> None:
-    names = [(await _load(ctx, cid)).name for cid in ctx.state.data["campaigns"]]
-    ctx.say(_("Nhập số liệu cho phong trào nào?"), names)
-
-
-async def _answer_campaign(ctx: Context, text: str) -> None:
-    ids = ctx.state.data["campaigns"]
-    index = pick(text, [(await _load(ctx, cid)).name for cid in ids])
-    if index is None:
-        ctx.note(_("Hãy gõ số thứ tự của phong trào."))
-        await _ask_campaign(ctx)
-        return
-    await _choose_period(ctx, ids[index])
 
 
 async def _choose_period(ctx: Context, campaign_id: int) -> None:
@@ -97,7 +80,7 @@ def _ensure_open(ctx: Context, period: Period) -> None:
 async def _open_periods_for(ctx: Context) -> list[Period]:
     """Open periods, the default first: the oldest one the unit has not submitted yet,
     else the newest."""
-    campaign = await _load(ctx, ctx.state.data["campaign_id"])
+    campaign = await ctx.campaign(ctx.state.data["campaign_id"])
     periods = campaign_store.open_periods(campaign, ctx.today)
     for period in periods:
         if (
@@ -173,7 +156,7 @@ def _drop_draft(ctx: Context) -> None:
 
 
 async def _elements(ctx: Context) -> list[DataElement]:
-    return list((await _load(ctx, ctx.state.data["campaign_id"])).elements)
+    return list((await ctx.campaign(ctx.state.data["campaign_id"])).elements)
 
 
 async def _get_period(ctx: Context, period_id: int) -> Period:
@@ -195,7 +178,7 @@ async def _open_period(ctx: Context) -> Period:
 
 async def _previous(ctx: Context) -> tuple[Period | None, dict[int, str]]:
     """The period before the current one and the unit's values in it."""
-    campaign = await _load(ctx, ctx.state.data["campaign_id"])
+    campaign = await ctx.campaign(ctx.state.data["campaign_id"])
     ids = [p.id for p in campaign.periods]
     position = ids.index(ctx.state.data["period_id"])
     if position == 0:
@@ -415,7 +398,7 @@ async def _ask_summary(ctx: Context) -> None:
 async def _values_text(ctx: Context, values: dict[str, Any]) -> str:
     """The values of every element, numbered, then the indicators computed from them."""
     elements = await _elements(ctx)
-    campaign = await _load(ctx, ctx.state.data["campaign_id"])
+    campaign = await ctx.campaign(ctx.state.data["campaign_id"])
     unit = await ctx.session.get(OrgUnit, ctx.state.data["unit_id"])
     period = await _period(ctx)
     assert unit is not None
@@ -587,7 +570,7 @@ register(
         _FLOW,
         "nhập số liệu",
         {
-            "campaign": Step(_ask_campaign, _answer_campaign, idle=True),
+            "campaign": campaign_step("Nhập số liệu cho phong trào nào?", _choose_period),
             "period": Step(_ask_period, _answer_period, idle=True),
             "value": Step(_ask_value, _answer_value),
             "check": Step(_ask_check, _answer_check),
