@@ -119,7 +119,7 @@ def invite(
         typer.echo(f"Liên kết Telegram: {deep_link(settings.telegram_bot_username, code.code)}")
 
     if not office and not unit_code:
-        raise typer.BadParameter("give a UNIT_CODE or --office")
+        raise typer.BadParameter("hãy ghi mã đơn vị (ví dụ P1) hoặc --office")
     _run(settings, make)
 
 
