@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 from pathlib import Path
@@ -17,6 +18,7 @@ import typer
 from bot.app import App, open_app
 from bot.console import run_console
 from bot.settings import Settings
+from bot.telegram_runtime import run_telegram
 from domain.campaign_spec import CampaignSpec
 from domain.errors import DomainError
 from reports.campaign_template import read_template, write_template
@@ -78,8 +80,21 @@ def chat(
 
 @app.command()
 def run(today: TodayOption = None) -> None:
-    """Run the bot. With no channel token configured, this is the console chat."""
-    _run(_settings(today), lambda application: run_console(application, "nguoi-dung"), samples=True)
+    """Run the bot: Telegram when TELEGRAM_BOT_TOKEN is set, else the console chat."""
+    settings = _settings(today)
+    token = settings.telegram_bot_token
+    if token is None:
+        _run(settings, lambda application: run_console(application, "nguoi-dung"), samples=True)
+        return
+
+    async def serve(application: App) -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        await run_telegram(application, token.get_secret_value(), stop)
+
+    _run(settings, serve)
 
 
 @app.command()

@@ -69,14 +69,14 @@ class Pipeline:
                 zone=self.zone,
             )
             await handle(ctx)
-            ctx.flush_notes()
+            replies = ctx.finish_replies()
             await accounts.save_state(session, account.id, ctx.state, now)
             accounts.enqueue(
                 session,
                 incoming.channel,
                 incoming.chat_id,
                 account.id,
-                [reply.to_payload() for reply in ctx.replies],
+                [reply.to_payload() for reply in replies],
                 now,
             )
         return True

@@ -10,7 +10,7 @@ from datetime import date
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -19,7 +19,10 @@ class Settings(BaseSettings):
 
     ``today`` overrides the clock's date (for demos and tests: the bot behaves as if it were
     that day in Vietnam). ``database_url`` is an SQLAlchemy async URL: SQLite via aiosqlite for
-    one office, PostgreSQL via asyncpg for a province.
+    one office, PostgreSQL via asyncpg for a province. With ``telegram_bot_token`` set,
+    ``reportbot run`` serves Telegram: long polling, or a webhook when ``public_base_url`` is
+    set. ``telegram_per_second`` caps sending (Telegram allows about 30 messages/s per bot,
+    Bot API FAQ).
     """
 
     model_config = SettingsConfigDict(
@@ -32,7 +35,20 @@ class Settings(BaseSettings):
     today: date | None = Field(default=None, alias="REPORTBOT_TODAY")
     invite_days: int = Field(default=14, alias="REPORTBOT_INVITE_DAYS", ge=1)
     telegram_bot_username: str = Field(default="", alias="TELEGRAM_BOT_USERNAME")
+    telegram_bot_token: SecretStr | None = Field(default=None, alias="TELEGRAM_BOT_TOKEN")
+    telegram_api_base: str = Field(default="https://api.telegram.org", alias="TELEGRAM_API_BASE")
+    telegram_webhook_secret: SecretStr | None = Field(default=None, alias="TELEGRAM_WEBHOOK_SECRET")
+    telegram_per_second: float = Field(default=30.0, alias="TELEGRAM_PER_SECOND", gt=0)
+    office_chat_ids: str = Field(default="", alias="OFFICE_CHAT_IDS")
+    public_base_url: str = Field(default="", alias="PUBLIC_BASE_URL")
+    web_host: str = Field(default="0.0.0.0", alias="WEB_HOST")
+    web_port: int = Field(default=8080, alias="WEB_PORT")
     log_level: str = Field(default="WARNING", alias="REPORTBOT_LOG_LEVEL")
+
+    @property
+    def office_chats(self) -> frozenset[str]:
+        """Chat ids of the office groups (``OFFICE_CHAT_IDS``, comma-separated)."""
+        return frozenset(part.strip() for part in self.office_chat_ids.split(",") if part.strip())
 
     @cached_property
     def zone(self) -> ZoneInfo:

@@ -131,8 +131,10 @@ async def _use_invite(ctx: Context, invite: Invite) -> None:
     invite.used_by_reporter_id, invite.used_at = reporter.id, invite.used_at or ctx.now
     if invite.kind is InviteKind.OFFICE:
         reporter.is_office = True
+        ctx.command_menu = "office"
         ctx.note(_("Bạn đã được cấp quyền văn phòng: xem tiến độ và báo cáo tổng hợp."))
     else:
+        ctx.command_menu = "office" if reporter.is_office else "reporter"
         unit = await ctx.session.get(OrgUnit, invite.org_unit_id)
         assert unit is not None
         await accounts.bind_unit(ctx.session, reporter, unit.id, "invite", ctx.now)
@@ -159,6 +161,7 @@ async def bind_by_phone(ctx: Context, typed_phone: str) -> None:
     ctx.reporter = reporter
     for contact in contacts:
         await accounts.bind_unit(ctx.session, reporter, contact.org_unit_id, "phone", ctx.now)
+    ctx.command_menu = "office" if reporter.is_office else "reporter"
     ctx.finish()
     ctx.note(await _greeting(ctx, reporter))
     await show_menu(ctx)

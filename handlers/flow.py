@@ -9,7 +9,7 @@ the middle or ``/huy`` never loses it.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -38,6 +38,7 @@ class Context:
     now: datetime
     zone: ZoneInfo
     replies: list[Reply] = field(default_factory=list)
+    command_menu: str | None = None
     _notes: list[str] = field(default_factory=list)
     _campaigns: dict[int, Campaign] = field(default_factory=dict)
 
@@ -61,6 +62,13 @@ class Context:
         body = "\n\n".join([*self._notes, text]) if self._notes else text
         self._notes.clear()
         self.replies.append(Reply(body, tuple(choices), request_phone=request_phone))
+
+    def finish_replies(self) -> list[Reply]:
+        """The replies to send, notes flushed, a command-menu change on the last one."""
+        self.flush_notes()
+        if self.command_menu and self.replies:
+            self.replies[-1] = replace(self.replies[-1], command_menu=self.command_menu)
+        return self.replies
 
     def flush_notes(self) -> None:
         """Send pending notes as a message of their own (when no question follows)."""

@@ -15,7 +15,10 @@ class Incoming:
     ``message_id`` is unique per channel (Telegram ``update_id``, Zalo ``message_id``, a counter
     in the console) and is used to drop duplicates. ``verified_phone`` is set only when the
     channel itself vouches for the number (a Telegram contact whose user id is the sender's,
-    or the console's ``--as PHONE``); a typed number is just text.
+    or the console's ``--as PHONE``); a typed number is just text, and a forwarded or someone
+    else's contact only sets ``unverified_contact``. ``is_office_chat`` marks a group listed in
+    ``OFFICE_CHAT_IDS``; ``unsupported`` a message with nothing the bot can read (a sticker, a
+    photo without caption).
     """
 
     channel: str
@@ -26,6 +29,9 @@ class Incoming:
     display_name: str = ""
     verified_phone: str | None = None
     is_group: bool = False
+    is_office_chat: bool = False
+    unverified_contact: bool = False
+    unsupported: bool = False
 
 
 @dataclass(frozen=True)
@@ -42,13 +48,15 @@ class Reply:
 
     ``choices`` are shown numbered (``1. ...``) on text-only channels and as buttons where the
     channel has them; typing the number or the label picks one. ``request_phone`` asks the
-    channel for a verified phone number where it can.
+    channel for a verified phone number where it can. ``command_menu`` ("office" or "reporter")
+    asks channels with a command menu to show that person's commands from now on.
     """
 
     text: str
     choices: tuple[str, ...] = ()
     request_phone: bool = False
     document: Document | None = None
+    command_menu: str | None = None
 
     def to_payload(self) -> dict[str, Any]:
         """The JSON shape stored in the outbox."""
@@ -59,6 +67,8 @@ class Reply:
             payload["request_phone"] = True
         if self.document:
             payload["document"] = {"filename": self.document.filename, "path": self.document.path}
+        if self.command_menu:
+            payload["command_menu"] = self.command_menu
         return payload
 
     @classmethod
@@ -70,6 +80,7 @@ class Reply:
             choices=tuple(payload.get("choices", ())),
             request_phone=bool(payload.get("request_phone", False)),
             document=Document(**document) if document else None,
+            command_menu=payload.get("command_menu"),
         )
 
 
@@ -78,3 +89,20 @@ def render_text(reply: Reply) -> str:
     lines = [reply.text]
     lines.extend(f"  {number}. {choice}" for number, choice in enumerate(reply.choices, 1))
     return "\n".join(lines)
+
+
+def split_text(text: str, limit: int) -> list[str]:
+    """Cut ``text`` into parts of at most ``limit`` characters, at line breaks where possible
+    (then at spaces, then anywhere). Telegram allows 4096 characters a message, Zalo 2000."""
+    parts: list[str] = []
+    rest = text
+    while len(rest) > limit:
+        cut = rest.rfind("\n", 0, limit + 1)
+        if cut <= 0:
+            cut = rest.rfind(" ", 0, limit + 1)
+        if cut <= 0:
+            cut = limit
+        parts.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip("\n")
+    parts.append(rest)
+    return [part for part in parts if part] or [""]

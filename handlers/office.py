@@ -16,6 +16,7 @@ from handlers.i18n import _
 from storage import campaigns as campaign_store
 from storage import values as value_store
 from storage.models import Campaign, Period
+from storage.values import Representative
 
 _FLOW = "tiendo"
 
@@ -114,12 +115,17 @@ async def progress_text(ctx: Context, campaign: Campaign, period: Period) -> str
     if missing:
         lines.append(_("Chưa báo cáo ({count}):").format(count=len(missing)))
         for number, row in enumerate(missing, 1):
-            people = ", ".join(f"{name} {phone}".strip() for name, phone in row.representatives)
+            people = ", ".join(_person(person) for person in row.representatives)
             lines.append(f"{number}. {row.unit.name}" + (f" — {people}" if people else ""))
     else:
         lines.append(_("Tất cả đơn vị đã báo cáo. 🎉"))
     lines.append(_("Xem kỳ khác: /tiendo <mã kỳ>, ví dụ /tiendo {code}").format(code=period.code))
     return "\n".join(lines)
+
+
+def _person(person: Representative) -> str:
+    text = f"{person.name} {person.phone}".strip()
+    return text if person.reachable else text + " " + _("(đã chặn bot)")
 
 
 register(

@@ -75,8 +75,16 @@ async def handle(ctx: Context) -> None:
 async def _route(ctx: Context) -> None:
     incoming = ctx.incoming
     text = incoming.text.strip()
-    if incoming.is_group:
+    if incoming.is_group and not (incoming.is_office_chat and ctx.is_office):
         ctx.say(_("Để báo cáo, vui lòng nhắn riêng cho bot (bấm vào tên bot rồi chọn Nhắn tin)."))
+        return
+    if incoming.unverified_contact or incoming.unsupported:
+        ctx.note(
+            _('Bot chỉ nhận số điện thoại của chính bạn, gửi bằng nút "Gửi số điện thoại".')
+            if incoming.unverified_contact
+            else _("Bot chỉ đọc được tin nhắn chữ. Hãy gõ câu trả lời.")
+        )
+        await ask_again(ctx) if ctx.state.flow else await menu.show_menu(ctx)
         return
     if len(text) > MAX_TEXT:
         ctx.note(

@@ -22,6 +22,7 @@ from sqlalchemy import (
     Dialect,
     Enum,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -82,9 +83,10 @@ class Base(DeclarativeBase):
 
 
 class OutboxStatus(enum.StrEnum):
-    """Delivery state of one outgoing message."""
+    """Delivery state of one outgoing message (SENDING: claimed by a sender until its lease ends)."""
 
     PENDING = "pending"
+    SENDING = "sending"
     SENT = "sent"
     FAILED = "failed"
 
@@ -463,14 +465,17 @@ class OutboxMessage(Base):
     """
 
     __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_queue", "channel", "status", "chat_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[str] = mapped_column(String(20))
     chat_id: Mapped[str] = mapped_column(String(64))
     account_id: Mapped[int | None] = mapped_column(ForeignKey("channel_account.id"))
     payload: Mapped[dict[str, Any]]
-    status: Mapped[OutboxStatus] = mapped_column(default=OutboxStatus.PENDING, index=True)
+    status: Mapped[OutboxStatus] = mapped_column(default=OutboxStatus.PENDING)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
+    next_attempt_at: Mapped[datetime | None]
+    lease_until: Mapped[datetime | None]

@@ -4,12 +4,13 @@ delivered afterwards by a sender, so that nothing is lost when a process dies in
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import aliased
 
-from storage.models import OutboxMessage, OutboxStatus
+from storage.models import ChannelAccount, OutboxMessage, OutboxStatus
 
 Deliver = Callable[[OutboxMessage], Awaitable[None]]
 
@@ -53,3 +54,87 @@ async def deliver_pending(
             message.sent_at = now()
             sent += 1
     return sent
+
+
+async def claim(
+    session: AsyncSession, channel: str, now: datetime, lease: timedelta, limit: int
+) -> list[OutboxMessage]:
+    """Claim up to ``limit`` messages to send now: the head of each chat's queue, if due.
+
+    Only the oldest undelivered message of a chat is ever claimed, so a chat's messages go out
+    in order even across retries. A claim is a lease: a sender that dies leaves its rows
+    ``SENDING`` until ``lease_until``, after which another sender takes them (at-least-once).
+    On PostgreSQL the rows are locked with SKIP LOCKED, so two processes never claim one row.
+    """
+    earlier = aliased(OutboxMessage)
+    unfinished = [OutboxStatus.PENDING, OutboxStatus.SENDING]
+    blocked = (
+        select(earlier.id)
+        .where(
+            earlier.channel == OutboxMessage.channel,
+            earlier.chat_id == OutboxMessage.chat_id,
+            earlier.id < OutboxMessage.id,
+            earlier.status.in_(unfinished),
+        )
+        .exists()
+    )
+    available = or_(
+        OutboxMessage.status == OutboxStatus.PENDING,
+        and_(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.lease_until < now),
+    )
+    due = or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now)
+    rows = list(
+        await session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.channel == channel, available, due, ~blocked)
+            .order_by(OutboxMessage.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+    )
+    for row in rows:
+        row.status, row.lease_until = OutboxStatus.SENDING, now + lease
+        row.attempts += 1
+    await session.flush()
+    return rows
+
+
+async def mark_sent(session: AsyncSession, message_id: int, now: datetime) -> None:
+    """A message was delivered."""
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id)
+        .values(status=OutboxStatus.SENT, sent_at=now, lease_until=None, last_error=None)
+    )
+
+
+async def retry_at(session: AsyncSession, message_id: int, when: datetime, reason: str) -> None:
+    """Put a message back in its chat's queue, to be tried again at ``when``."""
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id)
+        .values(
+            status=OutboxStatus.PENDING,
+            next_attempt_at=when,
+            lease_until=None,
+            last_error=reason[:500],
+        )
+    )
+
+
+async def mark_failed(session: AsyncSession, message_id: int, reason: str) -> None:
+    """Give up on a message; it stays in the outbox as failed, with the reason."""
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id)
+        .values(status=OutboxStatus.FAILED, lease_until=None, last_error=reason[:500])
+    )
+
+
+async def deactivate_chat(session: AsyncSession, channel: str, chat_id: str) -> None:
+    """The person blocked the bot: mark their account inactive (shown by /tiendo)."""
+    await session.execute(
+        update(ChannelAccount)
+        .where(ChannelAccount.channel == channel, ChannelAccount.chat_id == chat_id)
+        .values(is_active=False)
+    )

@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from storage.models import (
     AuditAction,
+    ChannelAccount,
     DataValue,
     DataValueAudit,
     OrgUnit,
@@ -198,12 +199,22 @@ async def save_registration(
 
 
 @dataclass(frozen=True)
+class Representative:
+    """Someone to call about a unit: name, phone, and whether the bot can still reach them
+    (False when every chat account of theirs has blocked the bot)."""
+
+    name: str
+    phone: str
+    reachable: bool = True
+
+
+@dataclass(frozen=True)
 class UnitProgress:
     """Where one unit stands for a period: its submission (if any) and its representatives."""
 
     unit: OrgUnit
     submission: Submission | None
-    representatives: list[tuple[str, str]]  # (name, phone)
+    representatives: list[Representative]
 
 
 async def progress(
@@ -211,7 +222,8 @@ async def progress(
 ) -> list[UnitProgress]:
     """Reporting status of ``units`` (contacts loaded) for ``period``, in the given order.
 
-    Representatives are the office's listed contacts plus the people bound to the unit.
+    Representatives are the people bound to the unit (with whether they can be reached) and
+    the office's listed contacts nobody has bound with yet.
     """
     submissions = {
         s.org_unit_id: s
@@ -220,22 +232,37 @@ async def progress(
     bound = await _bound_people(session, [u.id for u in units])
     result = []
     for unit in units:
-        people = [(c.name, c.phone) for c in unit.contacts]
-        known = {phone for _, phone in people}
-        people += [p for p in bound.get(unit.id, []) if p[1] not in known]
+        people = bound.get(unit.id, [])
+        known = {person.phone for person in people}
+        people = people + [
+            Representative(c.name, c.phone) for c in unit.contacts if c.phone not in known
+        ]
         result.append(UnitProgress(unit, submissions.get(unit.id), people))
     return result
 
 
 async def _bound_people(
     session: AsyncSession, unit_ids: list[int]
-) -> dict[int, list[tuple[str, str]]]:
+) -> dict[int, list[Representative]]:
     rows = await session.execute(
-        select(ReporterUnit.org_unit_id, Reporter.full_name, Reporter.phone)
+        select(
+            ReporterUnit.org_unit_id,
+            Reporter.id,
+            Reporter.full_name,
+            Reporter.phone,
+            ChannelAccount.is_active,
+        )
         .join(Reporter, Reporter.id == ReporterUnit.reporter_id)
+        .outerjoin(ChannelAccount, ChannelAccount.reporter_id == Reporter.id)
         .where(ReporterUnit.org_unit_id.in_(unit_ids))
+        .order_by(ReporterUnit.org_unit_id, Reporter.id)
     )
-    people: dict[int, list[tuple[str, str]]] = {}
-    for unit_id, name, phone in rows:
-        people.setdefault(unit_id, []).append((name, phone or ""))
-    return people
+    people: dict[tuple[int, int], Representative] = {}
+    for unit_id, reporter_id, name, phone, active in rows:
+        before = people.get((unit_id, reporter_id))
+        reachable = bool(active) or (before is not None and before.reachable)
+        people[(unit_id, reporter_id)] = Representative(name, phone or "", reachable)
+    by_unit: dict[int, list[Representative]] = {}
+    for (unit_id, _reporter), person in people.items():
+        by_unit.setdefault(unit_id, []).append(person)
+    return by_unit

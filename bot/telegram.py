@@ -1,0 +1,203 @@
+"""The Telegram channel (aiogram 3): updates in as normalised messages, outbox payloads out.
+
+Messages are sent as plain text (no parse mode), so names and answers typed by people need no
+escaping and can never break the formatting. Choices become inline buttons whose
+``callback_data`` is a short ``c<number>`` (the Bot API allows 1-64 bytes); a tap is read back
+as the button's label, so an old button pressed later picks nothing it should not.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram import Bot
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.exceptions import (
+    TelegramAPIError,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
+from aiogram.types import (
+    BotCommand,
+    BotCommandScopeAllPrivateChats,
+    BotCommandScopeChat,
+    CallbackQuery,
+    FSInputFile,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+)
+from aiolimiter import AsyncLimiter
+
+from bot.sender import PermanentFailure, RecipientGone, RetryLater, TemporaryFailure
+from handlers.i18n import _
+from handlers.messages import Incoming, Reply, render_text, split_text
+
+CHANNEL = "telegram"
+MAX_TEXT = 4096  # characters per message (Bot API, sendMessage)
+MAX_CAPTION = 1024  # characters per document caption (Bot API, sendDocument)
+MAX_BUTTONS = 12  # beyond this a list is easier to answer by typing its number
+PHONE_BUTTON = "📱 Gửi số điện thoại của tôi"
+
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
+
+
+def make_bot(token: str, api_base: str, timeout: float = 60.0) -> Bot:
+    """An aiogram bot talking to ``api_base`` (Telegram's, a self-hosted or a fake server);
+    a request with no answer after ``timeout`` seconds fails as a network error."""
+    session = AiohttpSession(api=TelegramAPIServer.from_base(api_base), timeout=timeout)
+    return Bot(token, session=session)
+
+
+def from_message(message: Message, update_id: int, office_chats: frozenset[str]) -> Incoming | None:
+    """A normalised message, or None for messages without a person behind them."""
+    sender = message.from_user
+    if sender is None or sender.is_bot:
+        return None
+    contact = message.contact
+    own_contact = contact is not None and contact.user_id == sender.id
+    text = message.text or message.caption or ""
+    return Incoming(
+        channel=CHANNEL,
+        external_id=str(sender.id),
+        chat_id=str(message.chat.id),
+        message_id=str(update_id),
+        text=text,
+        display_name=sender.full_name,
+        verified_phone=contact.phone_number if contact is not None and own_contact else None,
+        is_group=message.chat.type != "private",
+        is_office_chat=str(message.chat.id) in office_chats,
+        unverified_contact=contact is not None and not own_contact,
+        unsupported=contact is None and not text,
+    )
+
+
+def from_callback(
+    query: CallbackQuery, update_id: int, office_chats: frozenset[str]
+) -> Incoming | None:
+    """A tapped button, read as if the person had typed the button's label."""
+    message = query.message
+    if not isinstance(message, Message) or query.from_user.is_bot:
+        return None
+    label = _button_label(message.reply_markup, query.data or "")
+    return Incoming(
+        channel=CHANNEL,
+        external_id=str(query.from_user.id),
+        chat_id=str(message.chat.id),
+        message_id=str(update_id),
+        text=label,
+        display_name=query.from_user.full_name,
+        is_group=message.chat.type != "private",
+        is_office_chat=str(message.chat.id) in office_chats,
+        unsupported=not label,
+    )
+
+
+def _button_label(markup: InlineKeyboardMarkup | None, data: str) -> str:
+    for row in markup.inline_keyboard if markup else []:
+        for button in row:
+            if button.callback_data == data:
+                return button.text.split(". ", 1)[-1]
+    return ""
+
+
+def _inline(choices: tuple[str, ...]) -> InlineKeyboardMarkup:
+    rows = [
+        [InlineKeyboardButton(text=f"{number}. {label}"[:64], callback_data=f"c{number}")]
+        for number, label in enumerate(choices, 1)
+    ]
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def markup_for(reply: Reply) -> Markup:
+    """Buttons for a reply: a phone button, inline choices, or none (hiding an old keyboard)."""
+    if reply.request_phone:
+        return ReplyKeyboardMarkup(
+            keyboard=[[KeyboardButton(text=PHONE_BUTTON, request_contact=True)]],
+            resize_keyboard=True,
+            one_time_keyboard=True,
+        )
+    if reply.choices and len(reply.choices) <= MAX_BUTTONS:
+        return _inline(reply.choices)
+    return ReplyKeyboardRemove()
+
+
+REPORTER_COMMANDS = [
+    ("nhap", "Nhập số liệu kỳ báo cáo"),
+    ("dangky", "Đăng ký thi đua"),
+    ("donvi", "Chọn đơn vị"),
+    ("huy", "Dừng việc đang làm"),
+    ("trogiup", "Hướng dẫn"),
+    ("start", "Bắt đầu, liên kết đơn vị"),
+]
+OFFICE_COMMANDS = [("tiendo", "Tiến độ báo cáo"), *REPORTER_COMMANDS]
+
+
+def commands(kind: str) -> list[BotCommand]:
+    """The Vietnamese command menu for reporters or for office users."""
+    pairs = OFFICE_COMMANDS if kind == "office" else REPORTER_COMMANDS
+    return [BotCommand(command=name, description=_(text)) for name, text in pairs]
+
+
+class TelegramChannel:
+    """Delivers outbox payloads with the Bot API and maps its errors for the sender.
+
+    Per-chat pace (Bot API FAQ): about one message a second in a private chat, 20 a minute in
+    a group (group and supergroup ids are negative).
+    """
+
+    name = CHANNEL
+
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+        self._limiters: dict[str, AsyncLimiter] = {}
+
+    def chat_limiter(self, chat_id: str) -> AsyncLimiter:
+        """The pace of one chat."""
+        if chat_id not in self._limiters:
+            group = chat_id.startswith("-")
+            self._limiters[chat_id] = AsyncLimiter(20, 60) if group else AsyncLimiter(1, 1)
+        return self._limiters[chat_id]
+
+    async def deliver(self, chat_id: str, payload: dict[str, Any]) -> None:
+        """Send one outbox payload; raise a ``DeliveryError`` subclass on failure."""
+        try:
+            await self._send(chat_id, Reply.from_payload(payload))
+        except TelegramRetryAfter as error:
+            raise RetryLater(float(error.retry_after), error.message) from error
+        except TelegramForbiddenError as error:
+            raise RecipientGone(error.message) from error
+        except (TimeoutError, TelegramServerError, TelegramNetworkError, OSError) as error:
+            raise TemporaryFailure(str(error)) from error
+        except TelegramAPIError as error:
+            raise PermanentFailure(error.message) from error
+
+    async def _send(self, chat_id: str, reply: Reply) -> None:
+        if reply.command_menu:
+            await self.bot.set_my_commands(
+                commands(reply.command_menu), scope=BotCommandScopeChat(chat_id=int(chat_id))
+            )
+        text = render_text(reply)
+        if reply.document:
+            file = FSInputFile(reply.document.path, filename=reply.document.filename)
+            caption = text if len(text) <= MAX_CAPTION else None
+            await self.bot.send_document(chat_id, file, caption=caption)
+            if caption is not None:
+                return
+        parts = split_text(text, MAX_TEXT)
+        for index, part in enumerate(parts):
+            last = index == len(parts) - 1
+            await self.bot.send_message(
+                chat_id, part, reply_markup=markup_for(reply) if last else None
+            )
+
+
+async def set_default_commands(bot: Bot) -> None:
+    """The reporters' command menu in every private chat (office users get theirs per chat)."""
+    await bot.set_my_commands(commands("reporter"), scope=BotCommandScopeAllPrivateChats())

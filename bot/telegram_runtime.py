@@ -1,0 +1,202 @@
+"""Running the Telegram channel: the aiogram dispatcher, long polling or the webhook, and the
+outbox sender.
+
+Nothing lost, nothing twice. aiogram's own polling confirms a batch's offset on its next
+``getUpdates`` call while the updates may still be running as tasks, so a crash can lose
+updates Telegram already considers delivered. Here each update is fed through the dispatcher
+and awaited — the pipeline has committed it, with its ``update_id``, before the next one — and
+only then does the offset move past it. After a crash Telegram hands the unconfirmed updates over
+again and the ones already committed are dropped by ``update_id``. The webhook answers 200 only
+after the commit, and 500 otherwise, so Telegram retries.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import logging
+import secrets
+
+from aiogram import Bot, Dispatcher, Router
+from aiogram.exceptions import TelegramAPIError, TelegramNetworkError, TelegramServerError
+from aiogram.types import BotCommandScopeChat, CallbackQuery, Message, Update
+from aiohttp import web
+from sqlalchemy import select
+
+from bot.app import App
+from bot.pipeline import Pipeline
+from bot.sender import OutboxSender, Pacing
+from bot.telegram import (
+    CHANNEL,
+    TelegramChannel,
+    commands,
+    from_callback,
+    from_message,
+    make_bot,
+    set_default_commands,
+)
+from handlers.messages import Incoming
+from storage.models import ChannelAccount, Reporter
+
+log = logging.getLogger(__name__)
+
+ALLOWED_UPDATES = ["message", "callback_query"]
+POLL_TIMEOUT = 25  # seconds of long polling per getUpdates call
+WEBHOOK_PATH = "/telegram/webhook"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+
+def build_dispatcher(
+    pipeline: Pipeline, sender: OutboxSender, office_chats: frozenset[str]
+) -> Dispatcher:
+    """An aiogram dispatcher whose only handlers hand normalised messages to the pipeline."""
+    router = Router(name="reportbot")
+
+    async def process(incoming: Incoming | None) -> None:
+        if incoming is not None:
+            await pipeline.process(incoming)
+            sender.wake()
+
+    @router.message()
+    async def on_message(message: Message, event_update: Update) -> None:
+        await process(from_message(message, event_update.update_id, office_chats))
+
+    @router.callback_query()
+    async def on_callback(query: CallbackQuery, event_update: Update) -> None:
+        await process(from_callback(query, event_update.update_id, office_chats))
+        try:
+            await query.answer()
+        except TelegramAPIError:
+            log.info("could not answer callback query %s", query.id)
+
+    dispatcher = Dispatcher()
+    dispatcher.include_router(router)
+    return dispatcher
+
+
+async def poll(bot: Bot, dispatcher: Dispatcher, stop: asyncio.Event) -> None:
+    """Long polling that confirms an update only after it was fully processed."""
+    await bot.delete_webhook(drop_pending_updates=False)
+    offset: int | None = None
+    backoff = 1.0
+    while not stop.is_set():
+        try:
+            updates = await _fetch(bot, offset, stop)
+        except (TimeoutError, TelegramNetworkError, TelegramServerError) as error:
+            log.warning("getUpdates failed (%s); retrying in %.0fs", error, backoff)
+            await _pause(stop, backoff)
+            backoff = min(backoff * 2, 60)
+            continue
+        backoff = 1.0
+        for update in updates:
+            try:
+                await dispatcher.feed_update(bot, update)
+            except Exception:  # e.g. the database is down: keep the update unconfirmed
+                log.exception("update %s not processed; it will be fetched again", update.update_id)
+                await _pause(stop, 5)
+                break
+            offset = update.update_id + 1
+
+
+async def _fetch(bot: Bot, offset: int | None, stop: asyncio.Event) -> list[Update]:
+    """One long poll, abandoned at once when ``stop`` is set (nothing is confirmed by that)."""
+    fetch = asyncio.ensure_future(
+        bot.get_updates(
+            offset=offset,
+            timeout=POLL_TIMEOUT,
+            allowed_updates=ALLOWED_UPDATES,
+            request_timeout=POLL_TIMEOUT + 10,
+        )
+    )
+    stopping = asyncio.ensure_future(stop.wait())
+    await asyncio.wait({fetch, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    stopping.cancel()
+    if not fetch.done():
+        fetch.cancel()
+        return []
+    return fetch.result()
+
+
+async def _pause(stop: asyncio.Event, seconds: float) -> None:
+    try:
+        await asyncio.wait_for(stop.wait(), timeout=seconds)
+    except TimeoutError:
+        return
+
+
+def webhook_app(bot: Bot, dispatcher: Dispatcher, secret: str) -> web.Application:
+    """The aiohttp app that takes Telegram's webhook calls (and answers a health check)."""
+
+    async def receive(request: web.Request) -> web.Response:
+        given = request.headers.get(SECRET_HEADER, "")
+        if not hmac.compare_digest(given.encode(), secret.encode()):
+            return web.Response(status=403, text="forbidden")
+        try:
+            update = Update.model_validate(await request.json(), context={"bot": bot})
+        except ValueError:
+            return web.Response(status=400, text="bad update")
+        await dispatcher.feed_update(bot, update)
+        return web.Response(text="ok")
+
+    app = web.Application()
+    app.router.add_post(WEBHOOK_PATH, receive)
+    app.router.add_get("/health", lambda _request: _ok())
+    return app
+
+
+async def _ok() -> web.Response:
+    return web.Response(text="ok")
+
+
+async def set_office_menus(app: App, bot: Bot) -> None:
+    """Give every known office user on Telegram the office command menu."""
+    async with app.sessions() as session:
+        chats = await session.scalars(
+            select(ChannelAccount.chat_id)
+            .join(Reporter, Reporter.id == ChannelAccount.reporter_id)
+            .where(ChannelAccount.channel == CHANNEL, Reporter.is_office)
+        )
+        for chat_id in chats:
+            try:
+                scope = BotCommandScopeChat(chat_id=int(chat_id))
+                await bot.set_my_commands(commands("office"), scope=scope)
+            except TelegramAPIError as error:
+                log.warning("could not set the office menu for %s: %s", chat_id, error)
+
+
+async def run_telegram(app: App, token: str, stop: asyncio.Event) -> None:
+    """Serve Telegram until ``stop``: polling, or a webhook when ``PUBLIC_BASE_URL`` is set."""
+    settings = app.settings
+    bot = make_bot(token, settings.telegram_api_base)
+    channel = TelegramChannel(bot)
+    sender = OutboxSender(
+        app.sessions, channel, app.clock.now, Pacing(per_second=settings.telegram_per_second)
+    )
+    dispatcher = build_dispatcher(app.pipeline, sender, settings.office_chats)
+    try:
+        await set_default_commands(bot)
+        await set_office_menus(app, bot)
+        sending = asyncio.create_task(sender.run(stop))
+        if settings.public_base_url:
+            await _serve_webhook(app, bot, dispatcher, stop)
+        else:
+            await poll(bot, dispatcher, stop)
+        await sending
+    finally:
+        await bot.session.close()
+
+
+async def _serve_webhook(app: App, bot: Bot, dispatcher: Dispatcher, stop: asyncio.Event) -> None:
+    settings = app.settings
+    configured = settings.telegram_webhook_secret
+    secret = configured.get_secret_value() if configured else secrets.token_urlsafe(32)
+    runner = web.AppRunner(webhook_app(bot, dispatcher, secret))
+    await runner.setup()
+    await web.TCPSite(runner, settings.web_host, settings.web_port).start()
+    url = settings.public_base_url.rstrip("/") + WEBHOOK_PATH
+    await bot.set_webhook(url, secret_token=secret, allowed_updates=ALLOWED_UPDATES)
+    log.warning("Telegram webhook at %s", url)
+    try:
+        await stop.wait()
+    finally:
+        await runner.cleanup()

@@ -1,0 +1,344 @@
+"""A fake Telegram Bot API server on 127.0.0.1 for tests (aiohttp).
+
+Every request is checked against ``../shared/specs/telegram-bot-api.min.json``: the method
+must exist, its required fields be present and no unknown field be sent; anything else is a
+recorded violation and a 400. ``getUpdates`` follows the Bot API's offset rules (an update is
+confirmed once a call asks for a higher offset; without an offset the earliest unconfirmed
+update comes first). Faults can be scripted per method: an HTTP status with a body (429 with
+``retry_after``, 500, 403 ...), or a delay longer than the client's time-out.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import json
+import time
+from collections import defaultdict, deque
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+
+SPEC = Path(__file__).resolve().parents[2] / "shared" / "specs" / "telegram-bot-api.min.json"
+BOT_ID = 7000000001
+
+
+def load_spec() -> dict[str, Any]:
+    """The Bot API methods from the shared spec, keyed by lower-case method name."""
+    methods = json.loads(SPEC.read_text(encoding="utf-8"))["methods"]
+    return {name.lower(): method for name, method in methods.items()}
+
+
+@dataclass
+class Fault:
+    """One scripted answer instead of the normal one."""
+
+    status: int = 500
+    body: dict[str, Any] = field(
+        default_factory=lambda: {
+            "ok": False,
+            "error_code": 500,
+            "description": "Internal Server Error",
+        }
+    )
+    delay: float = 0.0
+
+
+def too_many_requests(retry_after: int) -> Fault:
+    """A 429 with ``retry_after`` as Telegram sends it."""
+    return Fault(
+        429,
+        {
+            "ok": False,
+            "error_code": 429,
+            "description": f"Too Many Requests: retry after {retry_after}",
+            "parameters": {"retry_after": retry_after},
+        },
+    )
+
+
+def forbidden() -> Fault:
+    """A 403: the user blocked the bot."""
+    return Fault(
+        403,
+        {"ok": False, "error_code": 403, "description": "Forbidden: bot was blocked by the user"},
+    )
+
+
+@dataclass
+class Call:
+    """One request the bot made: method and its (decoded) parameters."""
+
+    method: str
+    params: dict[str, Any]
+    at: float
+
+
+class FakeTelegram:
+    """The server's state: queued updates, recorded calls, scripted faults, rate limit."""
+
+    def __init__(self) -> None:
+        self.spec = load_spec()
+        self.calls: list[Call] = []
+        self.violations: list[str] = []
+        self.faults: dict[str, deque[Fault]] = defaultdict(deque)
+        self.updates: list[dict[str, Any]] = []
+        self.confirmed = 0  # every update_id below this is confirmed
+        self.webhook: dict[str, Any] = {}
+        self.per_second: float | None = None  # enforce a send rate: beyond it answer 429
+        self.rejected = 0
+        self.messages: list[dict[str, Any]] = []
+        self._ids = itertools.count(1)
+        self._update_ids = itertools.count(100_000)
+        self._new_update = asyncio.Condition()
+        self._sent_times: deque[float] = deque()
+        self.runner: web.AppRunner | None = None
+        self.port = 0
+
+    # ----------------------------------------------------------------- server lifecycle
+
+    async def start(self) -> str:
+        """Serve on a free port of 127.0.0.1; returns the base URL for TELEGRAM_API_BASE."""
+        app = web.Application(client_max_size=50 * 1024 * 1024)
+        app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        self.runner = web.AppRunner(app)
+        await self.runner.setup()
+        site = web.TCPSite(self.runner, "127.0.0.1", 0)
+        await site.start()
+        server = site._server
+        assert server is not None
+        self.port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        return f"http://127.0.0.1:{self.port}"
+
+    async def stop(self) -> None:
+        """Stop serving."""
+        if self.runner is not None:
+            await self.runner.cleanup()
+
+    # ----------------------------------------------------------------- scripting
+
+    async def push(self, update: dict[str, Any]) -> int:
+        """Queue an update for getUpdates; returns its update_id."""
+        update_id = next(self._update_ids)
+        self.updates.append({"update_id": update_id, **update})
+        async with self._new_update:
+            self._new_update.notify_all()
+        return update_id
+
+    def fail(self, method: str, *faults: Fault) -> None:
+        """Answer the next calls of ``method`` with these faults, in order."""
+        self.faults[method.lower()].extend(faults)
+
+    def sent(self, chat_id: int | str | None = None) -> list[dict[str, Any]]:
+        """Parameters of every successful sendMessage/sendDocument, optionally to one chat."""
+        return [
+            call.params
+            for call in self.calls
+            if call.method in ("sendmessage", "senddocument")
+            and (chat_id is None or str(call.params.get("chat_id")) == str(chat_id))
+        ]
+
+    def texts(self, chat_id: int | str) -> list[str]:
+        """The texts (or captions) sent to a chat, in order."""
+        return [str(p.get("text") or p.get("caption") or "") for p in self.sent(chat_id)]
+
+    async def wait_for_text(self, chat_id: int | str, needle: str, timeout: float = 20.0) -> str:
+        """Wait until a message containing ``needle`` was sent to ``chat_id``; return it."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for text in self.texts(chat_id):
+                if needle in text:
+                    return text
+            await asyncio.sleep(0.05)
+        raise AssertionError(f"no message with {needle!r} to {chat_id}; got {self.texts(chat_id)}")
+
+    # ----------------------------------------------------------------- request handling
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"].lower()
+        params = await _params(request)
+        if method not in self.spec:
+            return self._violation(f"unknown method {method}")
+        problem = self._check_fields(method, params)
+        if problem:
+            return self._violation(problem)
+        if self.faults[method]:
+            fault = self.faults[method].popleft()
+            await asyncio.sleep(fault.delay)
+            if fault.status != 200:
+                return web.json_response(fault.body, status=fault.status)
+        if method in ("sendmessage", "senddocument") and self._over_rate():
+            self.rejected += 1
+            return web.json_response(too_many_requests(1).body, status=429)
+        self.calls.append(Call(method, params, time.monotonic()))
+        result = await self._result(method, params)
+        return web.json_response({"ok": True, "result": result})
+
+    def _violation(self, problem: str) -> web.Response:
+        self.violations.append(problem)
+        return web.json_response(
+            {"ok": False, "error_code": 400, "description": f"Bad Request: {problem}"}, status=400
+        )
+
+    def _check_fields(self, method: str, params: dict[str, Any]) -> str | None:
+        fields = {f["name"]: f for f in self.spec[method].get("fields", [])}
+        unknown = sorted(set(params) - set(fields))
+        missing = sorted(n for n, f in fields.items() if f["required"] and n not in params)
+        if unknown or missing:
+            return f"{method}: unknown fields {unknown}, missing required {missing}"
+        return None
+
+    def _over_rate(self) -> bool:
+        if self.per_second is None:
+            return False
+        now = time.monotonic()
+        while self._sent_times and now - self._sent_times[0] >= 1.0:
+            self._sent_times.popleft()
+        if len(self._sent_times) >= self.per_second:
+            return True
+        self._sent_times.append(now)
+        return False
+
+    async def _result(self, method: str, params: dict[str, Any]) -> Any:
+        if method == "getupdates":
+            return await self._get_updates(params)
+        if method == "getme":
+            return {
+                "id": BOT_ID,
+                "is_bot": True,
+                "first_name": "Bot thi đua",
+                "username": "thidua_bot",
+            }
+        if method in ("sendmessage", "senddocument"):
+            return self._message(params)
+        if method == "setwebhook":
+            self.webhook = params
+        if method == "deletewebhook":
+            self.webhook = {}
+        return True
+
+    async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        offset = int(params.get("offset", 0) or 0)
+        self.confirmed = max(self.confirmed, offset)
+        limit = int(params.get("limit", 100) or 100)
+        timeout = float(params.get("timeout", 0) or 0)
+        deadline = time.monotonic() + timeout
+        while True:
+            pending = [u for u in self.updates if u["update_id"] >= self.confirmed][:limit]
+            left = deadline - time.monotonic()
+            if pending or left <= 0:
+                return pending
+            async with self._new_update:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._new_update.wait(), timeout=min(left, 0.5))
+
+    def _message(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat_id = int(params["chat_id"])
+        message: dict[str, Any] = {
+            "message_id": next(self._ids),
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "group"},
+            "from": {"id": BOT_ID, "is_bot": True, "first_name": "Bot thi đua"},
+        }
+        if "text" in params:
+            message["text"] = params["text"]
+        if "caption" in params:
+            message["caption"] = params["caption"]
+        if "document" in params:
+            message["document"] = {
+                "file_id": "f1",
+                "file_unique_id": "u1",
+                "file_name": params["document"],
+            }
+        markup = params.get("reply_markup")
+        if isinstance(markup, dict) and "inline_keyboard" in markup:
+            message["reply_markup"] = markup
+        self.messages.append(message)
+        return message
+
+    def last_message(self, chat_id: int, needle: str = "") -> dict[str, Any]:
+        """The latest message sent to ``chat_id`` (containing ``needle``), as the bot got it."""
+        for message in reversed(self.messages):
+            text = message.get("text") or message.get("caption") or ""
+            if message["chat"]["id"] == chat_id and needle in text:
+                return message
+        raise AssertionError(f"no message to {chat_id} with {needle!r}")
+
+
+async def _params(request: web.Request) -> dict[str, Any]:
+    """Request parameters, JSON-decoded where the Bot API expects JSON-serialised values."""
+    if request.content_type == "application/json":
+        raw: dict[str, Any] = await request.json()
+    else:
+        form = await request.post()
+        raw = {}
+        for key, value in form.items():
+            raw[key] = value.filename if hasattr(value, "filename") else value
+    return {key: _decode(value) for key, value in raw.items()}
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, str) and value[:1] in "[{":
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+# --------------------------------------------------------------------- update builders
+
+_message_ids = itertools.count(1)
+
+
+def user(user_id: int, name: str = "Người dùng") -> dict[str, Any]:
+    """A Telegram user object."""
+    return {"id": user_id, "is_bot": False, "first_name": name}
+
+
+def text_update(
+    user_id: int, text: str, *, chat_id: int | None = None, name: str = "Người dùng"
+) -> dict[str, Any]:
+    """A text message from ``user_id`` (in their private chat unless ``chat_id`` is a group)."""
+    chat = chat_id if chat_id is not None else user_id
+    return {
+        "message": {
+            "message_id": next(_message_ids),
+            "date": int(time.time()),
+            "chat": {"id": chat, "type": "private" if chat > 0 else "supergroup", "title": "Nhóm"},
+            "from": user(user_id, name),
+            "text": text,
+        }
+    }
+
+
+def contact_update(
+    user_id: int, phone: str, *, contact_user_id: int | None = None
+) -> dict[str, Any]:
+    """A shared contact; ``contact_user_id`` other than the sender makes it a forwarded one."""
+    owner = user_id if contact_user_id is None else contact_user_id
+    return {
+        "message": {
+            "message_id": next(_message_ids),
+            "date": int(time.time()),
+            "chat": {"id": user_id, "type": "private"},
+            "from": user(user_id),
+            "contact": {"phone_number": phone, "first_name": "An", "user_id": owner},
+        }
+    }
+
+
+def callback_update(user_id: int, message: dict[str, Any], data: str) -> dict[str, Any]:
+    """A tap on an inline button of a message the bot sent (as returned by sendMessage)."""
+    return {
+        "callback_query": {
+            "id": str(next(_message_ids)),
+            "from": user(user_id),
+            "chat_instance": "ci",
+            "message": message,
+            "data": data,
+        }
+    }
