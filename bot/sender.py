@@ -104,6 +104,7 @@ class OutboxSender:
     async def run(self, stop: asyncio.Event) -> None:
         """Deliver until ``stop`` is set."""
         while not stop.is_set():
+            self._wake.clear()  # before claiming: a wake-up during the round is not lost
             try:
                 sent = await self.send_due()
             except Exception:  # the database may be briefly unavailable: keep the loop alive
@@ -113,7 +114,6 @@ class OutboxSender:
                 await self._sleep(stop)
 
     async def _sleep(self, stop: asyncio.Event) -> None:
-        self._wake.clear()
         waits = [asyncio.ensure_future(self._wake.wait()), asyncio.ensure_future(stop.wait())]
         await asyncio.wait(
             waits, timeout=self.pacing.idle_poll, return_when=asyncio.FIRST_COMPLETED
@@ -122,30 +122,55 @@ class OutboxSender:
             waiting.cancel()
 
     async def send_due(self) -> int:
-        """One round: claim what is due and send it. Returns how many were attempted."""
+        """One round: claim what may go now, send each chat's messages in order (chats in
+        parallel), then record every outcome in one transaction. Returns how many were claimed.
+        """
         async with self.sessions() as session, session.begin():
             claimed = await outbox.claim(
                 session, self.channel.name, self.now(), self.pacing.lease, self.pacing.batch
             )
-            work = [(row.id, row.chat_id, dict(row.payload), row.attempts) for row in claimed]
-        await asyncio.gather(*(self._send_one(*item) for item in work))
-        return len(work)
+            by_chat: dict[str, list[Claimed]] = {}
+            for row in claimed:
+                by_chat.setdefault(row.chat_id, []).append(
+                    Claimed(row.id, row.chat_id, dict(row.payload), row.attempts)
+                )
+        if not by_chat:
+            return 0
+        results = await asyncio.gather(*(self._send_chat(rows) for rows in by_chat.values()))
+        outcomes = [outcome for chat in results for outcome in chat.outcomes]
+        async with self.sessions() as session, session.begin():
+            await outbox.record(session, outcomes, self.now())
+            for chat in results:
+                if chat.gone:
+                    await outbox.deactivate_chat(session, self.channel.name, chat.chat_id)
+        return len(claimed)
 
-    async def _send_one(
-        self, row_id: int, chat_id: str, payload: dict[str, Any], attempts: int
-    ) -> None:
-        await self._pace(chat_id)
+    async def _send_chat(self, rows: list[Claimed]) -> ChatResult:
+        """Send one chat's messages in order; after a failure the rest wait for the next round."""
+        result = ChatResult(rows[0].chat_id)
+        for index, row in enumerate(rows):
+            failure = await self._try(row)
+            if failure is None:
+                result.outcomes.append(outbox.Outcome(row.row_id, "sent"))
+                continue
+            result.outcomes.append(self._judge(row, failure))
+            result.gone = isinstance(failure, RecipientGone)
+            result.outcomes += [
+                outbox.Outcome(later.row_id, "release") for later in rows[index + 1 :]
+            ]
+            break
+        return result
+
+    async def _try(self, row: Claimed) -> DeliveryError | None:
+        await self._pace(row.chat_id)
         try:
-            await self.channel.deliver(chat_id, payload)
+            await self.channel.deliver(row.chat_id, row.payload)
         except DeliveryError as error:
-            await self._record_failure(row_id, chat_id, attempts, error)
-            return
+            return error
         except Exception as error:  # an adapter bug must not lose the message either
             log.exception("unexpected delivery error")
-            await self._record_failure(row_id, chat_id, attempts, TemporaryFailure(repr(error)))
-            return
-        async with self.sessions() as session, session.begin():
-            await outbox.mark_sent(session, row_id, self.now())
+            return TemporaryFailure(repr(error))
+        return None
 
     async def _pace(self, chat_id: str) -> None:
         if self._limiter is None:
@@ -156,23 +181,37 @@ class OutboxSender:
         await self.channel.chat_limiter(chat_id).acquire()
         await self._limiter.acquire()
 
-    async def _record_failure(
-        self, row_id: int, chat_id: str, attempts: int, error: DeliveryError
-    ) -> None:
+    def _judge(self, row: Claimed, error: DeliveryError) -> outbox.Outcome:
+        """Retry later, or give up (logged, kept in the outbox with the reason)."""
         reason = f"{type(error).__name__}: {error}"
-        async with self.sessions() as session, session.begin():
-            if isinstance(error, RetryLater) and attempts < self.pacing.max_attempts * 4:
-                loop_now = asyncio.get_running_loop().time()
-                self._paused_until = max(self._paused_until, loop_now + error.retry_after)
-                when = self.now() + timedelta(seconds=error.retry_after)
-                await outbox.retry_at(session, row_id, when, reason)
-            elif isinstance(error, TemporaryFailure) and attempts < self.pacing.max_attempts:
-                delay = min(self.pacing.max_backoff, self.pacing.base_backoff * 2 ** (attempts - 1))
-                await outbox.retry_at(
-                    session, row_id, self.now() + timedelta(seconds=delay), reason
-                )
-            else:
-                if isinstance(error, RecipientGone):
-                    await outbox.deactivate_chat(session, self.channel.name, chat_id)
-                await outbox.mark_failed(session, row_id, reason)
-                log.warning("message %s to %s failed for good: %s", row_id, chat_id, reason)
+        if isinstance(error, RetryLater) and row.attempts < self.pacing.max_attempts * 4:
+            loop_now = asyncio.get_running_loop().time()
+            self._paused_until = max(self._paused_until, loop_now + error.retry_after)
+            when = self.now() + timedelta(seconds=error.retry_after)
+            return outbox.Outcome(row.row_id, "retry", when, reason)
+        if isinstance(error, TemporaryFailure) and row.attempts < self.pacing.max_attempts:
+            delay = min(self.pacing.max_backoff, self.pacing.base_backoff * 2 ** (row.attempts - 1))
+            return outbox.Outcome(
+                row.row_id, "retry", self.now() + timedelta(seconds=delay), reason
+            )
+        log.warning("message %s to %s failed for good: %s", row.row_id, row.chat_id, reason)
+        return outbox.Outcome(row.row_id, "failed", reason=reason)
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """A claimed outbox row, detached from its session."""
+
+    row_id: int
+    chat_id: str
+    payload: dict[str, Any]
+    attempts: int
+
+
+@dataclass
+class ChatResult:
+    """What happened to one chat's messages in a round; ``gone``: the person blocked the bot."""
+
+    chat_id: str
+    outcomes: list[outbox.Outcome] = field(default_factory=list)
+    gone: bool = False

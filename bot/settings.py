@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     telegram_api_base: str = Field(default="https://api.telegram.org", alias="TELEGRAM_API_BASE")
     telegram_webhook_secret: SecretStr | None = Field(default=None, alias="TELEGRAM_WEBHOOK_SECRET")
     telegram_per_second: float = Field(default=30.0, alias="TELEGRAM_PER_SECOND", gt=0)
+    telegram_chat_per_second: float = Field(default=1.0, alias="TELEGRAM_CHAT_PER_SECOND", gt=0)
+    outbox_lease_seconds: float = Field(default=90.0, alias="OUTBOX_LEASE_SECONDS", gt=0)
     office_chat_ids: str = Field(default="", alias="OFFICE_CHAT_IDS")
     public_base_url: str = Field(default="", alias="PUBLIC_BASE_URL")
     web_host: str = Field(default="0.0.0.0", alias="WEB_HOST")

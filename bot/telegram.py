@@ -154,15 +154,17 @@ class TelegramChannel:
 
     name = CHANNEL
 
-    def __init__(self, bot: Bot) -> None:
+    def __init__(self, bot: Bot, chat_per_second: float = 1.0) -> None:
         self.bot = bot
+        self.chat_per_second = chat_per_second
         self._limiters: dict[str, AsyncLimiter] = {}
 
     def chat_limiter(self, chat_id: str) -> AsyncLimiter:
         """The pace of one chat."""
         if chat_id not in self._limiters:
             group = chat_id.startswith("-")
-            self._limiters[chat_id] = AsyncLimiter(20, 60) if group else AsyncLimiter(1, 1)
+            pace = (20, 60) if group else (self.chat_per_second, 1)
+            self._limiters[chat_id] = AsyncLimiter(*pace)
         return self._limiters[chat_id]
 
     async def deliver(self, chat_id: str, payload: dict[str, Any]) -> None:

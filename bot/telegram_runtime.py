@@ -16,6 +16,7 @@ import asyncio
 import hmac
 import logging
 import secrets
+from datetime import timedelta
 
 from aiogram import Bot, Dispatcher, Router
 from aiogram.exceptions import TelegramAPIError, TelegramNetworkError, TelegramServerError
@@ -168,10 +169,12 @@ async def run_telegram(app: App, token: str, stop: asyncio.Event) -> None:
     """Serve Telegram until ``stop``: polling, or a webhook when ``PUBLIC_BASE_URL`` is set."""
     settings = app.settings
     bot = make_bot(token, settings.telegram_api_base)
-    channel = TelegramChannel(bot)
-    sender = OutboxSender(
-        app.sessions, channel, app.clock.now, Pacing(per_second=settings.telegram_per_second)
+    channel = TelegramChannel(bot, settings.telegram_chat_per_second)
+    pacing = Pacing(
+        per_second=settings.telegram_per_second,
+        lease=timedelta(seconds=settings.outbox_lease_seconds),
     )
+    sender = OutboxSender(app.sessions, channel, app.clock.now, pacing)
     dispatcher = build_dispatcher(app.pipeline, sender, settings.office_chats)
     try:
         await set_default_commands(bot)

@@ -36,7 +36,7 @@ def create_engine(url: str) -> AsyncEngine:
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # The sqlite3 driver would open transactions itself, late and without savepoint support;
     # SQLAlchemy's recipe ("Serializable isolation / Savepoints / Transactional DDL") hands that
-    # to us: the driver stays in autocommit and ``_sqlite_begin`` emits BEGIN.
+    # to us: the driver stays in autocommit and ``_sqlite_begin`` emits BEGIN IMMEDIATE.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -46,7 +46,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(connection: Connection) -> None:
-    connection.exec_driver_sql("BEGIN")
+    # IMMEDIATE takes the write lock at the start, waiting up to busy_timeout for it. A
+    # deferred transaction that reads and then writes fails at once with "database is locked"
+    # when another process wrote in between (WAL snapshot), which busy_timeout cannot help.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -4,6 +4,7 @@ delivered afterwards by a sender, so that nothing is lost when a process dies in
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, or_, select, update
@@ -57,24 +58,34 @@ async def deliver_pending(
 
 
 async def claim(
-    session: AsyncSession, channel: str, now: datetime, lease: timedelta, limit: int
+    session: AsyncSession,
+    channel: str,
+    now: datetime,
+    lease: timedelta,
+    limit: int,
+    per_chat: int = 5,
 ) -> list[OutboxMessage]:
-    """Claim up to ``limit`` messages to send now: the head of each chat's queue, if due.
+    """Claim up to ``limit`` messages that may go out now, oldest first.
 
-    Only the oldest undelivered message of a chat is ever claimed, so a chat's messages go out
-    in order even across retries. A claim is a lease: a sender that dies leaves its rows
-    ``SENDING`` until ``lease_until``, after which another sender takes them (at-least-once).
-    On PostgreSQL the rows are locked with SKIP LOCKED, so two processes never claim one row.
+    A message may go when it is due and no older message of its chat is still waiting for a
+    retry or being sent by someone else, so a chat's messages go out in order even across
+    retries; the caller sends each chat's claimed messages in id order. A claim is a lease: a
+    sender that dies leaves its rows ``SENDING`` until ``lease_until``, after which another
+    sender takes them (at-least-once). On PostgreSQL the rows are locked with SKIP LOCKED, so
+    two processes never claim the same row.
     """
     earlier = aliased(OutboxMessage)
-    unfinished = [OutboxStatus.PENDING, OutboxStatus.SENDING]
+    holds_back = or_(
+        and_(earlier.status == OutboxStatus.SENDING, earlier.lease_until >= now),
+        and_(earlier.status == OutboxStatus.PENDING, earlier.next_attempt_at > now),
+    )
     blocked = (
         select(earlier.id)
         .where(
             earlier.channel == OutboxMessage.channel,
             earlier.chat_id == OutboxMessage.chat_id,
             earlier.id < OutboxMessage.id,
-            earlier.status.in_(unfinished),
+            holds_back,
         )
         .exists()
     )
@@ -83,20 +94,60 @@ async def claim(
         and_(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.lease_until < now),
     )
     due = or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now)
-    rows = list(
-        await session.scalars(
-            select(OutboxMessage)
-            .where(OutboxMessage.channel == channel, available, due, ~blocked)
-            .order_by(OutboxMessage.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-        )
+    candidates = await session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.channel == channel, available, due, ~blocked)
+        .order_by(OutboxMessage.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
     )
+    taken: dict[str, int] = {}
+    rows = []
+    for row in candidates:  # at most ``per_chat`` a round: a chat's pace must not hold a round
+        taken[row.chat_id] = taken.get(row.chat_id, 0) + 1
+        if taken[row.chat_id] <= per_chat:
+            rows.append(row)
     for row in rows:
         row.status, row.lease_until = OutboxStatus.SENDING, now + lease
         row.attempts += 1
     await session.flush()
     return rows
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one claimed message in a round.
+
+    ``kind``: "sent"; "retry" (again at ``when``); "failed" (for good, ``reason`` kept);
+    "release" (not tried because an older message of its chat failed first).
+    """
+
+    row_id: int
+    kind: str
+    when: datetime | None = None
+    reason: str = ""
+
+
+async def record(session: AsyncSession, outcomes: list[Outcome], now: datetime) -> None:
+    """Write a round's outcomes in one transaction."""
+    for outcome in outcomes:
+        if outcome.kind == "sent":
+            await mark_sent(session, outcome.row_id, now)
+        elif outcome.kind == "retry":
+            assert outcome.when is not None
+            await retry_at(session, outcome.row_id, outcome.when, outcome.reason)
+        elif outcome.kind == "failed":
+            await mark_failed(session, outcome.row_id, outcome.reason)
+        else:
+            await session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == outcome.row_id)
+                .values(
+                    status=OutboxStatus.PENDING,
+                    lease_until=None,
+                    attempts=OutboxMessage.attempts - 1,
+                )
+            )
 
 
 async def mark_sent(session: AsyncSession, message_id: int, now: datetime) -> None:

@@ -91,6 +91,7 @@ class FakeTelegram:
         self.per_second: float | None = None  # enforce a send rate: beyond it answer 429
         self.rejected = 0
         self.messages: list[dict[str, Any]] = []
+        self.closing = False
         self._ids = itertools.count(1)
         self._update_ids = itertools.count(100_000)
         self._new_update = asyncio.Condition()
@@ -114,7 +115,10 @@ class FakeTelegram:
         return f"http://127.0.0.1:{self.port}"
 
     async def stop(self) -> None:
-        """Stop serving."""
+        """Stop serving (long polls in progress answer at once)."""
+        self.closing = True
+        async with self._new_update:
+            self._new_update.notify_all()
         if self.runner is not None:
             await self.runner.cleanup()
 
@@ -229,7 +233,7 @@ class FakeTelegram:
         while True:
             pending = [u for u in self.updates if u["update_id"] >= self.confirmed][:limit]
             left = deadline - time.monotonic()
-            if pending or left <= 0:
+            if pending or left <= 0 or self.closing:
                 return pending
             async with self._new_update:
                 with contextlib.suppress(TimeoutError):

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import func, select
 
 from bot.app import App
 from domain.campaign_spec import ValueType
-from storage.campaigns import find_campaign, load_campaign
-from storage.models import Campaign, DataElement
+from storage import accounts
+from storage.campaigns import find_campaign, find_unit, load_campaign
+from storage.models import Campaign, DataElement, InviteKind
 
 SAMPLE = "NGANAM2026"
 VILLAGE_SAMPLE = "XUANSON2026"
@@ -45,3 +47,14 @@ async def rows(app: App, model: Any, *where: Any) -> list[Any]:
     """All rows of ``model`` matching ``where``."""
     async with app.sessions() as session:
         return list(await session.scalars(select(model).where(*where)))
+
+
+async def make_invite(app: App, unit_code: str | None, *, days: int = 14) -> str:
+    """Create an invite the way ``reportbot invite`` does; return its code."""
+    async with app.sessions() as session, session.begin():
+        unit = await find_unit(session, unit_code) if unit_code else None
+        kind = InviteKind.UNIT if unit_code else InviteKind.OFFICE
+        invite = await accounts.create_invite(
+            session, kind, unit, app.clock.now(), timedelta(days=days)
+        )
+        return invite.code

@@ -11,13 +11,10 @@ from sqlalchemy import select
 
 from bot.app import App
 from domain.clock import ManualClock
-from storage import accounts
-from storage.campaigns import find_unit
 from storage.models import (
     BindFailure,
     DataValue,
     DataValueAudit,
-    InviteKind,
     OutboxMessage,
     ProcessedMessage,
     Registration,
@@ -28,20 +25,9 @@ from storage.models import (
     Submission,
 )
 from tests.conftest import TODAY, Person, vn_time
-from tests.helpers import VILLAGE_SAMPLE, count, rows, sample, typed_answer
+from tests.helpers import VILLAGE_SAMPLE, count, make_invite, rows, sample, typed_answer
 
 P1_PHONE = "0900000001"
-
-
-async def make_invite(app: App, unit_code: str | None, *, days: int = 14) -> str:
-    """Create an invite the way ``reportbot invite`` does; return its code."""
-    async with app.sessions() as session, session.begin():
-        unit = await find_unit(session, unit_code) if unit_code else None
-        kind = InviteKind.UNIT if unit_code else InviteKind.OFFICE
-        invite = await accounts.create_invite(
-            session, kind, unit, app.clock.now(), timedelta(days=days)
-        )
-        return invite.code
 
 
 async def submit_all(person: Person, app: App) -> str:
