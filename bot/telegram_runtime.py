@@ -152,17 +152,19 @@ async def _ok() -> web.Response:
 async def set_office_menus(app: App, bot: Bot) -> None:
     """Give every known office user on Telegram the office command menu."""
     async with app.sessions() as session:
-        chats = await session.scalars(
-            select(ChannelAccount.chat_id)
-            .join(Reporter, Reporter.id == ChannelAccount.reporter_id)
-            .where(ChannelAccount.channel == CHANNEL, Reporter.is_office)
+        chats = list(
+            await session.scalars(
+                select(ChannelAccount.chat_id)
+                .join(Reporter, Reporter.id == ChannelAccount.reporter_id)
+                .where(ChannelAccount.channel == CHANNEL, Reporter.is_office)
+            )
         )
-        for chat_id in chats:
-            try:
-                scope = BotCommandScopeChat(chat_id=int(chat_id))
-                await bot.set_my_commands(commands("office"), scope=scope)
-            except TelegramAPIError as error:
-                log.warning("could not set the office menu for %s: %s", chat_id, error)
+    for chat_id in chats:
+        try:
+            scope = BotCommandScopeChat(chat_id=int(chat_id))
+            await bot.set_my_commands(commands("office"), scope=scope)
+        except TelegramAPIError as error:
+            log.warning("could not set the office menu for %s: %s", chat_id, error)
 
 
 async def run_telegram(app: App, token: str, stop: asyncio.Event) -> None:

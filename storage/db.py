@@ -27,7 +27,12 @@ def create_engine(url: str) -> AsyncEngine:
         return create_async_engine(url, pool_pre_ping=True)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_async_engine(url, connect_args={"timeout": 30})
+    # One connection per process: SQLite has a single writer anyway, and sessions queue for the
+    # connection in asyncio instead of contending for the file lock inside SQLite, where two
+    # connections of one process were seen to stall each other until busy_timeout ran out.
+    engine = create_async_engine(
+        url, connect_args={"timeout": 30}, pool_size=1, max_overflow=0, pool_timeout=60
+    )
     event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     event.listen(engine.sync_engine, "begin", _sqlite_begin)
     return engine
