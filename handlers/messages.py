@@ -102,7 +102,7 @@ def split_text(text: str, limit: int) -> list[str]:
             cut = rest.rfind(" ", 0, limit + 1)
         if cut <= 0:
             cut = limit
-        parts.append(rest[:cut].rstrip())
-        rest = rest[cut:].lstrip("\n")
+        parts.append(rest[:cut])
+        rest = rest[cut + 1 :] if rest[cut] in "\n " else rest[cut:]
     parts.append(rest)
     return [part for part in parts if part] or [""]

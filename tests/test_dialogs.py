@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from bot.app import App
 from domain.clock import ManualClock
+from storage import outbox
 from storage.models import (
     BindFailure,
     DataValue,
@@ -369,3 +370,14 @@ async def test_a_failing_step_rolls_back_and_apologises(
     assert await count(app, ProcessedMessage, ProcessedMessage.message_id == "crash-1") == 1
     resumed = await head.say("800")
     assert "Đã ghi: 800 tấn" in resumed and "Chỉ tiêu 3/26" in resumed
+
+
+async def test_progress_shows_who_blocked_the_bot(app: App) -> None:
+    head = Person(app, "head", phone=P1_PHONE)
+    await head.say("/start")
+    async with app.sessions() as session, session.begin():
+        await outbox.deactivate_chat(session, "console", "head")
+    office = Person(app, "clerk")
+    await office.say(f"/start {await make_invite(app, None)}")
+    progress = await office.script("/tiendo", "1")
+    assert "1. Phường 1 — Nguyễn Văn An 0900000001 (đã chặn bot)" in progress

@@ -1,0 +1,173 @@
+"""The outbox sender with the Telegram channel against the fake Bot API: 429 with retry_after,
+500s, time-outs, 403, bad requests, order within a chat, long texts, buttons."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+import pytest
+
+from bot.app import App
+from bot.sender import OutboxSender, Pacing
+from bot.telegram import MAX_TEXT, TelegramChannel, make_bot
+from handlers.messages import Reply, split_text
+from storage import accounts
+from storage.models import ChannelAccount, OutboxMessage, OutboxStatus
+from tests.fake_telegram import FakeTelegram, Fault, forbidden, too_many_requests
+from tests.helpers import rows
+
+CHAT = "5001"
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeTelegram]:
+    server = FakeTelegram()
+    await server.start()
+    yield server
+    await server.stop()
+    assert server.violations == [], server.violations
+
+
+@pytest.fixture
+async def sender(app: App, fake: FakeTelegram) -> AsyncIterator[OutboxSender]:
+    bot = make_bot("1:TEST", f"http://127.0.0.1:{fake.port}", timeout=0.5)
+    channel = TelegramChannel(bot, chat_per_second=1000)
+    pacing = Pacing(per_second=1000, base_backoff=0.05, max_backoff=0.2, max_attempts=4)
+    yield OutboxSender(app.sessions, channel, app.clock.now, pacing)
+    await bot.session.close()
+
+
+async def enqueue(app: App, *replies: Reply, chat_id: str = CHAT) -> None:
+    async with app.sessions() as session, session.begin():
+        account = await accounts.upsert_account(
+            session, "telegram", chat_id, chat_id, "An", app.clock.now()
+        )
+        accounts.enqueue(
+            session,
+            "telegram",
+            chat_id,
+            account.id,
+            [r.to_payload() for r in replies],
+            app.clock.now(),
+        )
+
+
+async def drain(app: App, sender: OutboxSender, rounds: int = 200) -> None:
+    """Run rounds until nothing is pending or sending, moving the clock past every back-off."""
+    for _ in range(rounds):
+        await sender.send_due()
+        waiting = await rows(
+            app,
+            OutboxMessage,
+            OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.SENDING]),
+        )
+        if not waiting:
+            return
+        app.clock.current += timedelta(seconds=1)  # type: ignore[attr-defined]
+    raise AssertionError("outbox never drained")
+
+
+async def outbox_rows(app: App) -> list[OutboxMessage]:
+    return sorted(await rows(app, OutboxMessage), key=lambda row: row.id)
+
+
+async def test_429_waits_retry_after_and_delivers(
+    app: App, fake: FakeTelegram, sender: OutboxSender
+) -> None:
+    fake.fail("sendMessage", too_many_requests(1))
+    await enqueue(app, Reply("Xin chào"))
+    started = time.monotonic()
+    await drain(app, sender)
+    assert time.monotonic() - started >= 0.9  # the whole channel paused for retry_after
+    [row] = await outbox_rows(app)
+    assert row.status is OutboxStatus.SENT and row.attempts == 2
+    assert fake.texts(CHAT) == ["Xin chào"]
+
+
+async def test_server_errors_and_timeouts_are_retried(
+    app: App, fake: FakeTelegram, sender: OutboxSender
+) -> None:
+    fake.fail("sendMessage", Fault(500), Fault(502), Fault(200, delay=1.0))  # the last: a time-out
+    await enqueue(app, Reply("Nhắc báo cáo"))
+    await drain(app, sender)
+    [row] = await outbox_rows(app)
+    assert row.status is OutboxStatus.SENT and row.attempts == 4
+    assert fake.texts(CHAT) == ["Nhắc báo cáo"]
+
+
+async def test_failures_are_kept_with_their_reason(
+    app: App, fake: FakeTelegram, sender: OutboxSender
+) -> None:
+    fake.fail("sendMessage", *[Fault(500)] * 4)
+    await enqueue(app, Reply("Lần 1"))
+    fake_bad = Fault(
+        400, {"ok": False, "error_code": 400, "description": "Bad Request: chat not found"}
+    )
+    await drain(app, sender)
+    fake.fail("sendMessage", fake_bad)
+    await enqueue(app, Reply("Lần 2"), chat_id="5002")
+    await drain(app, sender)
+    first, second = await outbox_rows(app)
+    assert first.status is OutboxStatus.FAILED and first.attempts == 4
+    assert "Internal Server Error" in (first.last_error or "")
+    assert second.status is OutboxStatus.FAILED and second.attempts == 1
+    assert "chat not found" in (second.last_error or "")
+
+
+async def test_blocked_bot_marks_the_account_inactive(
+    app: App, fake: FakeTelegram, sender: OutboxSender
+) -> None:
+    fake.fail("sendMessage", forbidden())
+    await enqueue(app, Reply("Nhắc báo cáo"))
+    await drain(app, sender)
+    [row] = await outbox_rows(app)
+    assert row.status is OutboxStatus.FAILED and "blocked" in (row.last_error or "")
+    [account] = await rows(app, ChannelAccount, ChannelAccount.external_id == CHAT)
+    assert account.is_active is False
+
+
+async def test_a_chat_keeps_its_order_across_retries(
+    app: App, fake: FakeTelegram, sender: OutboxSender
+) -> None:
+    fake.fail("sendMessage", Fault(500))
+    await enqueue(app, Reply("một"), Reply("hai"), Reply("ba"))
+    await enqueue(app, Reply("khác"), chat_id="5009")
+    await drain(app, sender)
+    assert fake.texts(CHAT) == ["một", "hai", "ba"]
+    assert fake.texts("5009") == ["khác"]
+
+
+async def test_long_texts_buttons_and_phone_request(
+    app: App, fake: FakeTelegram, sender: OutboxSender
+) -> None:
+    long_text = "\n".join(f"{n}. Đơn vị số {n} — Nguyễn Văn An 0900000001" for n in range(1, 200))
+    await enqueue(
+        app,
+        Reply(long_text),
+        Reply("Chọn một:", ("Có", "Không")),
+        Reply("Gửi số điện thoại", request_phone=True),
+        Reply("Đã xong", command_menu="office"),
+    )
+    await drain(app, sender)
+    sent = fake.sent(CHAT)
+    parts = [p["text"] for p in sent[: len(split_text(long_text, MAX_TEXT))]]
+    assert len(parts) >= 2 and all(len(p) <= MAX_TEXT for p in parts)
+    assert "\n".join(parts) == long_text  # cut only at line breaks, nothing lost
+    choice = sent[len(parts)]
+    buttons = choice["reply_markup"]["inline_keyboard"]
+    assert [[b["callback_data"] for b in row] for row in buttons] == [["c1"], ["c2"]]
+    assert "1. Có" in choice["text"]
+    phone = sent[len(parts) + 1]["reply_markup"]["keyboard"][0][0]
+    assert phone["request_contact"] is True
+    menus = [c.params for c in fake.calls if c.method == "setmycommands"]
+    assert menus[-1]["scope"] == {"type": "chat", "chat_id": int(CHAT)}
+
+
+def test_split_text_keeps_everything() -> None:
+    assert split_text("ngắn", 10) == ["ngắn"]
+    assert split_text("a\nb\nc", 3) == ["a\nb", "c"]
+    assert split_text("x" * 25, 10) == ["x" * 10, "x" * 10, "x" * 5]
+    words = "một hai ba bốn năm sáu"
+    assert " ".join(split_text(words, 8)) == words
