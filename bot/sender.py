@@ -82,6 +82,7 @@ class Pacing:
     lease: timedelta = timedelta(minutes=2)
     batch: int = 100
     idle_poll: float = 1.0
+    gather: float = 0.05  # after a wake-up, wait this long so one round takes several replies
 
 
 @dataclass
@@ -112,6 +113,7 @@ class OutboxSender:
                 sent = 0
             if sent == 0:
                 await self._sleep(stop)
+                await asyncio.sleep(self.pacing.gather)
 
     async def _sleep(self, stop: asyncio.Event) -> None:
         waits = [asyncio.ensure_future(self._wake.wait()), asyncio.ensure_future(stop.wait())]

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.clock import local_day
 from handlers.messages import Incoming, Reply
 from storage.accounts import FlowState
-from storage.campaigns import load_campaign
+from storage.campaigns import CAMPAIGNS
 from storage.models import Campaign, ChannelAccount, Reporter
 
 
@@ -88,7 +88,7 @@ class Context:
     async def campaign(self, campaign_id: int) -> Campaign:
         """A campaign with elements, indicators, titles and periods, loaded once per message."""
         if campaign_id not in self._campaigns:
-            self._campaigns[campaign_id] = await load_campaign(self.session, campaign_id)
+            self._campaigns[campaign_id] = await CAMPAIGNS.get(self.session, campaign_id)
         return self._campaigns[campaign_id]
 
     @property

@@ -408,6 +408,41 @@ async def campaign_units(session: AsyncSession, campaign_id: int) -> list[OrgUni
     return list(rows)
 
 
+class CampaignCache:
+    """Loaded campaigns kept between messages, reloaded when the campaign's ``updated_at``
+    changes (a re-import), so each message costs one small query instead of five.
+
+    The cached objects are detached from any session and must be treated as read-only.
+    """
+
+    def __init__(self) -> None:
+        self._loaded: dict[int, tuple[datetime, Campaign]] = {}
+
+    async def get(self, session: AsyncSession, campaign_id: int) -> Campaign:
+        """The campaign with elements, indicators, titles and periods, as of now."""
+        stamp = await session.scalar(select(Campaign.updated_at).where(Campaign.id == campaign_id))
+        if stamp is None:
+            raise LookupError(f"no campaign {campaign_id}")
+        cached = self._loaded.get(campaign_id)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        campaign = await load_campaign(session, campaign_id)
+        session.expunge(campaign)
+        for child in [
+            *campaign.elements,
+            *campaign.indicators,
+            *campaign.titles,
+            *campaign.periods,
+        ]:
+            if child in session:
+                session.expunge(child)
+        self._loaded[campaign_id] = (stamp, campaign)
+        return campaign
+
+
+CAMPAIGNS = CampaignCache()
+
+
 def period_dates(period: Period) -> PeriodDates:
     """The pure calendar view of a stored period."""
     return PeriodDates(

@@ -1,0 +1,193 @@
+"""Benchmark: submission-step updates through the real Telegram pipeline, next to a bare
+aiogram echo bot, both polling the same kind of fake Bot API server on 127.0.0.1.
+
+    .venv/bin/python bench/ingest.py [--n 5000] [--database-url URL]
+
+Our side: a generated campaign (N/25 units x 25 data elements, phones listed), every unit's
+representative bound and inside ``/nhap``; then N value answers are queued at once and the real
+``poll`` loop (aiogram dispatcher -> pipeline -> SQLite/PostgreSQL -> outbox) takes them. The
+outbox sender runs alongside, unpaced, so replies really go out. Step latency is measured around
+the pipeline call of each update. The echo bot is aiogram's own ``start_polling`` with a handler
+that answers every text. Figures are printed; nothing is asserted (targets live in the README).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from aiogram import Dispatcher, Router  # noqa: E402
+from aiogram.types import Message  # noqa: E402
+
+from bot.app import open_app  # noqa: E402
+from bot.pipeline import Pipeline  # noqa: E402
+from bot.sender import OutboxSender, Pacing  # noqa: E402
+from bot.settings import Settings  # noqa: E402
+from bot.telegram import TelegramChannel, make_bot  # noqa: E402
+from bot.telegram_runtime import build_dispatcher, poll  # noqa: E402
+from domain.campaign_spec import CampaignSpec, ElementSpec, Frequency, UnitSpec  # noqa: E402
+from domain.clock import FixedDayClock  # noqa: E402
+from storage.campaigns import import_campaign  # noqa: E402
+from tests.fake_telegram import FakeTelegram, contact_update, text_update  # noqa: E402
+
+ELEMENTS = 25
+TOKEN = "1:BENCH"
+
+
+def campaign(units: int) -> CampaignSpec:
+    """A yearly campaign of ``units`` units and 25 numeric data elements, open today."""
+    year = date.today().year
+    return CampaignSpec(
+        code="BENCH",
+        name="Phong trào đo hiệu năng",
+        start=date(year, 1, 1),
+        end=date(year, 12, 31),
+        frequency=Frequency.YEARLY,
+        due_days=30,
+        lock_days=30,
+        elements=tuple(
+            ElementSpec(
+                code=f"E{i:02d}", name=f"Chỉ tiêu {i}", measure_unit="người", maximum=Decimal(10**9)
+            )
+            for i in range(ELEMENTS)
+        ),
+        units=tuple(
+            UnitSpec(code=f"U{n:04d}", name=f"Đơn vị {n}", phones=(f"09{n:08d}",))
+            for n in range(units)
+        ),
+    )
+
+
+class TimedPipeline(Pipeline):
+    """The real pipeline, timing each step."""
+
+    latencies: list[float]
+
+    async def process(self, incoming):  # type: ignore[no-untyped-def]
+        started = time.perf_counter()
+        result = await super().process(incoming)
+        self.latencies.append(time.perf_counter() - started)
+        return result
+
+
+async def run_ours(n: int, database_url: str) -> tuple[float, float, list[float]]:
+    """(seconds to ingest n updates, seconds until every reply was sent, step latencies)."""
+    units = max(1, n // ELEMENTS)
+    fake = FakeTelegram()
+    await fake.start()
+    settings = Settings(database_url=database_url)
+    async with open_app(settings, clock=FixedDayClock(date.today(), settings.zone)) as app:
+        async with app.sessions() as session, session.begin():
+            await import_campaign(session, campaign(units), app.clock.now())
+        pipeline = TimedPipeline(app.sessions, app.clock, settings.zone)
+        pipeline.latencies = []
+        bot = make_bot(TOKEN, f"http://127.0.0.1:{fake.port}")
+        sender = OutboxSender(
+            app.sessions,
+            TelegramChannel(bot, chat_per_second=10_000),
+            app.clock.now,
+            Pacing(per_second=10_000),
+        )
+        dispatcher = build_dispatcher(pipeline, sender, frozenset())
+        stop = asyncio.Event()
+        sending = asyncio.create_task(sender.run(stop))
+        polling = asyncio.create_task(poll(bot, dispatcher, stop))
+        for unit in range(units):  # bind and open /nhap (not measured)
+            await fake.push(contact_update(10_000 + unit, f"09{unit:08d}"))
+            await fake.push(text_update(10_000 + unit, "/nhap"))
+        await _wait(lambda: len(pipeline.latencies) >= 2 * units)
+        await _wait(lambda: len(fake.sent()) >= 2 * units)
+        pipeline.latencies.clear()
+        sent_before = len(fake.sent())
+        started = time.perf_counter()
+        for step in range(ELEMENTS):
+            for unit in range(units):
+                await fake.push(text_update(10_000 + unit, f"{(step + 1) * 100 + unit}"))
+        total = units * ELEMENTS
+        await _wait(lambda: len(pipeline.latencies) >= total)
+        ingest = time.perf_counter() - started
+        await _wait(lambda: len(fake.sent()) >= sent_before + total)
+        delivered = time.perf_counter() - started
+        stop.set()
+        await asyncio.gather(polling, sending)
+        await bot.session.close()
+    await fake.stop()
+    return ingest, delivered, list(pipeline.latencies)
+
+
+async def run_echo(n: int) -> float:
+    """Seconds for a bare aiogram echo bot to answer n updates."""
+    fake = FakeTelegram()
+    await fake.start()
+    bot = make_bot(TOKEN, f"http://127.0.0.1:{fake.port}")
+    router = Router()
+
+    @router.message()
+    async def echo(message: Message) -> None:
+        await message.answer(message.text or "")
+
+    dispatcher = Dispatcher()
+    dispatcher.include_router(router)
+    for i in range(n):
+        await fake.push(text_update(20_000 + i % 200, str(i)))
+    started = time.perf_counter()
+    polling = asyncio.create_task(
+        dispatcher.start_polling(bot, handle_signals=False, polling_timeout=1)
+    )
+    await _wait(lambda: len(fake.sent()) >= n)
+    elapsed = time.perf_counter() - started
+    await dispatcher.stop_polling()
+    await polling
+    await bot.session.close()
+    await fake.stop()
+    return elapsed
+
+
+async def _wait(done, timeout: float = 3600) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.perf_counter() + timeout
+    while not done():
+        if time.perf_counter() > deadline:
+            raise TimeoutError
+        await asyncio.sleep(0.01)
+
+
+def percentile(values: list[float], share: float) -> float:
+    """The value below which ``share`` of ``values`` fall (nearest rank)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=5000, help="updates to send (default 5000)")
+    parser.add_argument("--database-url", default="", help="default: a fresh SQLite file")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        url = args.database_url or f"sqlite+aiosqlite:///{folder}/bench.db"
+        ingest, delivered, latencies = await run_ours(args.n, url)
+    n = len(latencies)
+    echo = await run_echo(n)
+    ours_rate, echo_rate = n / ingest, n / echo
+    print(f"updates: {n}  database: {'SQLite' if 'sqlite' in url else url.split('@')[-1]}")
+    print(
+        f"reportbot pipeline: {ours_rate:8.1f} updates/s  (all replies delivered after {delivered:.1f} s)"
+    )
+    print(
+        f"  step latency p50 {statistics.median(latencies) * 1000:.1f} ms, p99 {percentile(latencies, 0.99) * 1000:.1f} ms"
+    )
+    print(f"bare aiogram echo:  {echo_rate:8.1f} updates/s")
+    print(f"ratio pipeline / echo: {ours_rate / echo_rate:.2f}  (target >= 0.5)")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
