@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run chat test test-sqlite test-postgres lint typecheck check samples messages clean
+.PHONY: run chat test lint typecheck check samples messages bench-ingest clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 check: test lint typecheck
+
+## Benchmark: Telegram ingest against a bare aiogram echo bot (prints figures).
+bench-ingest: $(STAMP)
+	$(BIN)/python bench/ingest.py --n $(or $(N),5000)
 
 ## Rebuild the sample campaign workbooks in samples/ from reports/samples.py.
 samples: $(STAMP)
