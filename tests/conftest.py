@@ -23,6 +23,7 @@ from handlers.messages import Incoming, Reply, render_text
 from storage import outbox
 from storage.db import create_engine, migrate
 from storage.models import OutboxMessage
+from tests.fake_telegram import FakeTelegram
 
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 # A day inside the fourth quarter of the shifted sample (reporting open, before the due date).
@@ -153,3 +154,13 @@ class Person:
         for line in lines:
             answer = await self.say(line)
         return answer
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeTelegram]:
+    """A fake Bot API server on 127.0.0.1; the test fails if the bot sent anything off-spec."""
+    server = FakeTelegram()
+    await server.start()
+    yield server
+    await server.stop()
+    assert server.violations == [], server.violations

@@ -31,15 +31,6 @@ HEAD, SECOND, OFFICE, STRANGER = 1001, 1002, 1009, 1003
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeTelegram]:
-    server = FakeTelegram()
-    await server.start()
-    yield server
-    await server.stop()
-    assert server.violations == [], server.violations
-
-
-@pytest.fixture
 async def prepared(database_url: str) -> str:
     """The test database with the samples loaded (as an office would have imported them)."""
     from domain.clock import ManualClock

@@ -22,15 +22,6 @@ CHAT = "5001"
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeTelegram]:
-    server = FakeTelegram()
-    await server.start()
-    yield server
-    await server.stop()
-    assert server.violations == [], server.violations
-
-
-@pytest.fixture
 async def sender(app: App, fake: FakeTelegram) -> AsyncIterator[OutboxSender]:
     bot = make_bot("1:TEST", f"http://127.0.0.1:{fake.port}", timeout=0.5)
     channel = TelegramChannel(bot, chat_per_second=1000)
