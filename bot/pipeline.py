@@ -58,6 +58,7 @@ class Pipeline:
                 incoming.chat_id,
                 incoming.display_name,
                 now,
+                private=not incoming.is_group,
             )
             ctx = Context(
                 session=session,

@@ -34,7 +34,13 @@ log = logging.getLogger(__name__)
 
 
 class DeliveryError(Exception):
-    """A message could not be delivered; the subclass says what to do about it."""
+    """A message could not be delivered; the subclass says what to do about it.
+
+    ``parts_sent``: for a message the channel sends in several calls (a long text), how many
+    went out before the failure, so that a retry does not send them again.
+    """
+
+    parts_sent: int | None = None
 
 
 class RetryLater(DeliveryError):
@@ -139,13 +145,23 @@ class OutboxSender:
         if not by_chat:
             return 0
         results = await asyncio.gather(*(self._send_chat(rows) for rows in by_chat.values()))
-        outcomes = [outcome for chat in results for outcome in chat.outcomes]
-        async with self.sessions() as session, session.begin():
-            await outbox.record(session, outcomes, self.now())
-            for chat in results:
-                if chat.gone:
-                    await outbox.deactivate_chat(session, self.channel.name, chat.chat_id)
+        await self._record([o for chat in results for o in chat.outcomes], results)
         return len(claimed)
+
+    async def _record(self, outcomes: list[outbox.Outcome], results: list[ChatResult]) -> None:
+        """Write a round's outcomes, retrying while the database is briefly unavailable:
+        an unrecorded delivery would be sent again when its lease ends."""
+        for attempt in range(1, 11):
+            try:
+                async with self.sessions() as session, session.begin():
+                    await outbox.record(session, outcomes, self.now())
+                    for chat in results:
+                        if chat.gone:
+                            await outbox.deactivate_chat(session, self.channel.name, chat.chat_id)
+                return
+            except Exception:
+                log.exception("recording a sending round failed (attempt %d)", attempt)
+                await asyncio.sleep(min(2**attempt, 30))
 
     async def _send_chat(self, rows: list[Claimed]) -> ChatResult:
         """Send one chat's messages in order; after a failure the rest wait for the next round."""
@@ -186,16 +202,17 @@ class OutboxSender:
     def _judge(self, row: Claimed, error: DeliveryError) -> outbox.Outcome:
         """Retry later, or give up (logged, kept in the outbox with the reason)."""
         reason = f"{type(error).__name__}: {error}"
+        progress = {"parts_sent": error.parts_sent} if error.parts_sent else None
         if isinstance(error, RetryLater) and row.attempts < self.pacing.max_attempts * 4:
+            wait = min(error.retry_after, self.pacing.lease.total_seconds() / 2)
             loop_now = asyncio.get_running_loop().time()
-            self._paused_until = max(self._paused_until, loop_now + error.retry_after)
+            self._paused_until = max(self._paused_until, loop_now + wait)
             when = self.now() + timedelta(seconds=error.retry_after)
-            return outbox.Outcome(row.row_id, "retry", when, reason)
+            return outbox.Outcome(row.row_id, "retry", when, reason, progress)
         if isinstance(error, TemporaryFailure) and row.attempts < self.pacing.max_attempts:
             delay = min(self.pacing.max_backoff, self.pacing.base_backoff * 2 ** (row.attempts - 1))
-            return outbox.Outcome(
-                row.row_id, "retry", self.now() + timedelta(seconds=delay), reason
-            )
+            when = self.now() + timedelta(seconds=delay)
+            return outbox.Outcome(row.row_id, "retry", when, reason, progress)
         log.warning("message %s to %s failed for good: %s", row.row_id, row.chat_id, reason)
         return outbox.Outcome(row.row_id, "failed", reason=reason)
 

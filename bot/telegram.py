@@ -8,6 +8,9 @@ as the button's label, so an old button pressed later picks nothing it should no
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any
 
 from aiogram import Bot
@@ -15,6 +18,7 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import (
     TelegramAPIError,
+    TelegramEntityTooLarge,
     TelegramForbiddenError,
     TelegramNetworkError,
     TelegramRetryAfter,
@@ -35,7 +39,13 @@ from aiogram.types import (
 )
 from aiolimiter import AsyncLimiter
 
-from bot.sender import PermanentFailure, RecipientGone, RetryLater, TemporaryFailure
+from bot.sender import (
+    DeliveryError,
+    PermanentFailure,
+    RecipientGone,
+    RetryLater,
+    TemporaryFailure,
+)
 from handlers.i18n import _
 from handlers.messages import Incoming, Reply, render_text, split_text
 
@@ -44,6 +54,8 @@ MAX_TEXT = 4096  # characters per message (Bot API, sendMessage)
 MAX_CAPTION = 1024  # characters per document caption (Bot API, sendDocument)
 MAX_BUTTONS = 12  # beyond this a list is easier to answer by typing its number
 PHONE_BUTTON = "📱 Gửi số điện thoại của tôi"
+
+log = logging.getLogger(__name__)
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 
@@ -63,6 +75,8 @@ def from_message(message: Message, update_id: int, office_chats: frozenset[str])
     contact = message.contact
     own_contact = contact is not None and contact.user_id == sender.id
     text = message.text or message.caption or ""
+    if message.chat.type != "private" and not text:
+        return None  # joins, pins, photos in a group: nothing said to the bot
     return Incoming(
         channel=CHANNEL,
         external_id=str(sender.id),
@@ -85,7 +99,7 @@ def from_callback(
     message = query.message
     if not isinstance(message, Message) or query.from_user.is_bot:
         return None
-    label = _button_label(message.reply_markup, query.data or "")
+    label = _choice_label(message.text or "", query.data or "")
     return Incoming(
         channel=CHANNEL,
         external_id=str(query.from_user.id),
@@ -99,17 +113,20 @@ def from_callback(
     )
 
 
-def _button_label(markup: InlineKeyboardMarkup | None, data: str) -> str:
-    for row in markup.inline_keyboard if markup else []:
-        for button in row:
-            if button.callback_data == data:
-                return button.text.split(". ", 1)[-1]
+def _choice_label(text: str, data: str) -> str:
+    """The full label of choice ``c<n>`` as the message lists it (``  n. label``); buttons may
+    be shortened on screen, the text never is."""
+    prefix = f"  {data.removeprefix('c')}. "
+    if data.startswith("c"):
+        for line in text.splitlines():
+            if line.startswith(prefix):
+                return line[len(prefix) :]
     return ""
 
 
 def _inline(choices: tuple[str, ...]) -> InlineKeyboardMarkup:
     rows = [
-        [InlineKeyboardButton(text=f"{number}. {label}"[:64], callback_data=f"c{number}")]
+        [InlineKeyboardButton(text=f"{number}. {label}", callback_data=f"c{number}")]
         for number, label in enumerate(choices, 1)
     ]
     return InlineKeyboardMarkup(inline_keyboard=rows)
@@ -168,36 +185,62 @@ class TelegramChannel:
         return self._limiters[chat_id]
 
     async def deliver(self, chat_id: str, payload: dict[str, Any]) -> None:
-        """Send one outbox payload; raise a ``DeliveryError`` subclass on failure."""
-        try:
-            await self._send(chat_id, Reply.from_payload(payload))
-        except TelegramRetryAfter as error:
-            raise RetryLater(float(error.retry_after), error.message) from error
-        except TelegramForbiddenError as error:
-            raise RecipientGone(error.message) from error
-        except (TimeoutError, TelegramServerError, TelegramNetworkError, OSError) as error:
-            raise TemporaryFailure(str(error)) from error
-        except TelegramAPIError as error:
-            raise PermanentFailure(error.message) from error
+        """Send one outbox payload; raise a ``DeliveryError`` subclass on failure.
 
-    async def _send(self, chat_id: str, reply: Reply) -> None:
+        A payload sent in several calls (a document, then a long text in parts) resumes after
+        ``payload["parts_sent"]``, so a retry never repeats what already went out.
+        """
+        reply = Reply.from_payload(payload)
         if reply.command_menu:
-            await self.bot.set_my_commands(
-                commands(reply.command_menu), scope=BotCommandScopeChat(chat_id=int(chat_id))
-            )
+            await self._set_menu(chat_id, reply.command_menu)
+        done = int(payload.get("parts_sent", 0))
+        for index, call in enumerate(self._calls(chat_id, reply)):
+            if index < done:
+                continue
+            try:
+                await call()
+            except Exception as error:
+                failure = _delivery_error(error)
+                failure.parts_sent = index if index > 0 else None
+                raise failure from error
+
+    def _calls(self, chat_id: str, reply: Reply) -> list[Callable[[], Awaitable[object]]]:
         text = render_text(reply)
+        calls: list[Callable[[], Awaitable[object]]] = []
         if reply.document:
             file = FSInputFile(reply.document.path, filename=reply.document.filename)
             caption = text if len(text) <= MAX_CAPTION else None
-            await self.bot.send_document(chat_id, file, caption=caption)
+            calls.append(partial(self.bot.send_document, chat_id, file, caption=caption))
             if caption is not None:
-                return
+                return calls
         parts = split_text(text, MAX_TEXT)
         for index, part in enumerate(parts):
-            last = index == len(parts) - 1
-            await self.bot.send_message(
-                chat_id, part, reply_markup=markup_for(reply) if last else None
-            )
+            markup = markup_for(reply) if index == len(parts) - 1 else None
+            calls.append(partial(self.bot.send_message, chat_id, part, reply_markup=markup))
+        return calls
+
+    async def _set_menu(self, chat_id: str, kind: str) -> None:
+        """Best effort: a menu that cannot be set must not hold back the message itself."""
+        try:
+            scope = BotCommandScopeChat(chat_id=int(chat_id))
+            await self.bot.set_my_commands(commands(kind), scope=scope)
+        except TelegramAPIError as error:
+            log.warning("could not set the %s menu for %s: %s", kind, chat_id, error)
+
+
+def _delivery_error(error: Exception) -> DeliveryError:
+    """What the sender should do about a Bot API failure."""
+    if isinstance(error, TelegramRetryAfter):
+        return RetryLater(float(error.retry_after), error.message)
+    if isinstance(error, TelegramForbiddenError):
+        return RecipientGone(error.message)
+    if isinstance(error, TelegramEntityTooLarge):  # a NetworkError subclass, but final
+        return PermanentFailure(error.message)
+    if isinstance(error, TelegramServerError | TelegramNetworkError | TimeoutError | OSError):
+        return TemporaryFailure(str(error))
+    if isinstance(error, TelegramAPIError):
+        return PermanentFailure(error.message)
+    return TemporaryFailure(repr(error))
 
 
 async def set_default_commands(bot: Bot) -> None:

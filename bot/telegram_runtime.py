@@ -13,15 +13,17 @@ after the commit, and 500 otherwise, so Telegram retries.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import hmac
 import logging
-import secrets
+import re
 from datetime import timedelta
 
 from aiogram import Bot, Dispatcher, Router
-from aiogram.exceptions import TelegramAPIError, TelegramNetworkError, TelegramServerError
+from aiogram.exceptions import TelegramAPIError, TelegramRetryAfter, TelegramUnauthorizedError
 from aiogram.types import BotCommandScopeChat, CallbackQuery, Message, Update
-from aiohttp import web
+from aiohttp import ClientError, web
+from pydantic import SecretStr
 from sqlalchemy import select
 
 from bot.app import App
@@ -83,7 +85,14 @@ async def poll(bot: Bot, dispatcher: Dispatcher, stop: asyncio.Event) -> None:
     while not stop.is_set():
         try:
             updates = await _fetch(bot, offset, stop)
-        except (TimeoutError, TelegramNetworkError, TelegramServerError) as error:
+        except TelegramUnauthorizedError:
+            raise  # a wrong token: nothing to retry, say so at once
+        except TelegramRetryAfter as error:
+            await _pause(stop, float(error.retry_after))
+            continue
+        except (TelegramAPIError, ClientError, TimeoutError) as error:
+            # 409 while another instance still polls (a rolling restart), 5xx, a proxy's
+            # non-JSON answer, network trouble: wait and ask again, nothing was confirmed
             log.warning("getUpdates failed (%s); retrying in %.0fs", error, backoff)
             await _pause(stop, backoff)
             backoff = min(backoff * 2, 60)
@@ -182,19 +191,38 @@ async def run_telegram(app: App, token: str, stop: asyncio.Event) -> None:
         await set_default_commands(bot)
         await set_office_menus(app, bot)
         sending = asyncio.create_task(sender.run(stop))
-        if settings.public_base_url:
-            await _serve_webhook(app, bot, dispatcher, stop)
-        else:
-            await poll(bot, dispatcher, stop)
-        await sending
+        try:
+            if settings.public_base_url:
+                await _serve_webhook(app, bot, dispatcher, stop)
+            else:
+                await poll(bot, dispatcher, stop)
+        finally:
+            stop.set()  # the sender finishes its round and records it before we leave
+            await sending
     finally:
         await bot.session.close()
 
 
+SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")  # Bot API, setWebhook.secret_token
+
+
+def webhook_secret(configured: SecretStr | None, token: str) -> str:
+    """The webhook secret: the configured one, else one derived from the token, so that every
+    process behind one URL agrees on it without configuration.
+
+    Raises ``ValueError`` for a configured secret the Bot API would refuse.
+    """
+    if configured is not None:
+        value = configured.get_secret_value()
+        if not SECRET_PATTERN.match(value):
+            raise ValueError("TELEGRAM_WEBHOOK_SECRET: 1-256 characters of A-Z, a-z, 0-9, _ and -")
+        return value
+    return hmac.new(token.encode(), b"reportbot webhook", hashlib.sha256).hexdigest()
+
+
 async def _serve_webhook(app: App, bot: Bot, dispatcher: Dispatcher, stop: asyncio.Event) -> None:
     settings = app.settings
-    configured = settings.telegram_webhook_secret
-    secret = configured.get_secret_value() if configured else secrets.token_urlsafe(32)
+    secret = webhook_secret(settings.telegram_webhook_secret, bot.token)
     runner = web.AppRunner(webhook_app(bot, dispatcher, secret))
     await runner.setup()
     await web.TCPSite(runner, settings.web_host, settings.web_port).start()

@@ -14,18 +14,19 @@ _RANGE = re.compile(r"^(\d+)-(\d+)$")
 def pick(text: str, labels: list[str] | tuple[str, ...]) -> int | None:
     """Index (0-based) of the choice ``text`` names, or None when it names none or several.
 
-    ``"2"``, ``"2."``, ``"số 2"`` pick the second; otherwise the folded text must equal a
-    folded label or be the start of exactly one label.
+    The folded text equal to a folded label picks it; else ``"2"``, ``"2."``, ``"số 2"`` pick
+    the second; else the text must be the start of exactly one label.
     """
-    folded = fold(text).removeprefix("so ").strip().rstrip(".)")
+    folded_labels = [fold(label) for label in labels]
+    whole = fold(text)
+    if whole and whole in folded_labels:  # a label that is itself a number ("2025") wins
+        return folded_labels.index(whole)
+    folded = whole.removeprefix("so ").strip().rstrip(".)")
     if folded.isdigit():
         number = int(folded)
         return number - 1 if 1 <= number <= len(labels) else None
     if not folded:
         return None
-    folded_labels = [fold(label) for label in labels]
-    if folded in folded_labels:
-        return folded_labels.index(folded)
     starts = [i for i, label in enumerate(folded_labels) if label.startswith(folded)]
     return starts[0] if len(starts) == 1 else None
 

@@ -55,8 +55,11 @@ async def upsert_account(
     chat_id: str,
     display_name: str,
     at: datetime,
+    *,
+    private: bool = True,
 ) -> ChannelAccount:
-    """Find or create the account of a person on a channel; refresh chat, name, last seen."""
+    """Find or create the account of a person on a channel; refresh name and last seen, and
+    the chat to reach them in only from a private chat (never move a person to a group)."""
     account = await session.scalar(
         select(ChannelAccount).where(
             ChannelAccount.channel == channel, ChannelAccount.external_id == external_id
@@ -67,7 +70,8 @@ async def upsert_account(
             channel=channel, external_id=external_id, chat_id=chat_id, created_at=at
         )
         session.add(account)
-    account.chat_id = chat_id
+    if private or account.chat_id is None:
+        account.chat_id = chat_id
     account.display_name = display_name or account.display_name
     account.last_seen_at = at
     account.is_active = True

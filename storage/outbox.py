@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 
@@ -94,19 +95,27 @@ async def claim(
         and_(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.lease_until < now),
     )
     due = or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now)
-    candidates = await session.scalars(
-        select(OutboxMessage)
+    # rank each chat's candidates before the limit, so that one busy chat (someone pasting
+    # many lines, a big group) cannot fill a round and starve everyone else
+    ranked = (
+        select(
+            OutboxMessage.id,
+            func.row_number()
+            .over(partition_by=OutboxMessage.chat_id, order_by=OutboxMessage.id)
+            .label("rank"),
+        )
         .where(OutboxMessage.channel == channel, available, due, ~blocked)
-        .order_by(OutboxMessage.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
+        .subquery()
     )
-    taken: dict[str, int] = {}
-    rows = []
-    for row in candidates:  # at most ``per_chat`` a round: a chat's pace must not hold a round
-        taken[row.chat_id] = taken.get(row.chat_id, 0) + 1
-        if taken[row.chat_id] <= per_chat:
-            rows.append(row)
+    chosen = select(ranked.c.id).where(ranked.c.rank <= per_chat).order_by(ranked.c.id).limit(limit)
+    rows = list(
+        await session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.id.in_(chosen))
+            .order_by(OutboxMessage.id)
+            .with_for_update(skip_locked=True)
+        )
+    )
     for row in rows:
         row.status, row.lease_until = OutboxStatus.SENDING, now + lease
         row.attempts += 1
@@ -126,6 +135,7 @@ class Outcome:
     kind: str
     when: datetime | None = None
     reason: str = ""
+    progress: dict[str, Any] | None = None  # merged into the payload (e.g. parts already sent)
 
 
 async def record(session: AsyncSession, outcomes: list[Outcome], now: datetime) -> None:
@@ -136,6 +146,10 @@ async def record(session: AsyncSession, outcomes: list[Outcome], now: datetime) 
         elif outcome.kind == "retry":
             assert outcome.when is not None
             await retry_at(session, outcome.row_id, outcome.when, outcome.reason)
+            if outcome.progress:
+                row = await session.get(OutboxMessage, outcome.row_id)
+                if row is not None:
+                    row.payload = {**row.payload, **outcome.progress}
         elif outcome.kind == "failed":
             await mark_failed(session, outcome.row_id, outcome.reason)
         else:

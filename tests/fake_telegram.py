@@ -163,7 +163,7 @@ class FakeTelegram:
 
     async def _handle(self, request: web.Request) -> web.Response:
         method = request.match_info["method"].lower()
-        params = await _params(request)
+        params = _attach(await _params(request))
         if method not in self.spec:
             return self._violation(f"unknown method {method}")
         problem = self._check_fields(method, params)
@@ -282,6 +282,15 @@ async def _params(request: web.Request) -> dict[str, Any]:
         for key, value in form.items():
             raw[key] = value.filename if hasattr(value, "filename") else value
     return {key: _decode(value) for key, value in raw.items()}
+
+
+def _attach(params: dict[str, Any]) -> dict[str, Any]:
+    """Fold uploaded files into the fields that point at them (``attach://<name>``), as the
+    Bot API does for multipart uploads."""
+    for key, value in list(params.items()):
+        if isinstance(value, str) and value.startswith("attach://"):
+            params[key] = params.pop(value.removeprefix("attach://"), value)
+    return params
 
 
 def _decode(value: Any) -> Any:

@@ -14,6 +14,7 @@ import pytest
 from bot.app import open_app
 from bot.settings import Settings
 from storage.models import (
+    ChannelAccount,
     DataValue,
     OutboxMessage,
     OutboxStatus,
@@ -114,8 +115,13 @@ async def test_reporter_and_office_on_telegram(
     await tap(fake, OFFICE, "Xem tiến độ phong trào nào?", 1)
     progress = await fake.wait_for_text(OFFICE, "Đã báo cáo: 1/8")
     assert "Chưa báo cáo (7)" in progress
+    joined = text_update(SECOND, "", chat_id=-100555)
+    del joined["message"]["text"]
+    joined["message"]["new_chat_members"] = [{"id": 1004, "is_bot": False, "first_name": "Bình"}]
+    await fake.push(joined)  # a service message: nothing said to the bot, no answer
     await fake.push(text_update(SECOND, "/nhap", chat_id=-100555))
     await fake.wait_for_text(-100555, "nhắn riêng cho bot")
+    assert len(fake.texts(-100555)) == 1
 
     menus = [c.params for c in fake.calls if c.method == "setmycommands"]
     assert any(m.get("scope", {}).get("type") == "all_private_chats" for m in menus)
@@ -129,6 +135,8 @@ async def test_reporter_and_office_on_telegram(
         assert await count(app, Submission) == 1
         assert await count(app, Registration) == 1
         assert await count(app, DataValue) == 26
+        [second] = await rows(app, ChannelAccount, ChannelAccount.external_id == str(SECOND))
+        assert second.chat_id == str(SECOND)  # a group message does not move the person
 
 
 async def test_updates_survive_a_kill_in_the_middle_of_a_burst(

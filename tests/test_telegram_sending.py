@@ -6,13 +6,15 @@ from __future__ import annotations
 import time
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
 from bot.app import App
 from bot.sender import OutboxSender, Pacing
-from bot.telegram import MAX_TEXT, TelegramChannel, make_bot
-from handlers.messages import Reply, split_text
+from bot.telegram import MAX_TEXT, TelegramChannel, _choice_label, make_bot
+from handlers.choices import pick
+from handlers.messages import Document, Reply, render_text, split_text
 from storage import accounts
 from storage.models import ChannelAccount, OutboxMessage, OutboxStatus
 from tests.fake_telegram import FakeTelegram, Fault, forbidden, too_many_requests
@@ -162,3 +164,62 @@ def test_split_text_keeps_everything() -> None:
     assert split_text("x" * 25, 10) == ["x" * 10, "x" * 10, "x" * 5]
     words = "một hai ba bốn năm sáu"
     assert " ".join(split_text(words, 8)) == words
+
+
+async def test_a_failed_part_does_not_resend_the_parts_before(
+    app: App, fake: FakeTelegram, sender: OutboxSender
+) -> None:
+    text = "\n".join(["a" * 4000, "b" * 4000, "c" * 100])
+    fake.fail("sendMessage", Fault(200), Fault(500))  # the first part passes, the second fails
+    await enqueue(app, Reply(text))
+    await drain(app, sender)
+    starts = [t[0] for t in fake.texts(CHAT)]
+    assert starts == ["a", "b", "c"]  # part "a" went out once, "b" again after the failure
+    [row] = await outbox_rows(app)
+    assert row.status is OutboxStatus.SENT and row.payload["parts_sent"] == 1
+
+
+async def test_a_menu_failure_does_not_hold_back_the_message(
+    app: App, fake: FakeTelegram, sender: OutboxSender
+) -> None:
+    fake.fail(
+        "setMyCommands", Fault(400, {"ok": False, "error_code": 400, "description": "Bad Request"})
+    )
+    await enqueue(app, Reply("Chào văn phòng", command_menu="office"))
+    await drain(app, sender)
+    assert fake.texts(CHAT) == ["Chào văn phòng"]
+
+
+async def test_a_busy_chat_does_not_starve_the_others(
+    app: App, fake: FakeTelegram, sender: OutboxSender
+) -> None:
+    await enqueue(app, *[Reply(f"tin {n}") for n in range(120)], chat_id="6001")
+    await enqueue(app, Reply("Đến lượt tôi"), chat_id="6002")
+    await sender.send_due()
+    assert fake.texts("6002") == ["Đến lượt tôi"]
+
+
+async def test_documents_are_uploaded(
+    app: App, fake: FakeTelegram, sender: OutboxSender, tmp_path: Path
+) -> None:
+    workbook = tmp_path / "tong-hop.xlsx"
+    workbook.write_bytes(b"PK fake workbook")
+    await enqueue(
+        app, Reply("Báo cáo tổng hợp Quý 4/2026", document=Document("tong-hop.xlsx", str(workbook)))
+    )
+    await drain(app, sender)
+    [sent] = fake.sent(CHAT)
+    assert sent["document"] == "tong-hop.xlsx" and sent["caption"] == "Báo cáo tổng hợp Quý 4/2026"
+
+
+def test_choices_are_read_from_the_full_text() -> None:
+    labels = (
+        "Phong trào thi đua yêu nước năm 2025 của thị xã Ngã Năm, tỉnh Sóc Trăng, giai đoạn I",
+        "Phong trào thi đua yêu nước năm 2025 của thị xã Ngã Năm, tỉnh Sóc Trăng, giai đoạn II",
+    )
+    text = render_text(Reply("Chọn:", labels))
+    assert _choice_label(text, "c2") == labels[1]
+    assert pick(_choice_label(text, "c2"), labels) == 1
+    years = render_text(Reply("Năm nào?", ("2025", "2026")))
+    assert pick(_choice_label(years, "c1"), ("2025", "2026")) == 0
+    assert pick("2", ("2025", "2026")) == 1
