@@ -52,7 +52,8 @@ from handlers.messages import Incoming, Reply, render_text, split_text
 CHANNEL = "telegram"
 MAX_TEXT = 4096  # characters per message (Bot API, sendMessage)
 MAX_CAPTION = 1024  # characters per document caption (Bot API, sendDocument)
-MAX_BUTTONS = 12  # beyond this a list is easier to answer by typing its number
+MAX_BUTTONS = 12
+MAX_LIMITERS = 10_000  # per-chat pacing state kept at once  # beyond this a list is easier to answer by typing its number
 PHONE_BUTTON = "📱 Gửi số điện thoại của tôi"
 
 log = logging.getLogger(__name__)
@@ -179,6 +180,8 @@ class TelegramChannel:
     def chat_limiter(self, chat_id: str) -> AsyncLimiter:
         """The pace of one chat."""
         if chat_id not in self._limiters:
+            if len(self._limiters) >= MAX_LIMITERS:  # forget idle chats, keep memory bounded
+                self._limiters.clear()
             group = chat_id.startswith("-")
             pace = (20, 60) if group else (self.chat_per_second, 1)
             self._limiters[chat_id] = AsyncLimiter(*pace)
