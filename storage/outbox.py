@@ -116,11 +116,46 @@ async def claim(
             .with_for_update(skip_locked=True)
         )
     )
+    rows = await _in_order_only(session, channel, rows)
     for row in rows:
         row.status, row.lease_until = OutboxStatus.SENDING, now + lease
         row.attempts += 1
     await session.flush()
     return rows
+
+
+async def _in_order_only(
+    session: AsyncSession, channel: str, rows: list[OutboxMessage]
+) -> list[OutboxMessage]:
+    """Keep, for each chat, only the claimed rows that start its queue without a gap.
+
+    Another process may have locked (SKIP LOCKED) or be about to claim a chat's older rows,
+    which this transaction's snapshot still sees as waiting; sending a later row now would
+    overtake them. Rows dropped here stay pending for the next round.
+    """
+    chats = {row.chat_id for row in rows}
+    if not chats:
+        return rows
+    waiting = await session.execute(
+        select(OutboxMessage.chat_id, OutboxMessage.id)
+        .where(
+            OutboxMessage.channel == channel,
+            OutboxMessage.chat_id.in_(chats),
+            OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.SENDING]),
+        )
+        .order_by(OutboxMessage.id)
+    )
+    queues: dict[str, list[int]] = {}
+    for chat_id, row_id in waiting:
+        queues.setdefault(chat_id, []).append(row_id)
+    held = {row.id for row in rows}
+    allowed: set[int] = set()
+    for queue in queues.values():
+        for row_id in queue:
+            if row_id not in held:
+                break
+            allowed.add(row_id)
+    return [row for row in rows if row.id in allowed]
 
 
 @dataclass(frozen=True)

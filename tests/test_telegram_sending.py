@@ -15,7 +15,7 @@ from bot.sender import OutboxSender, Pacing
 from bot.telegram import MAX_TEXT, TelegramChannel, _choice_label, make_bot
 from handlers.choices import pick
 from handlers.messages import Document, Reply, render_text, split_text
-from storage import accounts
+from storage import accounts, outbox
 from storage.models import ChannelAccount, OutboxMessage, OutboxStatus
 from tests.fake_telegram import FakeTelegram, Fault, forbidden, too_many_requests
 from tests.helpers import rows
@@ -223,3 +223,25 @@ def test_choices_are_read_from_the_full_text() -> None:
     years = render_text(Reply("Năm nào?", ("2025", "2026")))
     assert pick(_choice_label(years, "c1"), ("2025", "2026")) == 0
     assert pick("2", ("2025", "2026")) == 1
+
+
+async def test_two_senders_never_overtake_each_other_in_a_chat(app: App) -> None:
+    """A second sender (another process) must not take a chat's later messages while the
+    first is sending its earlier ones. On PostgreSQL the second claims while the first's claim
+    is still uncommitted (its snapshot sees those rows as waiting, SKIP LOCKED hides them); on
+    SQLite, which has one writer, right after it."""
+    await enqueue(app, *[Reply(f"tin {n}") for n in range(10)])
+    now, lease = app.clock.now(), timedelta(minutes=2)
+    concurrent = app.engine.dialect.name == "postgresql"
+    async with app.sessions() as first, first.begin():
+        taken = await outbox.claim(first, "telegram", now, lease, limit=3, per_chat=5)
+        if concurrent:
+            async with app.sessions() as second, second.begin():
+                overtaking = await outbox.claim(
+                    second, "telegram", now, lease, limit=100, per_chat=5
+                )
+    if not concurrent:
+        async with app.sessions() as second, second.begin():
+            overtaking = await outbox.claim(second, "telegram", now, lease, limit=100, per_chat=5)
+    assert [row.payload["text"] for row in taken] == [f"tin {n}" for n in range(3)]
+    assert overtaking == []
