@@ -84,7 +84,7 @@ async def _route(ctx: Context) -> None:
             if incoming.unverified_contact
             else _("Bot chỉ đọc được tin nhắn chữ. Hãy gõ câu trả lời.")
         )
-        await ask_again(ctx) if ctx.state.flow else await menu.show_menu(ctx)
+        await _ask_or_menu(ctx)
         return
     if len(text) > MAX_TEXT:
         ctx.note(
@@ -99,7 +99,7 @@ async def _route(ctx: Context) -> None:
         await binding.bind_by_phone(ctx, incoming.verified_phone)
     elif not text:
         ctx.note(_("Tin nhắn trống."))
-        await ask_again(ctx) if ctx.state.flow else await menu.show_menu(ctx)
+        await _ask_or_menu(ctx)
     elif ctx.state.flow and ctx.state.step:
         await FLOWS[ctx.state.flow].steps[ctx.state.step].answer(ctx, text)
     elif ctx.reporter is None:
@@ -151,3 +151,11 @@ async def _cancel(ctx: Context) -> None:
         text = _("Đã dừng, chưa có gì thay đổi.")
     ctx.finish()
     ctx.say(text)
+
+
+async def _ask_or_menu(ctx: Context) -> None:
+    """The current question again, or the main choices when no flow is running."""
+    if ctx.state.flow:
+        await ask_again(ctx)
+    else:
+        await menu.show_menu(ctx)

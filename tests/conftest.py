@@ -71,30 +71,28 @@ def pg_template() -> Iterator[str | None]:
     _pg_admin(base, f"DROP DATABASE IF EXISTS {name}")
 
 
-@pytest.fixture
-def database_url(tmp_path: Path, pg_template: str | None) -> Iterator[str]:
-    """A fresh database for one test: an SQLite file, or a PostgreSQL copy of the template."""
+def _fresh_database(tmp_path: Path, prefix: str, template: str | None) -> Iterator[str]:
+    """An SQLite file, or a new PostgreSQL database (copied from ``template`` if given)."""
     base = os.environ.get("TEST_DATABASE_URL")
-    if not base or pg_template is None:
-        yield f"sqlite+aiosqlite:///{tmp_path / 'test.db'}"
+    if not base:
+        yield f"sqlite+aiosqlite:///{tmp_path / (prefix + '.db')}"
         return
-    name = f"reportbot_t_{uuid.uuid4().hex[:12]}"
-    _pg_admin(base, f"CREATE DATABASE {name} TEMPLATE {pg_template}")
+    name = f"reportbot_{prefix}_{uuid.uuid4().hex[:12]}"
+    _pg_admin(base, f"CREATE DATABASE {name}" + (f" TEMPLATE {template}" if template else ""))
     yield make_url(base).set(database=name).render_as_string(hide_password=False)
     _pg_admin(base, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def database_url(tmp_path: Path, pg_template: str | None) -> Iterator[str]:
+    """A fresh, migrated database for one test."""
+    yield from _fresh_database(tmp_path, "t", pg_template)
 
 
 @pytest.fixture
 def empty_database_url(tmp_path: Path) -> Iterator[str]:
     """A database with no tables at all (for migration tests)."""
-    base = os.environ.get("TEST_DATABASE_URL")
-    if not base:
-        yield f"sqlite+aiosqlite:///{tmp_path / 'empty.db'}"
-        return
-    name = f"reportbot_e_{uuid.uuid4().hex[:12]}"
-    _pg_admin(base, f"CREATE DATABASE {name}")
-    yield make_url(base).set(database=name).render_as_string(hide_password=False)
-    _pg_admin(base, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    yield from _fresh_database(tmp_path, "e", None)
 
 
 @pytest.fixture
