@@ -1,0 +1,366 @@
+"""The consolidated workbook of one campaign period (báo cáo tổng hợp): plain rows in, .xlsx out.
+
+Sheets, in order: "Tổng hợp" (every unit's figures against targets, totals, ranking),
+"Tiến độ" (reporting rate and timeliness, the units still missing with their phones),
+"Lũy kế" (year-to-date figures period by period; only for campaigns with cumulative
+elements), "Đăng ký thi đua", "Chi tiết" (one row per value, with an autofilter, for pivot
+tables) and "Biểu đồ" (charts).
+
+Totals are values, not formulas: openpyxl cannot store a formula's result, and the phone
+previews office staff open a file in (Telegram, Zalo) show an uncomputed formula as empty.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from openpyxl.formatting.rule import CellIsRule
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from domain.campaign_spec import ValueType
+from reports.charts import add_charts
+from reports.data import Column, ConsolidatedReport, PeriodLabel, ReportStatus, UnitRow, Value
+from reports.excel import (
+    HEAD,
+    HEADER_ROWS,
+    NUMBER_DEC,
+    NUMBER_INT,
+    NUMBER_PCT,
+    NUMBER_YES_NO,
+    TEXT,
+    TEXT_CENTER,
+    WHEN,
+    Look,
+    RowMaker,
+    Styles,
+    Target,
+    merge,
+    new_workbook,
+    set_print,
+    set_widths,
+    total_look,
+    write_header,
+)
+from reports.progress import write_progress
+from reports.registrations import write_registration_sheet
+from reports.totals import Ranking, Result, column_total, ranking, shows_target, unit_results
+
+TOTAL_LABEL = "TỔNG CỘNG"
+MET, NOT_MET = "Đạt", "Chưa đạt"
+
+
+def write_consolidated(report: ConsolidatedReport, target: Target) -> None:
+    """Write the consolidated workbook of ``report`` to ``target`` (a path or binary file).
+
+    Streams: ``report.details`` is consumed once and never held. Raises only what openpyxl
+    or the file system raise (OSError for an unwritable path).
+    """
+    book = new_workbook()
+    styles = Styles(book)
+    ranks = ranking(report.columns, report.units)
+    write_summary(book.create_sheet("Tổng hợp"), styles, report, ranks)
+    write_progress(book.create_sheet("Tiến độ"), styles, report)
+    if any(column.cumulative for column in report.columns):
+        write_cumulative(book.create_sheet("Lũy kế"), styles, report)
+    write_registration_sheet(book.create_sheet("Đăng ký thi đua"), styles, report.registrations)
+    write_details(book.create_sheet("Chi tiết"), styles, report)
+    add_charts(book.create_sheet("Biểu đồ"), styles, report, ranks)
+    book.save(target)
+
+
+# --------------------------------------------------------------------------- Tổng hợp
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """Where things go on sheet "Tổng hợp": the leading columns and each column's block."""
+
+    lead: list[str]  # STT, Cụm/khối (when there are clusters), Đơn vị
+    columns: Sequence[Column]
+    targeted: list[bool]  # per column: value, target and % (True) or the value alone
+
+    @property
+    def width(self) -> int:
+        return len(self.lead) + sum(3 if t else 1 for t in self.targeted) + len(_TAIL)
+
+
+_TAIL = ("Tình trạng", "Thời gian nộp", "Người nộp", "Tỷ lệ chỉ tiêu đạt", "Xếp hạng")
+_TAIL_LOOKS = (TEXT_CENTER, WHEN, TEXT, NUMBER_PCT, Look("0", horizontal="center"))
+
+
+def lead_columns(units: Sequence[UnitRow]) -> list[str]:
+    """STT, Cụm/khối (only when some unit is in a cluster) and Đơn vị."""
+    has_clusters = any(unit.cluster for unit in units)
+    return ["STT", "Cụm/khối", "Đơn vị"] if has_clusters else ["STT", "Đơn vị"]
+
+
+def lead_values(number: int, unit: UnitRow, lead: list[str]) -> list[object]:
+    """The leading cells of a unit's row."""
+    return [number, unit.cluster, unit.name] if len(lead) == 3 else [number, unit.name]
+
+
+def lead_looks(lead: list[str]) -> list[Look]:
+    """Looks of the leading cells."""
+    return [TEXT_CENTER] + [TEXT] * (len(lead) - 1)
+
+
+def lead_widths(lead: list[str]) -> list[float]:
+    """Widths of the leading columns."""
+    return [5, 16, 26] if len(lead) == 3 else [5, 28]
+
+
+def value_look(column: Column) -> Look:
+    """How a column's values look: whole numbers, decimals, yes/no or text."""
+    if column.value_type is ValueType.BOOLEAN:
+        return NUMBER_YES_NO
+    if column.value_type is ValueType.TEXT:
+        return TEXT
+    if column.value_type is ValueType.INTEGER:
+        return NUMBER_INT
+    return NUMBER_DEC
+
+
+def write_summary(
+    sheet: WriteOnlyWorksheet, styles: Styles, report: ConsolidatedReport, ranks: Ranking
+) -> None:
+    """Sheet "Tổng hợp": header block, two header rows, the totals row, one row per unit."""
+    lead = lead_columns(report.units)
+    layout = _Layout(lead, report.columns, [shows_target(c, report.units) for c in report.columns])
+    looks = _row_looks(layout)
+    _summary_setup(sheet, layout)
+    header = report.header
+    write_header(
+        sheet,
+        styles,
+        layout.width,
+        issuing_body=header.issuing_body,
+        title=header.title,
+        lines=[header.campaign, f"Kỳ báo cáo: {header.period}"],
+        generated_at=header.generated_at,
+    )
+    _write_table_head(sheet, styles, layout)
+    maker = RowMaker(sheet, styles, looks)
+    sheet.append(maker.row(_total_row(report, layout), [total_look(look) for look in looks]))
+    for index, unit in enumerate(report.units):
+        share, rank = ranks.shares[index], ranks.ranks[index]
+        sheet.append(maker.row(_unit_row(index + 1, unit, layout, share, rank)))
+    _highlight_shortfalls(sheet, layout, len(report.units))
+
+
+def _summary_setup(sheet: WriteOnlyWorksheet, layout: _Layout) -> None:
+    widths = lead_widths(layout.lead)
+    for column, targeted in zip(layout.columns, layout.targeted, strict=True):
+        base = 24 if column.value_type is ValueType.TEXT else 13
+        widths += [base, 12, 9] if targeted else [base]
+    widths += [13, 16, 20, 11, 8]
+    set_widths(sheet, widths)
+    first_table_row = HEADER_ROWS + 1
+    sheet.freeze_panes = f"{get_column_letter(len(layout.lead) + 1)}{first_table_row + 3}"
+    set_print(sheet, (first_table_row, first_table_row + 1))
+    sheet.row_dimensions[first_table_row].height = 78
+    sheet.row_dimensions[first_table_row + 1].height = 30
+
+
+def _write_table_head(sheet: WriteOnlyWorksheet, styles: Styles, layout: _Layout) -> None:
+    top: list[object] = list(layout.lead)
+    below: list[object] = [None] * len(layout.lead)
+    row = HEADER_ROWS + 1
+    for position in range(1, len(layout.lead) + 1):
+        merge(sheet, row, position, position, rows=2)
+    for column, targeted in zip(layout.columns, layout.targeted, strict=True):
+        unit = f"({column.measure_unit})" if column.measure_unit else ""
+        if targeted:
+            merge(sheet, row, len(top) + 1, len(top) + 3)
+            top += [column.name, None, None]
+            below += [f"Thực hiện {unit}".strip(), "Chỉ tiêu", "% đạt"]
+        else:
+            top.append(column.name)
+            below.append(unit)
+    for position in range(len(top) + 1, len(top) + len(_TAIL) + 1):
+        merge(sheet, row, position, position, rows=2)
+    top += list(_TAIL)
+    below += [None] * len(_TAIL)
+    heads = RowMaker(sheet, styles, [HEAD] * layout.width)
+    sheet.append(heads.row(top))
+    sheet.append(heads.row(below))
+
+
+def _row_looks(layout: _Layout) -> list[Look]:
+    looks = lead_looks(layout.lead)
+    for column, targeted in zip(layout.columns, layout.targeted, strict=True):
+        look = value_look(column)
+        looks += [look, look, NUMBER_PCT] if targeted else [look]
+    return looks + list(_TAIL_LOOKS)
+
+
+def _cells(results: list[Result], targeted: list[bool]) -> list[object]:
+    cells: list[object] = []
+    for result, with_target in zip(results, targeted, strict=True):
+        cells.append(result.value)
+        if with_target:
+            cells += [result.target, _achieved(result)]
+    return cells
+
+
+def _achieved(result: Result) -> object:
+    """The % achieved, or "Đạt"/"Chưa đạt" where a percentage is undefined (a target of 0)."""
+    if result.achievement is not None:
+        return result.achievement
+    if result.met is None:
+        return None
+    return MET if result.met else NOT_MET
+
+
+def _unit_row(
+    number: int, unit: UnitRow, layout: _Layout, share: Decimal | None, rank: int | None
+) -> list[object]:
+    results = unit_results(layout.columns, unit)
+    tail = [unit.status.value, unit.submitted_at, unit.submitted_by or None, share, rank]
+    return lead_values(number, unit, layout.lead) + _cells(results, layout.targeted) + tail
+
+
+def _total_row(report: ConsolidatedReport, layout: _Layout) -> list[object]:
+    reported = [u.values for u in report.units if u.status is not ReportStatus.MISSING]
+    results = [column_total(c, reported, len(report.units)) for c in layout.columns]
+    done = len(reported)
+    lead: list[object] = [None] * len(layout.lead)
+    lead[-1] = TOTAL_LABEL
+    tail = [f"{done}/{len(report.units)} đã báo cáo", None, None, None, None]
+    return lead + _cells(results, layout.targeted) + tail
+
+
+def _highlight_shortfalls(sheet: WriteOnlyWorksheet, layout: _Layout, unit_count: int) -> None:
+    """Show a % achieved under 100% in red (a conditional format, so it follows edits)."""
+    first = HEADER_ROWS + 3
+    last = first + unit_count
+    position = len(layout.lead)
+    red = CellIsRule(operator="lessThan", formula=["1"], font=Font(color="C00000"))
+    for targeted in layout.targeted:
+        position += 3 if targeted else 1
+        if targeted:
+            letter = get_column_letter(position)
+            sheet.conditional_formatting.add(f"{letter}{first}:{letter}{last}", red)
+
+
+# --------------------------------------------------------------------------- Lũy kế
+
+
+def write_cumulative(sheet: WriteOnlyWorksheet, styles: Styles, report: ConsolidatedReport) -> None:
+    """Sheet "Lũy kế": each cumulative element's year-to-date figure, period by period."""
+    columns = [c for c in report.columns if c.cumulative]
+    periods = list(report.periods)
+    lead = lead_columns(report.units)
+    width = len(lead) + len(columns) * len(periods)
+    set_widths(sheet, lead_widths(lead) + [12] * (len(columns) * len(periods)))
+    first_table_row = HEADER_ROWS + 1
+    sheet.freeze_panes = f"{get_column_letter(len(lead) + 1)}{first_table_row + 3}"
+    set_print(sheet, (first_table_row, first_table_row + 1))
+    sheet.row_dimensions[first_table_row].height = 62
+    write_header(
+        sheet,
+        styles,
+        width,
+        issuing_body=report.header.issuing_body,
+        title="BẢNG LŨY KẾ THỰC HIỆN CHỈ TIÊU THI ĐUA",
+        lines=[report.header.campaign, f"Lũy kế đến hết {report.period.name}"],
+        generated_at=report.header.generated_at,
+    )
+    _write_cumulative_head(sheet, styles, lead, columns, periods)
+    looks = lead_looks(lead) + [value_look(c) for c in columns for _p in periods]
+    maker = RowMaker(sheet, styles, looks)
+    by_unit = [[_period_values(u, report.period.code, p.code) for p in periods] for u in report.units]
+    lead_cells: list[object] = [None] * len(lead)
+    lead_cells[-1] = TOTAL_LABEL
+    totals = [
+        column_total(c, [v[i] for v in by_unit if v[i]], len(report.units)).value
+        for c in columns
+        for i in range(len(periods))
+    ]
+    sheet.append(maker.row(lead_cells + totals, [total_look(look) for look in looks]))
+    for number, (unit, values) in enumerate(zip(report.units, by_unit, strict=True), 1):
+        cells = [values[i].get(c.code) for c in columns for i in range(len(periods))]
+        sheet.append(maker.row(lead_values(number, unit, lead) + cells))
+
+
+def _write_cumulative_head(
+    sheet: WriteOnlyWorksheet,
+    styles: Styles,
+    lead: list[str],
+    columns: list[Column],
+    periods: list[PeriodLabel],
+) -> None:
+    row = HEADER_ROWS + 1
+    top: list[object] = list(lead)
+    below: list[object] = [None] * len(lead)
+    for position in range(1, len(lead) + 1):
+        merge(sheet, row, position, position, rows=2)
+    for column in columns:
+        merge(sheet, row, len(top) + 1, len(top) + len(periods))
+        unit = f" ({column.measure_unit})" if column.measure_unit else ""
+        top += [column.name + unit] + [None] * (len(periods) - 1)
+        below += [period.name for period in periods]
+    heads = RowMaker(sheet, styles, [HEAD] * len(top))
+    sheet.append(heads.row(top))
+    sheet.append(heads.row(below))
+
+
+def _period_values(unit: UnitRow, current: str, code: str) -> Mapping[str, Value]:
+    """A unit's values of period ``code`` (this period's only when it has reported)."""
+    if code == current:
+        return unit.values if unit.status is not ReportStatus.MISSING else {}
+    return unit.history.get(code, {})
+
+
+# --------------------------------------------------------------------------- Chi tiết
+
+_DETAIL_HEAD = (
+    "Cụm/khối",
+    "Đơn vị",
+    "Kỳ báo cáo",
+    "Chỉ tiêu",
+    "Đơn vị tính",
+    "Giá trị",
+    "Người nhập",
+    "Thời gian nhập",
+    "Số lần sửa",
+    "Lý do sửa gần nhất",
+)
+_DETAIL_LOOKS = (TEXT, TEXT, TEXT_CENTER, TEXT, TEXT_CENTER, NUMBER_DEC, TEXT, WHEN, NUMBER_INT, TEXT)
+
+
+def write_details(sheet: WriteOnlyWorksheet, styles: Styles, report: ConsolidatedReport) -> None:
+    """Sheet "Chi tiết": a plain table from row 1 with an autofilter, ready for a pivot table.
+
+    Text values sit in the numeric "Giá trị" column as text; yes/no values are 1/0.
+    """
+    set_widths(sheet, [16, 26, 14, 48, 12, 14, 22, 17, 10, 30])
+    sheet.freeze_panes = "A2"
+    set_print(sheet, (1, 1))
+    heads = RowMaker(sheet, styles, [HEAD] * len(_DETAIL_HEAD))
+    sheet.append(heads.row(_DETAIL_HEAD))
+    maker = RowMaker(sheet, styles, _DETAIL_LOOKS)
+    count = 0
+    for detail in report.details:
+        count += 1
+        sheet.append(
+            maker.row(
+                (
+                    detail.cluster,
+                    detail.unit,
+                    detail.period,
+                    detail.element,
+                    detail.measure_unit,
+                    detail.value,
+                    detail.entered_by,
+                    detail.entered_at,
+                    detail.changes,
+                    detail.last_reason or None,
+                )
+            )
+        )
+    last_column = get_column_letter(len(_DETAIL_HEAD))
+    sheet.auto_filter.ref = f"A1:{last_column}{count + 1}"

@@ -1,0 +1,277 @@
+"""Workbook plumbing shared by every report: styles, safe cells, the header block, printing.
+
+Workbooks are written with openpyxl's write-only mode, which streams rows to disk, so a
+campaign of 10,000 units does not need the whole sheet in memory. A row is serialised the
+moment it is appended, which lets a sheet reuse one styled cell per column
+(:class:`RowMaker`) instead of building a new styled cell for every value.
+
+Conventions of Vietnamese administrative documents (Nghị định 30/2020/NĐ-CP, Phụ lục I):
+Times New Roman, issuing body top left and the national motto top right, the title in
+capitals, centred. Print set-up: A4 landscape, fit to the page width, table header rows
+repeated on every page, page numbers in the footer.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from copy import copy
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import BinaryIO
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.indexed_list import IndexedList
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.worksheet import Worksheet
+
+Target = str | os.PathLike[str] | BinaryIO
+"""Where a workbook goes: a file path or a binary file object."""
+
+FONT_NAME = "Times New Roman"
+FONT_SIZE = 12
+TABLE_FONT_SIZE = 11
+
+# Text a spreadsheet would read as a formula (OWASP, "CSV Injection"): =, +, -, @, tab, CR.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+INTEGER = "#,##0"
+DECIMAL = "#,##0.00"
+PERCENT = "0.0%"  # achievements and rates, stored as fractions (1 = 100%)
+YES_NO = '"Có";"Có";"Không"'  # 1 shows "Có", 0 "Không", and the cell stays a number
+DATE_TIME = "dd/mm/yyyy hh:mm"
+DATE = "dd/mm/yyyy"
+
+_THIN = Side(style="thin", color="808080")
+_GRID = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+_TOTAL_FILL = PatternFill("solid", fgColor="FFF2CC")
+
+
+@dataclass(frozen=True)
+class Look:
+    """How one kind of cell looks: number format, bold, alignment, grid, fill."""
+
+    number_format: str = "General"
+    bold: bool = False
+    italic: bool = False
+    size: int = TABLE_FONT_SIZE
+    horizontal: str | None = None
+    wrap: bool = False
+    grid: bool = True
+    fill: PatternFill | None = None
+
+
+TEXT = Look(wrap=True)
+TEXT_CENTER = Look(horizontal="center")
+NUMBER_INT = Look(INTEGER)
+NUMBER_DEC = Look(DECIMAL)
+NUMBER_PCT = Look(PERCENT)
+NUMBER_YES_NO = Look(YES_NO, horizontal="center")
+WHEN = Look(DATE_TIME, horizontal="center")
+HEAD = Look(bold=True, horizontal="center", wrap=True, fill=_HEADER_FILL)
+
+
+def total_look(look: Look) -> Look:
+    """The same look, bold on the totals' yellow (a yes/no column totals as a count)."""
+    return Look(
+        INTEGER if look.number_format == YES_NO else look.number_format,
+        True,
+        look.italic,
+        look.size,
+        look.horizontal,
+        look.wrap,
+        look.grid,
+        _TOTAL_FILL,
+    )
+
+
+def new_workbook() -> Workbook:
+    """A streaming workbook whose default font is Times New Roman 12."""
+    book = Workbook(write_only=True)
+    base = Font(name=FONT_NAME, sz=FONT_SIZE, family=1)
+    book._fonts = IndexedList([base])
+    normal = NamedStyle(name="Normal", font=copy(base), builtinId=0)
+    book._named_styles = type(book._named_styles)([normal])
+    return book
+
+
+class Styles:
+    """Turns :class:`Look` values into openpyxl style arrays of one workbook, once each."""
+
+    def __init__(self, book: Workbook) -> None:
+        self._book = book
+        self._arrays: dict[tuple[Look, bool], StyleArray] = {}
+
+    def array(self, look: Look, quoted: bool = False) -> StyleArray:
+        """The style array of ``look``; ``quoted`` marks text shown as typed (quotePrefix)."""
+        key = (look, quoted)
+        if key not in self._arrays:
+            self._arrays[key] = self._make(look, quoted)
+        return self._arrays[key]
+
+    def _make(self, look: Look, quoted: bool) -> StyleArray:
+        probe = Cell(None)  # type: ignore[arg-type]  # a detached cell only to register styles
+        probe.parent = _Parent(self._book)  # type: ignore[assignment]
+        probe.font = Font(
+            name=FONT_NAME, sz=look.size, family=1, b=look.bold, i=look.italic
+        )
+        probe.number_format = look.number_format
+        probe.alignment = Alignment(
+            horizontal=look.horizontal, vertical="center", wrap_text=look.wrap or None
+        )
+        if look.grid:
+            probe.border = _GRID
+        if look.fill is not None:
+            probe.fill = look.fill
+        style = copy(probe._style)
+        style.quotePrefix = 1 if quoted else 0
+        return style
+
+
+@dataclass
+class _Parent:
+    """What a style-registering cell needs of its worksheet: the workbook."""
+
+    parent: Workbook
+
+
+def put(cell: Cell, value: object, styles: Styles, look: Look) -> Cell:
+    """Set ``cell`` to ``value`` safely and return it.
+
+    Text is always stored as text: characters XML cannot hold are dropped, and text a
+    spreadsheet would evaluate (see :data:`FORMULA_STARTS`) gets the quote prefix, so
+    ``=1+1`` typed by a reporter stays ``=1+1``. Decimals are written as floats (a spreadsheet
+    keeps 15 significant digits anyway).
+    """
+    if isinstance(value, str):
+        text = ILLEGAL_CHARACTERS_RE.sub("", value)
+        cell._value = text
+        cell.data_type = "s"
+        cell._style = copy(styles.array(look, quoted=text.startswith(FORMULA_STARTS)))
+        return cell
+    cell._style = copy(styles.array(look))
+    cell.value = float(value) if isinstance(value, Decimal) else value
+    return cell
+
+
+class RowMaker:
+    """Builds rows of styled cells for one sheet, reusing one cell per column.
+
+    openpyxl's write-only sheet serialises a row when it is appended, so the same cell
+    objects can carry the next row's values. ``looks`` gives each column's look.
+    """
+
+    def __init__(self, sheet: WriteOnlyWorksheet, styles: Styles, looks: Sequence[Look]) -> None:
+        self._styles = styles
+        self._looks = list(looks)
+        self._cells = [WriteOnlyCell(sheet) for _ in looks]
+
+    def row(self, values: Sequence[object], looks: Sequence[Look] | None = None) -> list[Cell]:
+        """Cells for ``values`` (shorter rows are padded with blank styled cells)."""
+        chosen = looks or self._looks
+        cells = []
+        for index, look in enumerate(chosen):
+            value = values[index] if index < len(values) else None
+            cells.append(put(self._cells[index], value, self._styles, look))
+        return cells
+
+
+def set_widths(sheet: WriteOnlyWorksheet, widths: Sequence[float]) -> None:
+    """Column widths in characters, from column A (set before the first row is written)."""
+    for index, width in enumerate(widths, 1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+
+
+def set_print(sheet: WriteOnlyWorksheet, title_rows: tuple[int, int] | None) -> None:
+    """A4 landscape, one page wide, ``title_rows`` repeated on every page, "Trang x/y" below."""
+    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = Worksheet.ORIENTATION_LANDSCAPE
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_options.horizontalCentered = True
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
+    sheet.page_margins.top = sheet.page_margins.bottom = 0.6
+    sheet.oddFooter.center.text = "Trang &P/&N"
+    if title_rows is not None:
+        sheet.print_title_rows = f"{title_rows[0]}:{title_rows[1]}"
+
+
+def merge(sheet: WriteOnlyWorksheet, row: int, first: int, last: int, rows: int = 1) -> None:
+    """Merge columns ``first``..``last`` (1-based) of ``row`` (and ``rows - 1`` rows below)."""
+    if last > first or rows > 1:
+        start = f"{get_column_letter(first)}{row}"
+        end = f"{get_column_letter(last)}{row + rows - 1}"
+        sheet.merged_cells.add(f"{start}:{end}")
+
+
+_BODY = Look(bold=True, horizontal="center", wrap=True, grid=False, size=FONT_SIZE)
+_MOTTO = Look(bold=True, horizontal="center", grid=False, size=FONT_SIZE)
+_DATE_LINE = Look(italic=True, horizontal="center", grid=False, size=FONT_SIZE)
+_TITLE = Look(bold=True, horizontal="center", wrap=True, grid=False, size=14)
+_SUBTITLE = Look(bold=True, horizontal="center", wrap=True, grid=False, size=FONT_SIZE)
+_LINE = Look(horizontal="center", wrap=True, grid=False, size=FONT_SIZE)
+_NOTE = Look(italic=True, horizontal="center", grid=False, size=FONT_SIZE - 1)
+
+HEADER_ROWS = 8
+"""Rows taken by :func:`write_header` (the table starts on row ``HEADER_ROWS + 1``)."""
+
+
+def write_header(
+    sheet: WriteOnlyWorksheet,
+    styles: Styles,
+    width: int,
+    *,
+    issuing_body: str,
+    title: str,
+    lines: Sequence[str],
+    generated_at: datetime,
+) -> None:
+    """The administrative header block over ``width`` columns, in :data:`HEADER_ROWS` rows.
+
+    Rows: issuing body | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM; (blank) | Độc lập - Tự do - Hạnh
+    phúc; (blank) | "ngày 21 tháng 11 năm 2026"; blank; the title; up to two ``lines``
+    (campaign, period); "Lập lúc hh:mm ngày dd/mm/yyyy (giờ Việt Nam)".
+    """
+    width = max(width, 4)
+    left = max(2, min(4, width // 3))
+    right_start = left + 1
+    day = generated_at
+    blocks: list[tuple[list[object], list[Look]]] = [
+        ([issuing_body.upper()], [_BODY]),
+        ([], []),
+        ([], []),
+        ([], []),
+        ([title.upper()], [_TITLE]),
+        ([lines[0] if lines else ""], [_SUBTITLE]),
+        ([lines[1] if len(lines) > 1 else ""], [_LINE]),
+        ([f"Lập lúc {day:%H:%M} ngày {day:%d/%m/%Y} (giờ Việt Nam)"], [_NOTE]),
+    ]
+    right = {
+        0: ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", _MOTTO),
+        1: ("Độc lập - Tự do - Hạnh phúc", _MOTTO),
+        2: (f"ngày {day.day:02d} tháng {day.month:02d} năm {day.year}", _DATE_LINE),
+    }
+    sheet.row_dimensions[1].height = 32
+    sheet.row_dimensions[5].height = 36
+    for index, (values, looks) in enumerate(blocks):
+        cells: list[object] = [None] * width
+        row_number = index + 1
+        if values:
+            cells[0] = put(WriteOnlyCell(sheet), values[0], styles, looks[0])
+        if index in right:
+            text, look = right[index]
+            cells[right_start - 1] = put(WriteOnlyCell(sheet), text, styles, look)
+            merge(sheet, row_number, right_start, width)
+        if index == 0:
+            merge(sheet, row_number, 1, left)
+        elif values:
+            merge(sheet, row_number, 1, width)
+        sheet.append(cells)
