@@ -195,6 +195,16 @@ async def _registered_titles(session: AsyncSession, campaign_id: int) -> list[tu
     return [(code, name) for code, name in rows]
 
 
+def template_order(spec: CampaignSpec) -> dict[str, int]:
+    """Row index of each element and indicator in sheet "Chỉ tiêu".
+
+    Data elements and indicators are stored in two tables but share one numbering, so that
+    merging them by ``sort_order`` gives back the template's order (reports show each indicator
+    where the office put it, e.g. right after its numerator and denominator).
+    """
+    return {element.code: index for index, element in enumerate(spec.elements)}
+
+
 async def _sync_elements(
     session: AsyncSession, campaign_id: int, spec: CampaignSpec
 ) -> dict[str, DataElement]:
@@ -205,12 +215,13 @@ async def _sync_elements(
         )
     }
     wanted = [e for e in spec.elements if not e.is_indicator]
+    order = template_order(spec)
     kept: dict[str, DataElement] = {}
-    for order, element_spec in enumerate(wanted):
+    for element_spec in wanted:
         element = existing.pop(element_spec.code, None) or DataElement(
             campaign_id=campaign_id, code=element_spec.code
         )
-        _set_element(element, element_spec, order)
+        _set_element(element, element_spec, order[element_spec.code])
         session.add(element)
         kept[element.code] = element
     await session.flush()
@@ -262,7 +273,8 @@ async def _sync_indicators(
             select(Indicator).where(Indicator.campaign_id == campaign_id)
         )
     }
-    for order, row in enumerate(e for e in spec.elements if e.is_indicator):
+    order = template_order(spec)
+    for row in (e for e in spec.elements if e.is_indicator):
         indicator = existing.pop(row.code, None) or Indicator(
             campaign_id=campaign_id, code=row.code
         )
@@ -272,7 +284,7 @@ async def _sync_indicators(
         indicator.denominator_id = elements[row.denominator or ""].id
         indicator.target = decimal_text(row.target)
         indicator.direction = row.direction
-        indicator.sort_order = order
+        indicator.sort_order = order[row.code]
         session.add(indicator)
     for stale in existing.values():
         await session.delete(stale)
