@@ -83,4 +83,3 @@ def _rate_chart(sheet: WriteOnlyWorksheet, count: int) -> BarChart:
     chart.width = 18
     chart.height = 9
     return chart
-

@@ -38,6 +38,7 @@ from reports.excel import (
     RowMaker,
     Styles,
     Target,
+    add_sheet,
     merge,
     new_workbook,
     set_print,
@@ -62,13 +63,13 @@ def write_consolidated(report: ConsolidatedReport, target: Target) -> None:
     book = new_workbook()
     styles = Styles(book)
     ranks = ranking(report.columns, report.units)
-    write_summary(book.create_sheet("Tổng hợp"), styles, report, ranks)
-    write_progress(book.create_sheet("Tiến độ"), styles, report)
+    write_summary(add_sheet(book, "Tổng hợp"), styles, report, ranks)
+    write_progress(add_sheet(book, "Tiến độ"), styles, report)
     if any(column.cumulative for column in report.columns):
-        write_cumulative(book.create_sheet("Lũy kế"), styles, report)
-    write_registration_sheet(book.create_sheet("Đăng ký thi đua"), styles, report.registrations)
-    write_details(book.create_sheet("Chi tiết"), styles, report)
-    add_charts(book.create_sheet("Biểu đồ"), styles, report, ranks)
+        write_cumulative(add_sheet(book, "Lũy kế"), styles, report)
+    write_registration_sheet(add_sheet(book, "Đăng ký thi đua"), styles, report.registrations)
+    write_details(add_sheet(book, "Chi tiết"), styles, report)
+    add_charts(add_sheet(book, "Biểu đồ"), styles, report, ranks)
     book.save(target)
 
 
@@ -272,7 +273,9 @@ def write_cumulative(sheet: WriteOnlyWorksheet, styles: Styles, report: Consolid
     _write_cumulative_head(sheet, styles, lead, columns, periods)
     looks = lead_looks(lead) + [value_look(c) for c in columns for _p in periods]
     maker = RowMaker(sheet, styles, looks)
-    by_unit = [[_period_values(u, report.period.code, p.code) for p in periods] for u in report.units]
+    by_unit = [
+        [_period_values(u, report.period.code, p.code) for p in periods] for u in report.units
+    ]
     lead_cells: list[object] = [None] * len(lead)
     lead_cells[-1] = TOTAL_LABEL
     totals = [
@@ -329,7 +332,18 @@ _DETAIL_HEAD = (
     "Số lần sửa",
     "Lý do sửa gần nhất",
 )
-_DETAIL_LOOKS = (TEXT, TEXT, TEXT_CENTER, TEXT, TEXT_CENTER, NUMBER_DEC, TEXT, WHEN, NUMBER_INT, TEXT)
+_DETAIL_LOOKS = (
+    TEXT,
+    TEXT,
+    TEXT_CENTER,
+    TEXT,
+    TEXT_CENTER,
+    NUMBER_DEC,
+    TEXT,
+    WHEN,
+    NUMBER_INT,
+    TEXT,
+)
 
 
 def write_details(sheet: WriteOnlyWorksheet, styles: Styles, report: ConsolidatedReport) -> None:

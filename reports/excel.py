@@ -14,15 +14,14 @@ repeated on every page, page numbers in the footer.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from copy import copy
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import BinaryIO
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.styles.cell_style import StyleArray
@@ -102,26 +101,39 @@ def new_workbook() -> Workbook:
     return book
 
 
+@dataclass(frozen=True)
+class CellStyle:
+    """A look registered in one workbook: style arrays and ids, plain and quote-prefixed."""
+
+    array: StyleArray
+    style_id: int
+    quoted: StyleArray
+    quoted_id: int
+
+
 class Styles:
-    """Turns :class:`Look` values into openpyxl style arrays of one workbook, once each."""
+    """Turns :class:`Look` values into registered :class:`CellStyle` values, once each."""
 
     def __init__(self, book: Workbook) -> None:
         self._book = book
-        self._arrays: dict[tuple[Look, bool], StyleArray] = {}
+        self._styles: dict[Look, CellStyle] = {}
 
-    def array(self, look: Look, quoted: bool = False) -> StyleArray:
-        """The style array of ``look``; ``quoted`` marks text shown as typed (quotePrefix)."""
-        key = (look, quoted)
-        if key not in self._arrays:
-            self._arrays[key] = self._make(look, quoted)
-        return self._arrays[key]
+    def of(self, look: Look) -> CellStyle:
+        """The registered style of ``look``."""
+        style = self._styles.get(look)
+        if style is None:
+            plain = self._make(look)
+            quoted = copy(plain)
+            quoted.quotePrefix = 1
+            cells = self._book._cell_styles
+            style = CellStyle(plain, cells.add(plain), quoted, cells.add(quoted))
+            self._styles[look] = style
+        return style
 
-    def _make(self, look: Look, quoted: bool) -> StyleArray:
+    def _make(self, look: Look) -> StyleArray:
         probe = Cell(None)  # type: ignore[arg-type]  # a detached cell only to register styles
         probe.parent = _Parent(self._book)  # type: ignore[assignment]
-        probe.font = Font(
-            name=FONT_NAME, sz=look.size, family=1, b=look.bold, i=look.italic
-        )
+        probe.font = Font(name=FONT_NAME, sz=look.size, family=1, b=look.bold, i=look.italic)
         probe.number_format = look.number_format
         probe.alignment = Alignment(
             horizontal=look.horizontal, vertical="center", wrap_text=look.wrap or None
@@ -130,9 +142,7 @@ class Styles:
             probe.border = _GRID
         if look.fill is not None:
             probe.fill = look.fill
-        style = copy(probe._style)
-        style.quotePrefix = 1 if quoted else 0
-        return style
+        return copy(probe._style)
 
 
 @dataclass
@@ -142,22 +152,78 @@ class _Parent:
     parent: Workbook
 
 
-def put(cell: Cell, value: object, styles: Styles, look: Look) -> Cell:
-    """Set ``cell`` to ``value`` safely and return it.
+class StyledCell(Cell):
+    """A cell that always carries a registered style and knows its style id.
+
+    openpyxl looks a cell's style up by hashing its style array for every cell written;
+    this cell carries the id worked out once per style.
+    """
+
+    __slots__ = ("_style_id",)
+
+    def __init__(self, sheet: WriteOnlyWorksheet) -> None:
+        super().__init__(sheet)  # type: ignore[arg-type]
+        self._style_id = 0
+
+    @property
+    def style_id(self) -> int:  # type: ignore[override]
+        return self._style_id
+
+    @property
+    def has_style(self) -> bool:  # type: ignore[override]
+        return True
+
+
+class StreamSheet(WriteOnlyWorksheet):  # type: ignore[misc]
+    """A write-only sheet that takes rows of ready :class:`StyledCell` objects (or None).
+
+    openpyxl's own ``_values_to_row`` tries each cell as a value first and falls back on an
+    exception, which costs more than writing the cell; here the cell is placed and written.
+    """
+
+    def _values_to_row(self, values: Sequence[Cell | None], row_idx: int) -> Iterator[Cell]:
+        for col_idx, cell in enumerate(values, 1):
+            if cell is not None:
+                cell.row = row_idx
+                cell.column = col_idx
+                yield cell
+
+
+def add_sheet(book: Workbook, title: str) -> StreamSheet:
+    """A new :class:`StreamSheet` at the end of ``book``."""
+    sheet = StreamSheet(parent=book, title=title)
+    book._sheets.append(sheet)
+    return sheet
+
+
+def put(cell: StyledCell, value: object, style: CellStyle) -> StyledCell:
+    """Set ``cell`` to ``value`` in ``style`` and return it.
 
     Text is always stored as text: characters XML cannot hold are dropped, and text a
     spreadsheet would evaluate (see :data:`FORMULA_STARTS`) gets the quote prefix, so
     ``=1+1`` typed by a reporter stays ``=1+1``. Decimals are written as floats (a spreadsheet
-    keeps 15 significant digits anyway).
+    keeps 15 significant digits anyway); datetimes must be naive (local time).
+
+    Raises TypeError for a value of another kind.
     """
+    cell._style, cell._style_id = style.array, style.style_id
     if isinstance(value, str):
         text = ILLEGAL_CHARACTERS_RE.sub("", value)
-        cell._value = text
-        cell.data_type = "s"
-        cell._style = copy(styles.array(look, quoted=text.startswith(FORMULA_STARTS)))
-        return cell
-    cell._style = copy(styles.array(look))
-    cell.value = float(value) if isinstance(value, Decimal) else value
+        cell._value, cell.data_type = text, "s"
+        if text.startswith(FORMULA_STARTS):
+            cell._style, cell._style_id = style.quoted, style.quoted_id
+    elif value is None:
+        cell._value, cell.data_type = None, "n"
+    elif isinstance(value, Decimal):
+        cell._value, cell.data_type = float(value), "n"
+    elif isinstance(value, bool):
+        cell._value, cell.data_type = value, "b"
+    elif isinstance(value, int | float):
+        cell._value, cell.data_type = value, "n"
+    elif isinstance(value, datetime | date):
+        cell._value, cell.data_type = value, "d"
+    else:
+        raise TypeError(f"cannot write {type(value).__name__} to a workbook")
     return cell
 
 
@@ -170,17 +236,19 @@ class RowMaker:
 
     def __init__(self, sheet: WriteOnlyWorksheet, styles: Styles, looks: Sequence[Look]) -> None:
         self._styles = styles
-        self._looks = list(looks)
-        self._cells = [WriteOnlyCell(sheet) for _ in looks]
+        self._plain = [styles.of(look) for look in looks]
+        self._cells = [StyledCell(sheet) for _ in looks]
 
-    def row(self, values: Sequence[object], looks: Sequence[Look] | None = None) -> list[Cell]:
+    def row(
+        self, values: Sequence[object], looks: Sequence[Look] | None = None
+    ) -> list[StyledCell]:
         """Cells for ``values`` (shorter rows are padded with blank styled cells)."""
-        chosen = looks or self._looks
-        cells = []
-        for index, look in enumerate(chosen):
-            value = values[index] if index < len(values) else None
-            cells.append(put(self._cells[index], value, self._styles, look))
-        return cells
+        chosen = [self._styles.of(look) for look in looks] if looks else self._plain
+        count = len(values)
+        return [
+            put(cell, values[index] if index < count else None, style)
+            for index, (cell, style) in enumerate(zip(self._cells, chosen, strict=True))
+        ]
 
 
 def set_widths(sheet: WriteOnlyWorksheet, widths: Sequence[float]) -> None:
@@ -265,10 +333,10 @@ def write_header(
         cells: list[object] = [None] * width
         row_number = index + 1
         if values:
-            cells[0] = put(WriteOnlyCell(sheet), values[0], styles, looks[0])
+            cells[0] = put(StyledCell(sheet), values[0], styles.of(looks[0]))
         if index in right:
             text, look = right[index]
-            cells[right_start - 1] = put(WriteOnlyCell(sheet), text, styles, look)
+            cells[right_start - 1] = put(StyledCell(sheet), text, styles.of(look))
             merge(sheet, row_number, right_start, width)
         if index == 0:
             merge(sheet, row_number, 1, left)

@@ -87,7 +87,16 @@ _TALLY_HEAD = (
     "Tỷ lệ đúng hạn",
     "Chưa báo cáo",
 )
-_TALLY_LOOKS = (TEXT, NUMBER_INT, NUMBER_INT, NUMBER_PCT, NUMBER_INT, NUMBER_INT, NUMBER_PCT, NUMBER_INT)
+_TALLY_LOOKS = (
+    TEXT,
+    NUMBER_INT,
+    NUMBER_INT,
+    NUMBER_PCT,
+    NUMBER_INT,
+    NUMBER_INT,
+    NUMBER_PCT,
+    NUMBER_INT,
+)
 _MISSING_HEAD = ("STT", "Cụm/khối", "Đơn vị", "Người đại diện", "Số điện thoại", "Ghi chú")
 _MISSING_LOOKS = (TEXT_CENTER, TEXT, TEXT, TEXT, TEXT, TEXT)
 _SECTION = Look(bold=True, grid=False)

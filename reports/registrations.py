@@ -25,6 +25,7 @@ from reports.excel import (
     RowMaker,
     Styles,
     Target,
+    add_sheet,
     merge,
     new_workbook,
     set_print,
@@ -40,7 +41,7 @@ REGISTERED, NOT_REGISTERED = "Đã đăng ký", "Chưa đăng ký"
 def write_registrations(report: RegistrationReport, target: Target) -> None:
     """Write the registrations workbook (one sheet, "Đăng ký thi đua") to ``target``."""
     book = new_workbook()
-    write_registration_sheet(book.create_sheet("Đăng ký thi đua"), Styles(book), report)
+    write_registration_sheet(add_sheet(book, "Đăng ký thi đua"), Styles(book), report)
     book.save(target)
 
 

@@ -123,9 +123,7 @@ def ranking(columns: Sequence[Column], units: Sequence[UnitRow]) -> Ranking:
     return Ranking(shares, competition_ranks(shares))
 
 
-def column_total(
-    column: Column, values: Iterable[Mapping[str, Value]], unit_count: int
-) -> Result:
+def column_total(column: Column, values: Iterable[Mapping[str, Value]], unit_count: int) -> Result:
     """The totals-row result of ``column`` over the units' ``values`` (reporting units only).
 
     ``unit_count`` is the number of units in the campaign (for a yes/no row's total target).
