@@ -131,8 +131,8 @@ class Styles:
         return style
 
     def _make(self, look: Look) -> StyleArray:
-        probe = Cell(None)  # type: ignore[arg-type]  # a detached cell only to register styles
-        probe.parent = _Parent(self._book)  # type: ignore[assignment]
+        probe = Cell(None)  # a detached cell, only to register styles
+        probe.parent = _Parent(self._book)
         probe.font = Font(name=FONT_NAME, sz=look.size, family=1, b=look.bold, i=look.italic)
         probe.number_format = look.number_format
         probe.alignment = Alignment(
@@ -152,7 +152,7 @@ class _Parent:
     parent: Workbook
 
 
-class StyledCell(Cell):
+class StyledCell(Cell):  # type: ignore[misc]
     """A cell that always carries a registered style and knows its style id.
 
     openpyxl looks a cell's style up by hashing its style array for every cell written;
@@ -162,15 +162,15 @@ class StyledCell(Cell):
     __slots__ = ("_style_id",)
 
     def __init__(self, sheet: WriteOnlyWorksheet) -> None:
-        super().__init__(sheet)  # type: ignore[arg-type]
+        super().__init__(sheet)
         self._style_id = 0
 
     @property
-    def style_id(self) -> int:  # type: ignore[override]
+    def style_id(self) -> int:
         return self._style_id
 
     @property
-    def has_style(self) -> bool:  # type: ignore[override]
+    def has_style(self) -> bool:
         return True
 
 
