@@ -89,7 +89,7 @@ async def run_ours(n: int, database_url: str) -> tuple[float, float, list[float]
     async with open_app(settings, clock=FixedDayClock(date.today(), settings.zone)) as app:
         async with app.sessions() as session, session.begin():
             await import_campaign(session, campaign(units), app.clock.now())
-        pipeline = TimedPipeline(app.sessions, app.clock, settings.zone)
+        pipeline = TimedPipeline(app.sessions, app.clock, settings.zone, settings.reports_dir)
         pipeline.latencies = []
         bot = make_bot(TOKEN, f"http://127.0.0.1:{fake.port}")
         sender = OutboxSender(

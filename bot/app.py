@@ -63,7 +63,8 @@ async def open_app(
         await migrate(engine)
         sessions = session_factory(engine)
         chosen = clock or make_clock(settings)
-        app = App(settings, engine, sessions, chosen, Pipeline(sessions, chosen, settings.zone))
+        pipeline = Pipeline(sessions, chosen, settings.zone, settings.reports_dir)
+        app = App(settings, engine, sessions, chosen, pipeline)
         if load_samples:
             await load_samples_if_empty(app)
         yield app

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -26,11 +27,13 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class Pipeline:
-    """Processes normalised messages into stored state and outbox replies."""
+    """Processes normalised messages into stored state and outbox replies; workbooks sent as
+    documents are written into ``reports_dir``."""
 
     sessions: async_sessionmaker[AsyncSession]
     clock: Clock
     zone: ZoneInfo
+    reports_dir: Path
 
     async def process(self, incoming: Incoming) -> bool:
         """Handle one message; False when it was a duplicate and was dropped.
@@ -68,6 +71,7 @@ class Pipeline:
                 incoming=incoming,
                 now=now,
                 zone=self.zone,
+                reports_dir=self.reports_dir,
             )
             await handle(ctx)
             replies = ctx.finish_replies()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 from functools import cached_property
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from pydantic import Field, SecretStr
@@ -22,7 +23,8 @@ class Settings(BaseSettings):
     one office, PostgreSQL via asyncpg for a province. With ``telegram_bot_token`` set,
     ``reportbot run`` serves Telegram: long polling, or a webhook when ``public_base_url`` is
     set. ``telegram_per_second`` caps sending (Telegram allows about 30 messages/s per bot,
-    Bot API FAQ).
+    Bot API FAQ). ``reports_dir`` is where the workbooks sent to the office are written
+    (relative to the working directory unless absolute).
     """
 
     model_config = SettingsConfigDict(
@@ -34,6 +36,7 @@ class Settings(BaseSettings):
     locale: str = Field(default="vi", alias="REPORTBOT_LOCALE")
     today: date | None = Field(default=None, alias="REPORTBOT_TODAY")
     invite_days: int = Field(default=14, alias="REPORTBOT_INVITE_DAYS", ge=1)
+    reports_dir: Path = Field(default=Path("data/reports"), alias="REPORTBOT_REPORTS_DIR")
     telegram_bot_username: str = Field(default="", alias="TELEGRAM_BOT_USERNAME")
     telegram_bot_token: SecretStr | None = Field(default=None, alias="TELEGRAM_BOT_TOKEN")
     telegram_api_base: str = Field(default="https://api.telegram.org", alias="TELEGRAM_API_BASE")

@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.clock import local_day
-from handlers.messages import Incoming, Reply
+from handlers.messages import Document, Incoming, Reply
 from storage.accounts import FlowState
 from storage.campaigns import CAMPAIGNS
 from storage.models import Campaign, ChannelAccount, Reporter
@@ -28,6 +29,7 @@ class Context:
 
     ``session`` is the single transaction of this message: the data change, the conversation
     state and the replies commit together. ``now`` is UTC; ``today`` is the Vietnam date.
+    ``reports_dir`` is where workbooks sent as documents are written (``REPORTBOT_REPORTS_DIR``).
     """
 
     session: AsyncSession
@@ -37,6 +39,7 @@ class Context:
     incoming: Incoming
     now: datetime
     zone: ZoneInfo
+    reports_dir: Path = Path("data/reports")
     replies: list[Reply] = field(default_factory=list)
     command_menu: str | None = None
     _notes: list[str] = field(default_factory=list)
@@ -59,9 +62,18 @@ class Context:
         self, text: str, choices: list[str] | tuple[str, ...] = (), *, request_phone: bool = False
     ) -> None:
         """Add a reply, preceded by any pending notes, as one message."""
+        self.replies.append(
+            Reply(self._with_notes(text), tuple(choices), request_phone=request_phone)
+        )
+
+    def send_document(self, text: str, document: Document) -> None:
+        """Add a file as a reply, ``text`` (preceded by any pending notes) as its caption."""
+        self.replies.append(Reply(self._with_notes(text), document=document))
+
+    def _with_notes(self, text: str) -> str:
         body = "\n\n".join([*self._notes, text]) if self._notes else text
         self._notes.clear()
-        self.replies.append(Reply(body, tuple(choices), request_phone=request_phone))
+        return body
 
     def finish_replies(self) -> list[Reply]:
         """The replies to send, notes flushed, a command-menu change on the last one."""

@@ -21,6 +21,7 @@ class BotProcess:
             "REPORTBOT_TODAY": "2026-11-21",
             "TELEGRAM_CHAT_PER_SECOND": "1000",
             "REPORTBOT_LOG_LEVEL": "INFO",
+            "REPORTBOT_REPORTS_DIR": str(log_dir / "reports"),
             **settings,
         }
         self.log_dir = log_dir

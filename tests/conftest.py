@@ -102,9 +102,15 @@ def clock() -> ManualClock:
 
 
 @pytest.fixture
-async def app(database_url: str, clock: ManualClock) -> AsyncIterator[App]:
+def reports_dir(tmp_path: Path) -> Path:
+    """Where the test application writes the workbooks it sends (``REPORTBOT_REPORTS_DIR``)."""
+    return tmp_path / "reports"
+
+
+@pytest.fixture
+async def app(database_url: str, clock: ManualClock, reports_dir: Path) -> AsyncIterator[App]:
     """The application, migrated, with the samples loaded for the clock's year."""
-    settings = Settings(database_url=database_url)
+    settings = Settings(database_url=database_url).model_copy(update={"reports_dir": reports_dir})
     async with open_app(settings, load_samples=True, clock=clock) as application:
         yield application
 
