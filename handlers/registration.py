@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from domain.campaign_spec import TitleKind, ValueType
+from domain.campaign_spec import TitleKind
 from domain.errors import DomainError
 from domain.text import fold
 from domain.validation import display_value, parse_value
@@ -145,12 +145,9 @@ async def _answer_titles(ctx: Context, text: str) -> None:
     await _to_targets(ctx)
 
 
-_NUMERIC = (ValueType.NUMBER, ValueType.INTEGER, ValueType.PERCENTAGE)
-
-
 def _target_elements(campaign: Campaign) -> list[DataElement]:
     """Elements a unit can commit a figure to: numeric ones with a campaign target."""
-    return [e for e in campaign.elements if e.target is not None and e.value_type in _NUMERIC]
+    return campaign_store.commitment_elements(campaign)
 
 
 async def _ask_want_targets(ctx: Context) -> None:

@@ -16,7 +16,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from domain.campaign_spec import CampaignSpec, ElementSpec, UnitSpec
+from domain.campaign_spec import CampaignSpec, ElementSpec, UnitSpec, ValueType
 from domain.errors import DomainError
 from domain.periods import PeriodDates, periods_between
 from domain.phones import normalize_phone
@@ -464,6 +464,15 @@ def period_dates(period: Period) -> PeriodDates:
         due=period.due_date,
         lock=period.lock_date,
     )
+
+
+_NUMERIC = (ValueType.NUMBER, ValueType.INTEGER, ValueType.PERCENTAGE)
+
+
+def commitment_elements(campaign: Campaign) -> list[DataElement]:
+    """Elements of a loaded campaign a unit may commit a figure to when it registers
+    (``/dangky``): the numeric ones with a campaign target, in campaign order."""
+    return [e for e in campaign.elements if e.target is not None and e.value_type in _NUMERIC]
 
 
 def open_periods(campaign: Campaign, today: date) -> list[Period]:
