@@ -11,6 +11,7 @@ import sys
 import uuid
 from collections.abc import Iterable
 from datetime import timedelta
+from pathlib import Path
 from typing import TextIO
 
 from sqlalchemy import select
@@ -77,7 +78,7 @@ class ConsoleChat:
                 "\n  (Trên bảng điều khiển: chạy lại với --as SỐ_ĐIỆN_THOẠI để gửi số điện thoại.)"
             )
         if reply.document:
-            text += f"\n  [Tệp: {reply.document.path}]"
+            text += f"\n  [Tệp: {Path(reply.document.path).resolve()}]"
         print("Bot: " + text.replace("\n", "\n     "), file=self.out, flush=True)
 
 

@@ -154,7 +154,12 @@ REPORTER_COMMANDS = [
     ("trogiup", "Hướng dẫn"),
     ("start", "Bắt đầu, liên kết đơn vị"),
 ]
-OFFICE_COMMANDS = [("tiendo", "Tiến độ báo cáo"), *REPORTER_COMMANDS]
+OFFICE_COMMANDS = [
+    ("tiendo", "Tiến độ báo cáo"),
+    ("tonghop", "Báo cáo tổng hợp (Excel)"),
+    ("dangkythidua", "Danh sách đăng ký thi đua (Excel)"),
+    *REPORTER_COMMANDS,
+]
 
 
 def commands(kind: str) -> list[BotCommand]:

@@ -9,7 +9,11 @@ from storage.accounts import units_of
 
 # (label, command) in menu order; office entries are shown to office users only.
 _REPORTER_ITEMS = [("Nhập số liệu", "nhap"), ("Đăng ký thi đua", "dangky"), ("Đổi đơn vị", "donvi")]
-_OFFICE_ITEMS = [("Tiến độ báo cáo", "tiendo")]
+_OFFICE_ITEMS = [
+    ("Tiến độ báo cáo", "tiendo"),
+    ("Báo cáo tổng hợp (Excel)", "tonghop"),
+    ("Danh sách đăng ký thi đua (Excel)", "dangkythidua"),
+]
 _HELP_ITEM = ("Trợ giúp", "trogiup")
 
 
@@ -68,7 +72,13 @@ async def help_command(ctx: Context, _args: str) -> None:
         _("/huy — dừng việc đang làm (số đã nhập được giữ lại)"),
     ]
     if ctx.is_office:
-        lines.append(_("/tiendo — tiến độ báo cáo: đơn vị đã nộp, đúng hạn, còn thiếu"))
+        lines += [
+            _("/tiendo — tiến độ báo cáo: đơn vị đã nộp, đúng hạn, còn thiếu"),
+            _(
+                "/tonghop — báo cáo tổng hợp Excel của một kỳ (có thể ghi mã phong trào, mã kỳ: /tonghop NGANAM2026 2026Q3)"
+            ),
+            _("/dangkythidua — danh sách đăng ký thi đua của các đơn vị (Excel)"),
+        ]
     lines += [
         "",
         _("Khi bot hỏi và đưa danh sách, chỉ cần gõ số thứ tự (ví dụ 2)."),

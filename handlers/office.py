@@ -1,4 +1,5 @@
-"""Office conversations (văn phòng): ``/tiendo``, the reporting progress of a period.
+"""Office conversations (văn phòng): ``/tiendo``, the reporting progress of a period, and the
+campaign and period choice the office's commands share (``handlers.reports`` too).
 
 ``/tiendo`` alone shows the current period of the campaign (asking which campaign when there
 are several); ``/tiendo 2026Q3`` or ``/tiendo NGANAM2023 2026Q3`` picks another period.
@@ -6,7 +7,11 @@ are several); ``/tiendo 2026Q3`` or ``/tiendo NGANAM2023 2026Q3`` picks another 
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from datetime import date
 from decimal import Decimal
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.numbers import format_number
 from domain.periods import period_name
@@ -34,6 +39,19 @@ async def progress_command(ctx: Context, args: str) -> None:
     """Show who has reported for a period: rate, on time / late, and the units missing."""
     if refuse_if_not_office(ctx):
         return
+    await choose_campaign(ctx, args, _FLOW, _show)
+
+
+async def choose_campaign(
+    ctx: Context, args: str, flow: str, then: Callable[[Context, int], Awaitable[None]]
+) -> None:
+    """Find the campaign an office command is about, then call ``then`` with its id.
+
+    ``args`` may name a campaign code and a period code (``NGANAM2026 2026Q3``, in any order);
+    the period is kept in ``ctx.state.data["period"]`` for :func:`chosen_period`. Without a
+    code, campaigns having the period named are preferred; several left: ``flow``'s "campaign"
+    step asks which (a ``handlers.common.campaign_step``). No campaign at all: says so.
+    """
     words = args.upper().split()
     wanted = _period_word(words)
     campaigns = await campaign_store.list_campaigns(ctx.session)
@@ -50,9 +68,9 @@ async def progress_command(ctx: Context, args: str) -> None:
         return
     ctx.state.data = {"campaigns": [c.id for c in candidates], "period": wanted}
     if len(candidates) == 1:
-        await _show(ctx, candidates[0].id)
+        await then(ctx, candidates[0].id)
     else:
-        await ctx.goto(_FLOW, "campaign")
+        await ctx.goto(flow, "campaign")
 
 
 def _period_word(words: list[str]) -> str | None:
@@ -63,11 +81,17 @@ def _has_period(campaign: Campaign, code: str) -> bool:
     return any(p.code.upper() == code for p in campaign.periods)
 
 
-async def _show(ctx: Context, campaign_id: int) -> None:
+def chosen_period(ctx: Context, campaign: Campaign) -> Period | None:
+    """Leave the flow and return the period asked for in :func:`choose_campaign`: the code
+    given, else the oldest open period (the one being collected now, as in /nhap), else the
+    latest started one. None, after saying why, for an unknown code or a campaign without
+    periods."""
     wanted = ctx.state.data.get("period")
     ctx.finish()
-    campaign = await ctx.campaign(campaign_id)
-    period = _find_period(ctx, campaign, wanted)
+    if not campaign.periods:
+        ctx.say(_("Phong trào {campaign} chưa có kỳ báo cáo nào.").format(campaign=campaign.name))
+        return None
+    period = find_period(campaign, ctx.today, wanted)
     if period is None:
         codes = ", ".join(p.code for p in campaign.periods)
         ctx.say(
@@ -75,24 +99,33 @@ async def _show(ctx: Context, campaign_id: int) -> None:
                 period=wanted or "", codes=codes
             )
         )
-        return
-    ctx.say(await progress_text(ctx, campaign, period))
+    return period
 
 
-def _find_period(ctx: Context, campaign: Campaign, wanted: str | None) -> Period | None:
+def find_period(campaign: Campaign, today: date, wanted: str | None) -> Period | None:
+    """The period ``wanted`` (a code, any case) of a loaded campaign; without a code the oldest
+    period open ``today``, else the latest started, else the first. None when not found."""
     if wanted:
-        return next((p for p in campaign.periods if p.code.upper() == wanted), None)
-    open_ones = campaign_store.open_periods(campaign, ctx.today)
+        return next((p for p in campaign.periods if p.code.upper() == wanted.upper()), None)
+    open_ones = campaign_store.open_periods(campaign, today)
     if open_ones:  # the oldest open period is the one being collected now, as in /nhap
         return open_ones[0]
-    started = [p for p in campaign.periods if p.start_date <= ctx.today]
+    started = [p for p in campaign.periods if p.start_date <= today]
     return started[-1] if started else (campaign.periods[0] if campaign.periods else None)
 
 
-async def progress_text(ctx: Context, campaign: Campaign, period: Period) -> str:
-    """The progress message: reported / total, on time / late, and the missing units."""
-    units = await campaign_store.campaign_units(ctx.session, campaign.id)
-    rows = await value_store.progress(ctx.session, units, period)
+async def _show(ctx: Context, campaign_id: int) -> None:
+    campaign = await ctx.campaign(campaign_id)
+    period = chosen_period(ctx, campaign)
+    if period is not None:
+        ctx.say(await progress_text(ctx.session, campaign, period))
+
+
+async def progress_text(session: AsyncSession, campaign: Campaign, period: Period) -> str:
+    """The progress message: reported / total, on time / late, and the missing units with
+    their representatives (used by /tiendo and by the automatic period report)."""
+    units = await campaign_store.campaign_units(session, campaign.id)
+    rows = await value_store.progress(session, units, period)
     reported = [r for r in rows if r.submission is not None]
     late = [r for r in reported if r.submission and r.submission.is_late]
     missing = [r for r in rows if r.submission is None]

@@ -11,7 +11,15 @@ from __future__ import annotations
 
 from domain.errors import DomainError
 from domain.text import fold
-from handlers import binding, menu, office, registration, submission, units  # noqa: F401  (register)
+from handlers import (  # noqa: F401  (each module registers its commands and flows)
+    binding,
+    menu,
+    office,
+    registration,
+    reports,
+    submission,
+    units,
+)
 from handlers.flow import COMMANDS, FLOWS, Context, ask_again
 from handlers.i18n import _
 
@@ -30,6 +38,12 @@ ALIASES = {
     "dang ky thi dua": "dangky",
     "tien do": "tiendo",
     "xem tien do": "tiendo",
+    "tonghop": "tonghop",
+    "tong hop": "tonghop",
+    "bao cao tong hop": "tonghop",
+    "dangkythidua": "dangkythidua",
+    "danh sach dang ky": "dangkythidua",
+    "danh sach dang ky thi dua": "dangkythidua",
     "tro giup": "trogiup",
     "giup": "trogiup",
     "huong dan": "trogiup",

@@ -1,0 +1,195 @@
+"""Excel reports for the office: ``/tonghop`` (the consolidated workbook of a campaign period)
+and ``/dangkythidua`` (the registrations workbook), sent as documents.
+
+``/tonghop`` takes the campaign and period as ``/tiendo`` does (``/tonghop NGANAM2026 2026Q3``;
+numbered choices when several campaigns fit; without a period the one being collected now).
+The workbook is written into the reports folder (``REPORTBOT_REPORTS_DIR``) under a unique
+name and sent under a short ASCII name (``Tong-hop-NGANAM2026-2026Q4.xlsx``): phones and mail
+programs mangle accented file names. The builders are pure and CPU-bound (``reports/``); they
+run in a worker thread so the event loop keeps serving other chats. The same pieces make the
+automatic period report (``bot.report_job``) and the command line's ``reportbot report``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TypeVar
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.periods import period_name
+from handlers.common import campaign_step
+from handlers.flow import Context, Flow, command, register
+from handlers.i18n import _
+from handlers.messages import Document
+from handlers.office import choose_campaign, chosen_period, refuse_if_not_office
+from reports.consolidated import write_consolidated
+from reports.data import ConsolidatedReport, RegistrationReport, ReportStatus
+from reports.registrations import write_registrations
+from storage import report_rows
+from storage.models import Campaign, Period
+
+_CONSOLIDATED = "tonghop"
+_REGISTRATIONS = "dangkythidua"
+
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class BuiltReport:
+    """A workbook written into the reports folder, ready to send: the document and a caption."""
+
+    document: Document
+    caption: str
+
+
+@command(_CONSOLIDATED)
+async def consolidated_command(ctx: Context, args: str) -> None:
+    """``/tonghop [CAMPAIGN] [PERIOD]``: the consolidated workbook, as a document (office only)."""
+    if refuse_if_not_office(ctx):
+        return
+    await choose_campaign(ctx, args, _CONSOLIDATED, _send_consolidated)
+
+
+async def _send_consolidated(ctx: Context, campaign_id: int) -> None:
+    campaign = await ctx.campaign(campaign_id)
+    period = chosen_period(ctx, campaign)
+    if period is None:
+        return
+    built = await build_consolidated(
+        ctx.session, campaign, period, now=ctx.now, zone=ctx.zone, reports_dir=ctx.reports_dir
+    )
+    ctx.send_document(built.caption, built.document)
+
+
+@command(_REGISTRATIONS)
+async def registrations_command(ctx: Context, args: str) -> None:
+    """``/dangkythidua [CAMPAIGN]``: the registrations workbook, as a document (office only)."""
+    if refuse_if_not_office(ctx):
+        return
+    await choose_campaign(ctx, args, _REGISTRATIONS, _send_registrations)
+
+
+async def _send_registrations(ctx: Context, campaign_id: int) -> None:
+    ctx.finish()
+    campaign = await ctx.campaign(campaign_id)
+    built = await build_registrations(
+        ctx.session, campaign, now=ctx.now, zone=ctx.zone, reports_dir=ctx.reports_dir
+    )
+    ctx.send_document(built.caption, built.document)
+
+
+async def build_consolidated(
+    session: AsyncSession,
+    campaign: Campaign,
+    period: Period,
+    *,
+    now: datetime,
+    zone: ZoneInfo,
+    reports_dir: Path,
+) -> BuiltReport:
+    """Read the rows of ``campaign`` (loaded) for ``period``, write the consolidated workbook
+    into ``reports_dir`` (created if need be) and return it with its caption.
+
+    Raises what the builder or the file system raise (OSError for an unwritable folder).
+    """
+    report = await report_rows.consolidated_report(session, campaign, period, now, zone)
+    stem = f"{_safe(campaign.code)}-{_safe(period.code)}"
+    path = await write_file(write_consolidated, report, reports_dir, f"tong-hop-{stem}", now)
+    return BuiltReport(Document(f"Tong-hop-{stem}.xlsx", str(path)), consolidated_caption(report))
+
+
+async def build_registrations(
+    session: AsyncSession,
+    campaign: Campaign,
+    *,
+    now: datetime,
+    zone: ZoneInfo,
+    reports_dir: Path,
+) -> BuiltReport:
+    """Like :func:`build_consolidated`, for the registrations workbook of ``campaign``."""
+    report = await report_rows.registrations_report(session, campaign, now, zone)
+    stem = _safe(campaign.code)
+    path = await write_file(
+        write_registrations, report, reports_dir, f"dang-ky-thi-dua-{stem}", now
+    )
+    return BuiltReport(
+        Document(f"Dang-ky-thi-dua-{stem}.xlsx", str(path)), registrations_caption(report)
+    )
+
+
+async def write_file(
+    write: Callable[[R, Path], None], report: R, folder: Path, prefix: str, now: datetime
+) -> Path:
+    """Write ``report`` with the builder ``write`` (in a worker thread) to a new file of
+    ``folder``: ``<prefix>-<UTC time>-<random>.xlsx``, an absolute path. A failed write leaves
+    no file behind."""
+    folder = folder.resolve()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{prefix}-{now:%Y%m%dT%H%M%S}-{secrets.token_hex(4)}.xlsx"
+    try:
+        await asyncio.to_thread(write, report, path)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return path
+
+
+def _safe(code: str) -> str:
+    """A code as it may appear in a file name: ASCII letters, digits, ``_ . -``."""
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", code).strip("-.") or "x"
+
+
+def consolidated_caption(report: ConsolidatedReport) -> str:
+    """The text sent with the consolidated workbook: what it is and how many units reported."""
+    statuses = [unit.status for unit in report.units]
+    on_time = statuses.count(ReportStatus.ON_TIME)
+    late = statuses.count(ReportStatus.LATE)
+    return "\n".join(
+        [
+            _("📊 Báo cáo tổng hợp {period} — {campaign}").format(
+                period=period_name(report.period.code), campaign=report.header.campaign
+            ),
+            _("Đã báo cáo {done}/{total} đơn vị (đúng hạn {on_time}, trễ hạn {late}).").format(
+                done=on_time + late, total=len(statuses), on_time=on_time, late=late
+            ),
+        ]
+    )
+
+
+def registrations_caption(report: RegistrationReport) -> str:
+    """The text sent with the registrations workbook."""
+    registered = sum(1 for row in report.rows if row.registered_at is not None)
+    return "\n".join(
+        [
+            _("📋 Danh sách đăng ký thi đua — {campaign}").format(campaign=report.header.campaign),
+            _("Đã đăng ký {done}/{total} đơn vị.").format(done=registered, total=len(report.rows)),
+        ]
+    )
+
+
+register(
+    Flow(
+        _CONSOLIDATED,
+        "lập báo cáo tổng hợp",
+        {"campaign": campaign_step("Lập báo cáo tổng hợp cho phong trào nào?", _send_consolidated)},
+    )
+)
+register(
+    Flow(
+        _REGISTRATIONS,
+        "xem danh sách đăng ký thi đua",
+        {
+            "campaign": campaign_step(
+                "Xem danh sách đăng ký thi đua của phong trào nào?", _send_registrations
+            )
+        },
+    )
+)
