@@ -14,17 +14,29 @@ from pathlib import Path
 from typing import Annotated, TypeVar
 
 import typer
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app import App, open_app
 from bot.console import run_console
+from bot.report_job import push_period_report
 from bot.settings import Settings
 from bot.telegram_runtime import run_telegram
 from domain.campaign_spec import CampaignSpec
 from domain.errors import DomainError
+from handlers.reports import consolidated_caption, registrations_caption
 from reports.campaign_template import read_template, write_template
+from reports.consolidated import write_consolidated
+from reports.registrations import write_registrations
 from storage import accounts
-from storage.campaigns import find_unit, import_campaign, list_campaigns
-from storage.models import InviteKind
+from storage.campaigns import (
+    find_campaign,
+    find_unit,
+    import_campaign,
+    list_campaigns,
+    load_campaign,
+)
+from storage.models import Campaign, InviteKind, Period
+from storage.report_rows import consolidated_report, registrations_report
 
 app = typer.Typer(
     help="Reporting bot for emulation campaigns (phong trào thi đua).", no_args_is_help=True
@@ -194,6 +206,108 @@ def campaign_list(today: TodayOption = None) -> None:
                 )
 
     _run(_settings(today), show)
+
+
+@app.command()
+def report(
+    campaign_code: Annotated[str, typer.Argument(help="Campaign code, e.g. NGANAM2026.")],
+    period_code: Annotated[str, typer.Argument(help="Period code, e.g. 2026Q4.")],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Where to write the .xlsx (default: Tong-hop-CODE-PERIOD.xlsx)."
+        ),
+    ] = None,
+    send: Annotated[
+        bool,
+        typer.Option(
+            "--send", help="Also send it to the office chats (OFFICE_CHAT_IDS, else office users)."
+        ),
+    ] = False,
+    today: TodayOption = None,
+) -> None:
+    """Write the consolidated workbook of a campaign period (and optionally send it)."""
+    settings = _settings(today)
+
+    async def make(application: App) -> None:
+        now = application.clock.now()
+        async with application.sessions() as session, session.begin():
+            campaign = await _campaign(session, campaign_code)
+            period = _period(campaign, period_code)
+            rows = await consolidated_report(session, campaign, period, now, settings.zone)
+            target = output or Path(f"Tong-hop-{campaign.code}-{period.code}.xlsx")
+            await asyncio.to_thread(write_consolidated, rows, target)
+            typer.echo(f"Đã lưu báo cáo tổng hợp: {target.resolve()}")
+            typer.echo(consolidated_caption(rows))
+            if send:
+                sent = await push_period_report(
+                    session,
+                    campaign,
+                    period,
+                    now=now,
+                    zone=settings.zone,
+                    reports_dir=settings.reports_dir,
+                    office_chats=settings.office_chats,
+                )
+                if not sent:
+                    raise DomainError(
+                        "Chưa gửi được: văn phòng chưa có nhóm chat (OFFICE_CHAT_IDS) và chưa có "
+                        "ai được cấp quyền văn phòng (reportbot invite --office)."
+                    )
+                typer.echo(
+                    f"Đã xếp hàng gửi cho {sent} nơi nhận của văn phòng; bot đang chạy "
+                    "(reportbot run) sẽ gửi đi."
+                )
+
+    _run(settings, make)
+
+
+@app.command()
+def registrations(
+    campaign_code: Annotated[str, typer.Argument(help="Campaign code, e.g. NGANAM2026.")],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Where to write the .xlsx (default: Dang-ky-thi-dua-CODE.xlsx)."
+        ),
+    ] = None,
+    today: TodayOption = None,
+) -> None:
+    """Write the registrations workbook (đăng ký thi đua) of a campaign."""
+    settings = _settings(today)
+
+    async def make(application: App) -> None:
+        async with application.sessions() as session:
+            campaign = await _campaign(session, campaign_code)
+            rows = await registrations_report(
+                session, campaign, application.clock.now(), settings.zone
+            )
+        target = output or Path(f"Dang-ky-thi-dua-{campaign.code}.xlsx")
+        await asyncio.to_thread(write_registrations, rows, target)
+        typer.echo(f"Đã lưu danh sách đăng ký thi đua: {target.resolve()}")
+        typer.echo(registrations_caption(rows))
+
+    _run(settings, make)
+
+
+async def _campaign(session: AsyncSession, code: str) -> Campaign:
+    """The campaign ``code`` with everything loaded; a DomainError listing the codes if none."""
+    found = await find_campaign(session, code)
+    if found is None:
+        codes = ", ".join(c.code for c in await list_campaigns(session)) or "(chưa có)"
+        raise DomainError(f'Không có phong trào mã "{code}". Các phong trào: {codes}')
+    return await load_campaign(session, found.id)
+
+
+def _period(campaign: Campaign, code: str) -> Period:
+    """The period ``code`` of a loaded campaign; a DomainError listing the codes if none."""
+    found = next((p for p in campaign.periods if p.code.upper() == code.upper()), None)
+    if found is None:
+        codes = ", ".join(p.code for p in campaign.periods) or "(chưa có)"
+        raise DomainError(
+            f'Phong trào {campaign.code} không có kỳ báo cáo "{code}". Các kỳ: {codes}'
+        )
+    return found
 
 
 @db_app.command("upgrade")

@@ -1,0 +1,91 @@
+"""The automatic period report: after a period's due date the office chats get the consolidated
+workbook and the list of units still missing (issue 5's scheduler calls
+:func:`push_period_report`; ``reportbot report --send`` calls it by hand).
+
+Everything goes through the outbox in the caller's transaction, like any reply: the sender
+paces it, retries it and never sends it twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.telegram import CHANNEL as TELEGRAM
+from handlers.common import day
+from handlers.i18n import _
+from handlers.messages import Reply
+from handlers.office import progress_text
+from handlers.reports import build_consolidated
+from storage import accounts
+from storage.models import Campaign, ChannelAccount, Period, Reporter
+
+
+@dataclass(frozen=True)
+class OfficeChat:
+    """Where an office report goes: a channel's chat, and the account behind it if any."""
+
+    channel: str
+    chat_id: str
+    account_id: int | None = None
+
+
+async def office_chats_of(session: AsyncSession, groups: frozenset[str]) -> list[OfficeChat]:
+    """The office's chats: the Telegram groups of ``OFFICE_CHAT_IDS`` when there are any, else
+    the private chat of every active account of every office user (any channel)."""
+    if groups:
+        return [OfficeChat(TELEGRAM, chat_id) for chat_id in sorted(groups)]
+    rows = await session.execute(
+        select(ChannelAccount.channel, ChannelAccount.chat_id, ChannelAccount.id)
+        .join(Reporter, Reporter.id == ChannelAccount.reporter_id)
+        .where(Reporter.is_office, ChannelAccount.is_active)
+        .order_by(ChannelAccount.id)
+    )
+    chats: dict[tuple[str, str], OfficeChat] = {}
+    for channel, chat_id, account_id in rows:
+        chats.setdefault((channel, chat_id), OfficeChat(channel, chat_id, account_id))
+    return list(chats.values())
+
+
+async def push_period_report(
+    session: AsyncSession,
+    campaign: Campaign,
+    period: Period,
+    *,
+    now: datetime,
+    zone: ZoneInfo,
+    reports_dir: Path,
+    office_chats: frozenset[str],
+) -> int:
+    """Build the consolidated workbook of ``campaign`` (loaded with its elements, indicators,
+    titles and periods) for ``period`` into ``reports_dir`` and put it, with the progress text
+    (the units still missing and whom to call), in the outbox of every office chat (see
+    :func:`office_chats_of`; ``office_chats`` are the ``OFFICE_CHAT_IDS`` groups).
+
+    Works in the caller's transaction and does not commit. Returns how many chats get it
+    (0 when the office has no chat yet: nothing is queued then).
+    """
+    chats = await office_chats_of(session, office_chats)
+    if not chats:
+        return 0
+    built = await build_consolidated(
+        session, campaign, period, now=now, zone=zone, reports_dir=reports_dir
+    )
+    caption = "\n".join(
+        [
+            built.caption,
+            _("Báo cáo tự động sau hạn nộp {due}.").format(due=day(period.due_date)),
+        ]
+    )
+    payloads = [
+        Reply(caption, document=built.document).to_payload(),
+        Reply(await progress_text(session, campaign, period)).to_payload(),
+    ]
+    for chat in chats:
+        accounts.enqueue(session, chat.channel, chat.chat_id, chat.account_id, payloads, now)
+    return len(chats)
