@@ -69,12 +69,22 @@ def forbidden() -> Fault:
 
 
 @dataclass
+class Upload:
+    """A file the bot uploaded (multipart), as received: form field, file name, bytes."""
+
+    field: str
+    filename: str
+    content: bytes
+
+
+@dataclass
 class Call:
     """One request the bot made: method and its (decoded) parameters."""
 
     method: str
     params: dict[str, Any]
     at: float
+    uploads: list[Upload] = field(default_factory=list)
 
 
 class FakeTelegram:
@@ -145,6 +155,15 @@ class FakeTelegram:
             and (chat_id is None or str(call.params.get("chat_id")) == str(chat_id))
         ]
 
+    def documents(self, chat_id: int | str) -> list[Upload]:
+        """The files sent with sendDocument to a chat (name and bytes), in order."""
+        return [
+            upload
+            for call in self.calls
+            if call.method == "senddocument" and str(call.params.get("chat_id")) == str(chat_id)
+            for upload in call.uploads
+        ]
+
     def texts(self, chat_id: int | str) -> list[str]:
         """The texts (or captions) sent to a chat, in order."""
         return [str(p.get("text") or p.get("caption") or "") for p in self.sent(chat_id)]
@@ -163,7 +182,8 @@ class FakeTelegram:
 
     async def _handle(self, request: web.Request) -> web.Response:
         method = request.match_info["method"].lower()
-        params = _attach(await _params(request))
+        uploads: list[Upload] = []
+        params = _attach(await _params(request, uploads))
         if method not in self.spec:
             return self._violation(f"unknown method {method}")
         problem = self._check_fields(method, params)
@@ -177,7 +197,7 @@ class FakeTelegram:
         if method in ("sendmessage", "senddocument") and self._over_rate():
             self.rejected += 1
             return web.json_response(too_many_requests(1).body, status=429)
-        self.calls.append(Call(method, params, time.monotonic()))
+        self.calls.append(Call(method, params, time.monotonic(), uploads))
         result = await self._result(method, params)
         return web.json_response({"ok": True, "result": result})
 
@@ -272,15 +292,20 @@ class FakeTelegram:
         raise AssertionError(f"no message to {chat_id} with {needle!r}")
 
 
-async def _params(request: web.Request) -> dict[str, Any]:
-    """Request parameters, JSON-decoded where the Bot API expects JSON-serialised values."""
+async def _params(request: web.Request, uploads: list[Upload]) -> dict[str, Any]:
+    """Request parameters, JSON-decoded where the Bot API expects JSON-serialised values; an
+    uploaded file's parameter is its file name, and the file itself goes to ``uploads``."""
     if request.content_type == "application/json":
         raw: dict[str, Any] = await request.json()
     else:
         form = await request.post()
         raw = {}
         for key, value in form.items():
-            raw[key] = value.filename if hasattr(value, "filename") else value
+            if isinstance(value, web.FileField):
+                uploads.append(Upload(key, value.filename, value.file.read()))
+                raw[key] = value.filename
+            else:
+                raw[key] = value
     return {key: _decode(value) for key, value in raw.items()}
 
 

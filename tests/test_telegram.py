@@ -4,12 +4,14 @@ Bot API server, which checks every request against the Bot API spec."""
 from __future__ import annotations
 
 import asyncio
+import io
 import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import aiohttp
 import pytest
+from openpyxl import load_workbook
 
 from bot.app import open_app
 from bot.settings import Settings
@@ -137,6 +139,48 @@ async def test_reporter_and_office_on_telegram(
         assert await count(app, DataValue) == 26
         [second] = await rows(app, ChannelAccount, ChannelAccount.external_id == str(SECOND))
         assert second.chat_id == str(SECOND)  # a group message does not move the person
+
+
+async def test_office_gets_workbooks_as_documents(
+    fake: FakeTelegram, prepared: str, tmp_path: Path
+) -> None:
+    """/tonghop in a private chat and /dangkythidua in an office group: sendDocument uploads a
+    real workbook with a Vietnamese caption and an ASCII file name."""
+    async with open_app(Settings(database_url=prepared)) as app:
+        office_code = await make_invite(app, None)
+    group = -100777
+    process = BotProcess(
+        tmp_path,
+        DATABASE_URL=prepared,
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        TELEGRAM_API_BASE=f"http://127.0.0.1:{fake.port}",
+        OFFICE_CHAT_IDS=str(group),
+    )
+    await process.start()
+    try:
+        await fake.push(text_update(OFFICE, f"/start {office_code}"))
+        await fake.wait_for_text(OFFICE, "quyền văn phòng")
+        await fake.push(text_update(OFFICE, "/tonghop"))
+        await fake.wait_for_text(OFFICE, "Lập báo cáo tổng hợp cho phong trào nào?")
+        await tap(fake, OFFICE, "Lập báo cáo tổng hợp cho phong trào nào?", 1)
+        caption = await fake.wait_for_text(OFFICE, "📊 Báo cáo tổng hợp Quý 4/2026")
+        assert "Đã báo cáo 0/8 đơn vị" in caption
+        await fake.push(text_update(OFFICE, "/dangkythidua@thidua_bot XUANSON2026", chat_id=group))
+        await fake.wait_for_text(group, "📋 Danh sách đăng ký thi đua")
+    finally:
+        assert await process.stop() == 0, process.output()[-3000:]
+
+    [upload] = fake.documents(OFFICE)
+    assert upload.filename == "Tong-hop-NGANAM2026-2026Q4.xlsx"
+    book = load_workbook(io.BytesIO(upload.content))
+    assert book.sheetnames[:2] == ["Tổng hợp", "Tiến độ"] and "Chi tiết" in book.sheetnames
+    [in_group] = fake.documents(group)
+    assert in_group.filename == "Dang-ky-thi-dua-XUANSON2026.xlsx"
+    assert load_workbook(io.BytesIO(in_group.content)).sheetnames == ["Đăng ký thi đua"]
+    menus = [c.params for c in fake.calls if c.method == "setmycommands"]
+    office_menu = [m for m in menus if m.get("scope", {}).get("chat_id") == OFFICE][-1]
+    names = [command["command"] for command in office_menu["commands"]]
+    assert names[:3] == ["tiendo", "tonghop", "dangkythidua"]
 
 
 async def test_updates_survive_a_kill_in_the_middle_of_a_burst(
