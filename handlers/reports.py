@@ -15,9 +15,10 @@ from __future__ import annotations
 import asyncio
 import re
 import secrets
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 from zoneinfo import ZoneInfo
@@ -139,7 +140,28 @@ async def write_file(
     except BaseException:
         path.unlink(missing_ok=True)
         raise
+    prune(folder)
     return path
+
+
+KEEP_REPORTS = timedelta(days=7)
+"""How long a workbook file stays in the reports folder: long enough for the outbox to send
+it (its retries end within hours), short enough that old phone lists do not pile up."""
+
+
+def prune(folder: Path, keep: timedelta = KEEP_REPORTS) -> int:
+    """Delete the workbooks of ``folder`` last written more than ``keep`` ago (by the file
+    system's clock); returns how many. Files that vanish meanwhile are skipped."""
+    oldest = time.time() - keep.total_seconds()
+    removed = 0
+    for path in folder.glob("*.xlsx"):
+        try:
+            if path.stat().st_mtime < oldest:
+                path.unlink()
+                removed += 1
+        except FileNotFoundError:
+            continue
+    return removed
 
 
 def _safe(code: str) -> str:

@@ -351,7 +351,7 @@ def write_details(sheet: WriteOnlyWorksheet, styles: Styles, report: Consolidate
 
     Text values sit in the numeric "Giá trị" column as text; yes/no values are 1/0.
     """
-    set_widths(sheet, [16, 26, 14, 48, 12, 14, 22, 17, 10, 30])
+    set_widths(sheet, [16, 26, 20, 48, 12, 14, 22, 17, 10, 30])
     sheet.freeze_panes = "A2"
     set_print(sheet, (1, 1))
     heads = RowMaker(sheet, styles, [HEAD] * len(_DETAIL_HEAD))

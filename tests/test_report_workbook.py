@@ -545,3 +545,16 @@ def test_libreoffice_prints_it_and_reads_back_the_same_totals(
     assert rows[11][columns["Ghi chú"] - 1] == '=HYPERLINK("x")'
     progress = list(csv.reader((out / "tong-hop-Tiến độ.csv").open(encoding="utf-8")))
     assert progress[12][:4] == ["Toàn phong trào", "4", "3", "75.0%"]
+
+
+def test_old_workbooks_are_pruned_from_the_reports_folder(tmp_path: Path) -> None:
+    from handlers.reports import KEEP_REPORTS, prune
+
+    old, fresh, other = tmp_path / "old.xlsx", tmp_path / "fresh.xlsx", tmp_path / "keep.txt"
+    for path in (old, fresh, other):
+        path.write_bytes(b"x")
+    long_ago = datetime.now().timestamp() - KEEP_REPORTS.total_seconds() - 60
+    os.utime(old, (long_ago, long_ago))
+    os.utime(other, (long_ago, long_ago))
+    assert prune(tmp_path) == 1
+    assert not old.exists() and fresh.exists() and other.exists()
