@@ -31,8 +31,9 @@ def add_charts(
         key=lambda item: item[0],
     )
     groups = tallies(report.units)
-    set_widths(sheet, [28, 14, 3, 24, 14, 14])
-    set_print(sheet, None)
+    widths = [28, 14, 3, 24, 14, 14]
+    set_widths(sheet, widths)
+    set_print(sheet, None, widths)
     looks = [TEXT, NUMBER_PCT, TEXT, TEXT, NUMBER_PCT, NUMBER_PCT]
     head = ["Đơn vị", "Tỷ lệ chỉ tiêu đạt", None, "Cụm/khối", "Tỷ lệ báo cáo", "Tỷ lệ đúng hạn"]
     sheet.append(RowMaker(sheet, styles, [HEAD, HEAD, TEXT, HEAD, HEAD, HEAD]).row(head))

@@ -132,12 +132,12 @@ def write_summary(
     lead = lead_columns(report.units)
     layout = _Layout(lead, report.columns, [shows_target(c, report.units) for c in report.columns])
     looks = _row_looks(layout)
-    _summary_setup(sheet, layout)
+    first_page = _summary_setup(sheet, layout)
     header = report.header
     write_header(
         sheet,
         styles,
-        layout.width,
+        first_page,
         issuing_body=header.issuing_body,
         title=header.title,
         lines=[header.campaign, f"Kỳ báo cáo: {header.period}"],
@@ -152,7 +152,7 @@ def write_summary(
     _highlight_shortfalls(sheet, layout, len(report.units))
 
 
-def _summary_setup(sheet: WriteOnlyWorksheet, layout: _Layout) -> None:
+def _summary_setup(sheet: WriteOnlyWorksheet, layout: _Layout) -> int:
     widths = lead_widths(layout.lead)
     for column, targeted in zip(layout.columns, layout.targeted, strict=True):
         base = 24 if column.value_type is ValueType.TEXT else 13
@@ -161,9 +161,10 @@ def _summary_setup(sheet: WriteOnlyWorksheet, layout: _Layout) -> None:
     set_widths(sheet, widths)
     first_table_row = HEADER_ROWS + 1
     sheet.freeze_panes = f"{get_column_letter(len(layout.lead) + 1)}{first_table_row + 3}"
-    set_print(sheet, (first_table_row, first_table_row + 1))
+    first_page = set_print(sheet, (first_table_row, first_table_row + 1), widths, len(layout.lead))
     sheet.row_dimensions[first_table_row].height = 78
     sheet.row_dimensions[first_table_row + 1].height = 30
+    return first_page
 
 
 def _write_table_head(sheet: WriteOnlyWorksheet, styles: Styles, layout: _Layout) -> None:
@@ -255,11 +256,11 @@ def write_cumulative(sheet: WriteOnlyWorksheet, styles: Styles, report: Consolid
     columns = [c for c in report.columns if c.cumulative]
     periods = list(report.periods)
     lead = lead_columns(report.units)
-    width = len(lead) + len(columns) * len(periods)
-    set_widths(sheet, lead_widths(lead) + [12] * (len(columns) * len(periods)))
+    widths = lead_widths(lead) + [12] * (len(columns) * len(periods))
+    set_widths(sheet, widths)
     first_table_row = HEADER_ROWS + 1
     sheet.freeze_panes = f"{get_column_letter(len(lead) + 1)}{first_table_row + 3}"
-    set_print(sheet, (first_table_row, first_table_row + 1))
+    width = set_print(sheet, (first_table_row, first_table_row + 1), widths, len(lead))
     sheet.row_dimensions[first_table_row].height = 62
     write_header(
         sheet,
@@ -351,9 +352,10 @@ def write_details(sheet: WriteOnlyWorksheet, styles: Styles, report: Consolidate
 
     Text values sit in the numeric "Giá trị" column as text; yes/no values are 1/0.
     """
-    set_widths(sheet, [16, 26, 20, 48, 12, 14, 22, 17, 10, 30])
+    widths = [16, 26, 20, 48, 12, 14, 22, 17, 10, 30]
+    set_widths(sheet, widths)
     sheet.freeze_panes = "A2"
-    set_print(sheet, (1, 1))
+    set_print(sheet, (1, 1), widths)
     heads = RowMaker(sheet, styles, [HEAD] * len(_DETAIL_HEAD))
     sheet.append(heads.row(_DETAIL_HEAD))
     maker = RowMaker(sheet, styles, _DETAIL_LOOKS)

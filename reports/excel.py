@@ -257,11 +257,41 @@ def set_widths(sheet: WriteOnlyWorksheet, widths: Sequence[float]) -> None:
         sheet.column_dimensions[get_column_letter(index)].width = width
 
 
-def set_print(sheet: WriteOnlyWorksheet, title_rows: tuple[int, int] | None) -> None:
-    """A4 landscape, one page wide, ``title_rows`` repeated on every page, "Trang x/y" below."""
+PAGE_WIDTH = 220
+"""Column width (in characters) one A4 landscape page holds at a readable scale (about 60%)."""
+
+
+def pages_wide(widths: Sequence[float], lead: int) -> tuple[int, int]:
+    """How many pages wide a table of ``widths`` prints with its first ``lead`` columns repeated
+    on every page, and how many columns the first page holds."""
+    if sum(widths) <= PAGE_WIDTH:
+        return 1, len(widths)
+    room = max(PAGE_WIDTH - sum(widths[:lead]), PAGE_WIDTH / 4)
+    pages, used, first = 1, 0.0, len(widths)
+    for index in range(lead, len(widths)):
+        if used and used + widths[index] > room:
+            first = min(first, index)
+            pages, used = pages + 1, 0.0
+        used += widths[index]
+    return pages, first
+
+
+def set_print(
+    sheet: WriteOnlyWorksheet,
+    title_rows: tuple[int, int] | None,
+    widths: Sequence[float],
+    lead: int = 0,
+) -> int:
+    """A4 landscape, fitted to the page width, ``title_rows`` repeated on every page, "Trang
+    x/y" below; returns how many columns the first page holds.
+
+    A table too wide for one readable page (see :data:`PAGE_WIDTH`) is fitted to as many pages
+    wide as it needs, with its ``lead`` columns (STT, unit) repeated on each.
+    """
+    pages, first = pages_wide(widths, lead)
     sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     sheet.page_setup.orientation = Worksheet.ORIENTATION_LANDSCAPE
-    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToWidth = pages
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_options.horizontalCentered = True
@@ -270,6 +300,9 @@ def set_print(sheet: WriteOnlyWorksheet, title_rows: tuple[int, int] | None) -> 
     sheet.oddFooter.center.text = "Trang &P/&N"
     if title_rows is not None:
         sheet.print_title_rows = f"{title_rows[0]}:{title_rows[1]}"
+    if pages > 1 and lead:
+        sheet.print_title_cols = f"A:{get_column_letter(lead)}"
+    return first
 
 
 def merge(sheet: WriteOnlyWorksheet, row: int, first: int, last: int, rows: int = 1) -> None:

@@ -104,8 +104,9 @@ _SECTION = Look(bold=True, grid=False)
 
 def write_progress(sheet: WriteOnlyWorksheet, styles: Styles, report: ConsolidatedReport) -> None:
     """Sheet "Tiến độ": the tallies table, then the missing units with names and phones."""
-    set_widths(sheet, [24, 16, 26, 26, 16, 14, 14, 13])
-    set_print(sheet, None)
+    widths = [24, 16, 26, 26, 16, 14, 14, 13]
+    set_widths(sheet, widths)
+    set_print(sheet, None, widths)
     write_header(
         sheet,
         styles,

@@ -57,12 +57,12 @@ def write_registration_sheet(
     lead = _lead(report)
     titles, columns = list(report.titles), list(report.columns)
     tail = ["Tình trạng", "Thời gian đăng ký", "Người đăng ký"]
-    width = len(lead) + len(titles) + len(columns) + len(tail)
     lead_widths = [5, 16, 26] if len(lead) == 3 else [5, 28]
-    set_widths(sheet, lead_widths + [12] * len(titles) + [14] * len(columns) + [14, 17, 22])
+    widths = lead_widths + [12] * len(titles) + [14] * len(columns) + [14, 17, 22]
+    set_widths(sheet, widths)
     first = HEADER_ROWS + 1
     sheet.freeze_panes = f"{get_column_letter(len(lead) + 1)}{first + 3}"
-    set_print(sheet, (first, first + 1))
+    width = set_print(sheet, (first, first + 1), widths, len(lead))
     sheet.row_dimensions[first + 1].height = 62
     header = report.header
     write_header(

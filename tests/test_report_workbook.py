@@ -248,7 +248,8 @@ def test_header_block_is_the_administrative_one(workbook_path: Path) -> None:
         "Kỳ báo cáo: Quý 3/2026 (01/07/2026 - 30/09/2026)",
         "Lập lúc 09:30 ngày 21/11/2026 (giờ Việt Nam)",
     ]
-    assert "A5:W5" in {str(r) for r in sheet.merged_cells.ranges}
+    # 23 columns print on two pages wide; the title is centred over the first page's 17
+    assert "A5:Q5" in {str(r) for r in sheet.merged_cells.ranges}
 
 
 # --------------------------------------------------------------------------- Tổng hợp
@@ -329,10 +330,22 @@ def test_numbers_are_numbers_with_formats_and_print_setup(workbook_path: Path) -
     assert sheet.freeze_panes == "D12"
     assert sheet.print_title_rows == "$9:$10"
     assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.paperSize == 9
-    assert sheet.page_setup.fitToWidth == 1 and sheet.page_setup.fitToHeight == 0
+    assert sheet.page_setup.fitToWidth == 2 and sheet.page_setup.fitToHeight == 0
+    assert sheet.print_title_cols == "$A:$C"  # STT, cluster and unit on every page
     assert sheet.sheet_properties.pageSetUpPr.fitToPage
     assert sheet.column_dimensions["C"].width == 26
     assert sheet.conditional_formatting  # shortfalls in red
+
+
+def test_wide_tables_print_on_as_many_readable_pages_as_they_need() -> None:
+    from reports.excel import PAGE_WIDTH, pages_wide
+
+    assert pages_wide([10] * 20, lead=2) == (1, 20)  # fits: one page wide
+    lead, rest = [5, 40], [25] * 30  # 175 characters per page after the lead columns
+    pages, first = pages_wide(lead + rest, lead=2)
+    per_page = (PAGE_WIDTH - 45) // 25
+    assert first == 2 + per_page
+    assert pages == -(-30 // per_page)
 
 
 def test_text_that_looks_like_a_formula_is_never_evaluated(workbook_path: Path) -> None:
