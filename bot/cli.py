@@ -23,7 +23,7 @@ from bot.settings import Settings
 from bot.telegram_runtime import run_telegram
 from domain.campaign_spec import CampaignSpec
 from domain.errors import DomainError
-from handlers.reports import consolidated_caption, registrations_caption
+from handlers.reports import consolidated_caption, registrations_caption, save_as
 from reports.campaign_template import read_template, write_template
 from reports.consolidated import write_consolidated
 from reports.registrations import write_registrations
@@ -235,9 +235,9 @@ def report(
             campaign = await _campaign(session, campaign_code)
             period = _period(campaign, period_code)
             rows = await consolidated_report(session, campaign, period, now, settings.zone)
-            target = output or Path(f"Tong-hop-{campaign.code}-{period.code}.xlsx")
-            await asyncio.to_thread(write_consolidated, rows, target)
-            typer.echo(f"Đã lưu báo cáo tổng hợp: {target.resolve()}")
+            wanted = output or Path(f"Tong-hop-{campaign.code}-{period.code}.xlsx")
+            target = await save_as(write_consolidated, rows, wanted)
+            typer.echo(f"Đã lưu báo cáo tổng hợp: {target}")
             typer.echo(consolidated_caption(rows))
             if send:
                 sent = await push_period_report(
@@ -282,9 +282,9 @@ def registrations(
             rows = await registrations_report(
                 session, campaign, application.clock.now(), settings.zone
             )
-        target = output or Path(f"Dang-ky-thi-dua-{campaign.code}.xlsx")
-        await asyncio.to_thread(write_registrations, rows, target)
-        typer.echo(f"Đã lưu danh sách đăng ký thi đua: {target.resolve()}")
+        wanted = output or Path(f"Dang-ky-thi-dua-{campaign.code}.xlsx")
+        target = await save_as(write_registrations, rows, wanted)
+        typer.echo(f"Đã lưu danh sách đăng ký thi đua: {target}")
         typer.echo(registrations_caption(rows))
 
     _run(settings, make)

@@ -13,6 +13,8 @@ automatic period report (``bot.report_job``) and the command line's ``reportbot 
 from __future__ import annotations
 
 import asyncio
+import errno
+import os
 import re
 import secrets
 import time
@@ -25,6 +27,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.errors import DomainError
 from domain.periods import period_name
 from handlers.common import campaign_step
 from handlers.flow import Context, Flow, command, register
@@ -144,17 +147,23 @@ async def write_file(
     return path
 
 
+OWN_FILE = re.compile(r"(tong-hop|dang-ky-thi-dua)-[A-Za-z0-9_.-]+-\d{8}T\d{6}-[0-9a-f]{8}\.xlsx")
+"""The names :func:`write_file` gives; :func:`prune` deletes nothing else."""
+
 KEEP_REPORTS = timedelta(days=7)
 """How long a workbook file stays in the reports folder: long enough for the outbox to send
 it (its retries end within hours), short enough that old phone lists do not pile up."""
 
 
 def prune(folder: Path, keep: timedelta = KEEP_REPORTS) -> int:
-    """Delete the workbooks of ``folder`` last written more than ``keep`` ago (by the file
-    system's clock); returns how many. Files that vanish meanwhile are skipped."""
+    """Delete the bot's workbooks (:data:`OWN_FILE`) in ``folder`` last written more than
+    ``keep`` ago (by the file system's clock); returns how many. Other files are never touched;
+    files that vanish meanwhile are skipped."""
     oldest = time.time() - keep.total_seconds()
     removed = 0
     for path in folder.glob("*.xlsx"):
+        if not OWN_FILE.fullmatch(path.name):
+            continue  # someone else's workbook in the same folder
         try:
             if path.stat().st_mtime < oldest:
                 path.unlink()
@@ -162,6 +171,39 @@ def prune(folder: Path, keep: timedelta = KEEP_REPORTS) -> int:
         except FileNotFoundError:
             continue
     return removed
+
+
+async def save_as(write: Callable[[R, Path], None], report: R, target: Path) -> Path:
+    """Write ``report`` to ``target`` through a temporary file beside it, renamed on success,
+    so a failed build never leaves half a file or replaces a good one; the absolute path.
+
+    Raises DomainError (in Vietnamese) when the folder is missing or not writable.
+    """
+    target = target.resolve()
+    if not target.parent.is_dir():  # say so before building, not after
+        missing = FileNotFoundError(errno.ENOENT, "thư mục không tồn tại", str(target.parent))
+        raise CannotSave(target, missing)
+    temporary = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        await asyncio.to_thread(write, report, temporary)
+        os.replace(temporary, target)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        raise CannotSave(target, error) from error
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return target
+
+
+class CannotSave(DomainError):
+    """The workbook could not be written where asked."""
+
+    def __init__(self, target: Path, error: OSError) -> None:
+        super().__init__(
+            f"Không lưu được file {target}: {error.strerror or error}. "
+            "Kiểm tra thư mục có tồn tại và được phép ghi không."
+        )
 
 
 def _safe(code: str) -> str:

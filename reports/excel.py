@@ -14,6 +14,7 @@ repeated on every page, page numbers in the footer.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator, Sequence
 from copy import copy
 from dataclasses import dataclass
@@ -39,6 +40,9 @@ TABLE_FONT_SIZE = 11
 
 # Text a spreadsheet would read as a formula (OWASP, "CSV Injection"): =, +, -, @, tab, CR.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+# What XML 1.0 cannot hold beyond openpyxl's control characters: U+FFFE, U+FFFF, lone surrogates.
+NOT_XML = re.compile("[\ufffe\uffff\ud800-\udfff]")
 
 INTEGER = "#,##0"
 DECIMAL = "#,##0.00"
@@ -208,7 +212,7 @@ def put(cell: StyledCell, value: object, style: CellStyle) -> StyledCell:
     """
     cell._style, cell._style_id = style.array, style.style_id
     if isinstance(value, str):
-        text = ILLEGAL_CHARACTERS_RE.sub("", value)
+        text = NOT_XML.sub("", ILLEGAL_CHARACTERS_RE.sub("", value))
         cell._value, cell.data_type = text, "s"
         if text.startswith(FORMULA_STARTS):
             cell._style, cell._style_id = style.quoted, style.quoted_id

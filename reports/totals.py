@@ -8,7 +8,9 @@ Rules (DESIGN.md "Aggregation", DHIS2 indicators):
   in total from the summed numerators and denominators of the units that entered both, never
   an average of the units' shares;
 * a WEIGHTED_MEAN row totals as sum(value x weight) / sum(weight);
-* NONE rows (text, figures that make no sense summed) have no total.
+* NONE rows (text, figures that make no sense summed) have no total, nor does a percentage
+  entered by each unit with aggregation SUM ("cộng"): its shares can be neither summed nor
+  averaged (the office should make it an indicator over two counts).
 
 Targets: a unit's committed target (registration) comes first. Otherwise a rate, a share, a
 percentage or a yes/no row's plan target applies to every unit and to the total; an amount's
@@ -145,7 +147,7 @@ def _total_value(column: Column, rows: list[Mapping[str, Value]]) -> Decimal | N
         )
     if column.aggregation is Aggregation.WEIGHTED_MEAN and column.weight:
         return weighted_mean(_pairs(rows, column.code, column.weight))
-    if column.aggregation is Aggregation.SUM:
+    if column.aggregation is Aggregation.SUM and column.value_type is not ValueType.PERCENTAGE:
         figures = [f for f in (number(r.get(column.code)) for r in rows) if f is not None]
         return sum(figures, Decimal(0)) if figures else None
     return None
@@ -163,11 +165,24 @@ def _pairs(
 
 
 def _total_target(column: Column, unit_count: int) -> Decimal | None:
-    if column.target is None:
+    if column.target is None or not has_total(column):
         return None
     if column.value_type is ValueType.BOOLEAN and column.aggregation is Aggregation.SUM:
         return column.target * unit_count
     return column.target
+
+
+def has_total(column: Column) -> bool:
+    """False for rows that make no sense totalled: text, NONE, and percentages entered per unit
+    with aggregation "cộng" (summing 95% and 80% gives nonsense, averaging is not allowed)."""
+    if column.is_indicator:
+        return True
+    if column.aggregation is Aggregation.WEIGHTED_MEAN:
+        return column.weight is not None
+    return column.aggregation is Aggregation.SUM and column.value_type not in (
+        ValueType.PERCENTAGE,
+        ValueType.TEXT,
+    )
 
 
 def shows_target(column: Column, units: Sequence[UnitRow]) -> bool:

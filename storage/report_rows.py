@@ -18,7 +18,7 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -39,7 +39,6 @@ from reports.data import (
 )
 from storage.campaigns import campaign_units, commitment_elements
 from storage.models import (
-    AuditAction,
     Campaign,
     DataElement,
     DataValue,
@@ -73,9 +72,10 @@ def typed_value(text: str, value_type: ValueType) -> Value:
     if value_type is ValueType.TEXT:
         return text
     try:
-        return Decimal(text)
+        number = Decimal(text)
     except InvalidOperation:
         return text
+    return number if number.is_finite() else text  # "NaN" stored as text before a re-import
 
 
 def year_periods(campaign: Campaign, period: Period) -> list[Period]:
@@ -287,24 +287,21 @@ async def _corrections(session: AsyncSession, period_ids: list[int]) -> _Correct
             DataValueAudit.org_unit_id,
             DataValueAudit.period_id,
             DataValueAudit.data_element_id,
-            DataValueAudit.action,
             DataValueAudit.reason,
         )
-        .where(
-            DataValueAudit.period_id.in_(period_ids),
-            or_(DataValueAudit.action == AuditAction.UPDATE, DataValueAudit.reason != ""),
-        )
+        .where(DataValueAudit.period_id.in_(period_ids))
         .order_by(DataValueAudit.changed_at, DataValueAudit.id)
     )
     counts: dict[tuple[int, int, int], int] = {}
     reasons: dict[tuple[int, int, int], str] = {}
-    for unit_id, period_id, element_id, action, reason in rows:
+    for unit_id, period_id, element_id, reason in rows:
         key = (unit_id, period_id, element_id)
-        if action is AuditAction.UPDATE:
-            counts[key] = counts.get(key, 0) + 1
+        # every audit row after the first entry is a change: an update, a deletion, and a
+        # value entered again after a deletion
+        counts[key] = counts.get(key, 0) + 1
         if reason:
             reasons[key] = reason
-    return _Corrections(counts, reasons)
+    return _Corrections({key: count - 1 for key, count in counts.items()}, reasons)
 
 
 def _details(

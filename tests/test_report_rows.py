@@ -6,7 +6,7 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from bot.app import App
 from domain.campaign_spec import Aggregation, ValueType
@@ -197,3 +197,27 @@ def test_typed_values() -> None:
     assert typed_value("=1+1", ValueType.TEXT) == "=1+1"
     assert typed_value("12", ValueType.TEXT) == "12"
     assert typed_value("không rõ", ValueType.NUMBER) == "không rõ"
+    assert typed_value("NaN", ValueType.NUMBER) == "NaN"  # never a non-finite number
+    assert typed_value("Infinity", ValueType.NUMBER) == "Infinity"
+
+
+async def test_a_value_deleted_and_entered_again_counts_every_change(app: App) -> None:
+    from storage.models import DataElement, OrgUnit, Reporter
+    from storage.values import Change, write_values
+
+    campaign = await sample(app)
+    element = campaign.elements[3]
+    q4 = period(campaign, "2026Q4")
+    async with app.sessions() as session, session.begin():
+        unit = await session.scalar(select(OrgUnit).where(OrgUnit.code == "P1"))
+        person = Reporter(full_name="Nguyễn Văn An")
+        session.add(person)
+        await session.flush()
+        assert unit is not None and isinstance(element, DataElement)
+        now = app.clock.now()
+        for value, reason in (("10", ""), (None, "xóa nhầm"), ("12", "nhập lại"), ("13", "")):
+            change = Change(element.id, value, reason)
+            await write_values(session, unit.id, q4.id, [change], person.id, now)
+    report = await build(app, campaign, "2026Q4")
+    (detail,) = [d for d in report.details if d.element == element.name]
+    assert (detail.value, detail.changes, detail.last_reason) == (Decimal(13), 3, "nhập lại")

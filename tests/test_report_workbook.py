@@ -563,11 +563,54 @@ def test_libreoffice_prints_it_and_reads_back_the_same_totals(
 def test_old_workbooks_are_pruned_from_the_reports_folder(tmp_path: Path) -> None:
     from handlers.reports import KEEP_REPORTS, prune
 
-    old, fresh, other = tmp_path / "old.xlsx", tmp_path / "fresh.xlsx", tmp_path / "keep.txt"
-    for path in (old, fresh, other):
+    old = tmp_path / "tong-hop-NGANAM2026-2026Q4-20261101T020304-0a1b2c3d.xlsx"
+    fresh = tmp_path / "dang-ky-thi-dua-NGANAM2026-20261121T020304-0a1b2c3d.xlsx"
+    clerks = tmp_path / "bao-cao-quy-3.xlsx"  # the office's own file in the same folder
+    for path in (old, fresh, clerks):
         path.write_bytes(b"x")
     long_ago = datetime.now().timestamp() - KEEP_REPORTS.total_seconds() - 60
     os.utime(old, (long_ago, long_ago))
-    os.utime(other, (long_ago, long_ago))
+    os.utime(clerks, (long_ago, long_ago))
     assert prune(tmp_path) == 1
-    assert not old.exists() and fresh.exists() and other.exists()
+    assert not old.exists() and fresh.exists() and clerks.exists()
+
+
+async def test_saving_goes_through_a_temporary_file(tmp_path: Path) -> None:
+    from domain.errors import DomainError
+    from handlers.reports import save_as
+
+    target = tmp_path / "bao-cao.xlsx"
+    assert await save_as(write_consolidated, report(), target) == target
+    good = target.read_bytes()
+
+    def broken(_report: object, path: Path) -> None:
+        path.write_bytes(b"half a workbook")
+        raise RuntimeError("builder failed")
+
+    with pytest.raises(RuntimeError):
+        await save_as(broken, report(), target)
+    assert target.read_bytes() == good and list(tmp_path.iterdir()) == [target]
+    with pytest.raises(DomainError, match="Không lưu được file"):
+        await save_as(write_consolidated, report(), tmp_path / "no-such-folder" / "x.xlsx")
+
+
+def test_a_percentage_entered_per_unit_is_neither_summed_nor_averaged(tmp_path: Path) -> None:
+    coverage = Column("PHU", "Tỷ lệ che phủ", "%", ValueType.PERCENTAGE, target=D(90))
+    units = [
+        unit(f"U{i}", f"Đơn vị {i}", "", ReportStatus.ON_TIME, PHU=D(share))
+        for i, share in enumerate((95, 80, 92))
+    ]
+    path = tmp_path / "r.xlsx"
+    write_consolidated(report(columns=[coverage], units=units, details=[]), path)
+    sheet = load_workbook(path)["Tổng hợp"]
+    assert summary_value(sheet, 11, "Tỷ lệ che phủ>Thực hiện (%)") is None
+    assert summary_value(sheet, 11, "Tỷ lệ che phủ>Chỉ tiêu") is None
+    assert summary_value(sheet, 12, "Tỷ lệ che phủ>% đạt") == pytest.approx(95 / 90)
+
+
+def test_characters_xml_cannot_hold_are_dropped(tmp_path: Path) -> None:
+    odd = replace(UNITS[0], values={**UNITS[0].values, "GHICHU": "a\uffffb\x0bc\ufffe"})
+    path = tmp_path / "r.xlsx"
+    write_consolidated(report(units=[odd], details=[]), path)
+    sheet = load_workbook(path)["Tổng hợp"]
+    assert summary_value(sheet, 12, "Ghi chú") == "abc"
