@@ -26,6 +26,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import astuple
 from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -223,20 +224,7 @@ def raw_dump(report: ConsolidatedReport, path: str) -> int:
         cells += len(row)
     detail_sheet = book.create_sheet("Chi tiết")
     for detail in report.details:
-        detail_sheet.append(
-            [
-                detail.cluster,
-                detail.unit,
-                detail.period,
-                detail.element,
-                detail.measure_unit,
-                detail.value,
-                detail.entered_by,
-                detail.entered_at,
-                detail.changes,
-                detail.last_reason or None,
-            ]
-        )
+        detail_sheet.append(list(astuple(detail)))
         cells += 10
     book.save(path)
     return cells

@@ -23,7 +23,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from domain.campaign_spec import ValueType
 from reports.charts import add_charts
-from reports.data import Column, ConsolidatedReport, PeriodLabel, ReportStatus, UnitRow, Value
+from reports.data import Column, ConsolidatedReport, ReportStatus, UnitRow, Value
 from reports.excel import (
     HEAD,
     HEADER_ROWS,
@@ -39,15 +39,22 @@ from reports.excel import (
     Styles,
     Target,
     add_sheet,
-    merge,
     new_workbook,
     set_print,
     set_widths,
     total_look,
     write_header,
 )
+from reports.layout import (
+    Group,
+    lead_columns,
+    lead_looks,
+    lead_values,
+    lead_widths,
+    write_two_row_head,
+)
 from reports.progress import write_progress
-from reports.registrations import write_registration_sheet
+from reports.registrations import column_title, write_registration_sheet
 from reports.totals import Ranking, Result, column_total, ranking, shows_target, unit_results
 
 TOTAL_LABEL = "TỔNG CỘNG"
@@ -93,27 +100,6 @@ _TAIL = ("Tình trạng", "Thời gian nộp", "Người nộp", "Tỷ lệ ch�
 _TAIL_LOOKS = (TEXT_CENTER, WHEN, TEXT, NUMBER_PCT, Look("0", horizontal="center"))
 
 
-def lead_columns(units: Sequence[UnitRow]) -> list[str]:
-    """STT, Cụm/khối (only when some unit is in a cluster) and Đơn vị."""
-    has_clusters = any(unit.cluster for unit in units)
-    return ["STT", "Cụm/khối", "Đơn vị"] if has_clusters else ["STT", "Đơn vị"]
-
-
-def lead_values(number: int, unit: UnitRow, lead: list[str]) -> list[object]:
-    """The leading cells of a unit's row."""
-    return [number, unit.cluster, unit.name] if len(lead) == 3 else [number, unit.name]
-
-
-def lead_looks(lead: list[str]) -> list[Look]:
-    """Looks of the leading cells."""
-    return [TEXT_CENTER] + [TEXT] * (len(lead) - 1)
-
-
-def lead_widths(lead: list[str]) -> list[float]:
-    """Widths of the leading columns."""
-    return [5, 16, 26] if len(lead) == 3 else [5, 28]
-
-
 def value_look(column: Column) -> Look:
     """How a column's values look: whole numbers, decimals, yes/no or text."""
     if column.value_type is ValueType.BOOLEAN:
@@ -129,7 +115,7 @@ def write_summary(
     sheet: WriteOnlyWorksheet, styles: Styles, report: ConsolidatedReport, ranks: Ranking
 ) -> None:
     """Sheet "Tổng hợp": header block, two header rows, the totals row, one row per unit."""
-    lead = lead_columns(report.units)
+    lead = lead_columns(u.cluster for u in report.units)
     layout = _Layout(lead, report.columns, [shows_target(c, report.units) for c in report.columns])
     looks = _row_looks(layout)
     first_page = _summary_setup(sheet, layout)
@@ -168,27 +154,12 @@ def _summary_setup(sheet: WriteOnlyWorksheet, layout: _Layout) -> int:
 
 
 def _write_table_head(sheet: WriteOnlyWorksheet, styles: Styles, layout: _Layout) -> None:
-    top: list[object] = list(layout.lead)
-    below: list[object] = [None] * len(layout.lead)
-    row = HEADER_ROWS + 1
-    for position in range(1, len(layout.lead) + 1):
-        merge(sheet, row, position, position, rows=2)
+    groups: list[Group] = []
     for column, targeted in zip(layout.columns, layout.targeted, strict=True):
         unit = f"({column.measure_unit})" if column.measure_unit else ""
-        if targeted:
-            merge(sheet, row, len(top) + 1, len(top) + 3)
-            top += [column.name, None, None]
-            below += [f"Thực hiện {unit}".strip(), "Chỉ tiêu", "% đạt"]
-        else:
-            top.append(column.name)
-            below.append(unit)
-    for position in range(len(top) + 1, len(top) + len(_TAIL) + 1):
-        merge(sheet, row, position, position, rows=2)
-    top += list(_TAIL)
-    below += [None] * len(_TAIL)
-    heads = RowMaker(sheet, styles, [HEAD] * layout.width)
-    sheet.append(heads.row(top))
-    sheet.append(heads.row(below))
+        below = [f"Thực hiện {unit}".strip(), "Chỉ tiêu", "% đạt"] if targeted else [unit]
+        groups.append((column.name, below))
+    write_two_row_head(sheet, styles, layout.lead, groups, _TAIL)
 
 
 def _row_looks(layout: _Layout) -> list[Look]:
@@ -222,7 +193,11 @@ def _unit_row(
 ) -> list[object]:
     results = unit_results(layout.columns, unit)
     tail = [unit.status.value, unit.submitted_at, unit.submitted_by or None, share, rank]
-    return lead_values(number, unit, layout.lead) + _cells(results, layout.targeted) + tail
+    return (
+        lead_values(number, unit.cluster, unit.name, layout.lead)
+        + _cells(results, layout.targeted)
+        + tail
+    )
 
 
 def _total_row(report: ConsolidatedReport, layout: _Layout) -> list[object]:
@@ -255,7 +230,7 @@ def write_cumulative(sheet: WriteOnlyWorksheet, styles: Styles, report: Consolid
     """Sheet "Lũy kế": each cumulative element's year-to-date figure, period by period."""
     columns = [c for c in report.columns if c.cumulative]
     periods = list(report.periods)
-    lead = lead_columns(report.units)
+    lead = lead_columns(u.cluster for u in report.units)
     widths = lead_widths(lead) + [12] * (len(columns) * len(periods))
     set_widths(sheet, widths)
     first_table_row = HEADER_ROWS + 1
@@ -271,7 +246,8 @@ def write_cumulative(sheet: WriteOnlyWorksheet, styles: Styles, report: Consolid
         lines=[report.header.campaign, f"Lũy kế đến hết {report.period.name}"],
         generated_at=report.header.generated_at,
     )
-    _write_cumulative_head(sheet, styles, lead, columns, periods)
+    names = [period.name for period in periods]
+    write_two_row_head(sheet, styles, lead, [(column_title(c), names) for c in columns], ())
     looks = lead_looks(lead) + [value_look(c) for c in columns for _p in periods]
     maker = RowMaker(sheet, styles, looks)
     by_unit = [
@@ -287,29 +263,7 @@ def write_cumulative(sheet: WriteOnlyWorksheet, styles: Styles, report: Consolid
     sheet.append(maker.row(lead_cells + totals, [total_look(look) for look in looks]))
     for number, (unit, values) in enumerate(zip(report.units, by_unit, strict=True), 1):
         cells = [values[i].get(c.code) for c in columns for i in range(len(periods))]
-        sheet.append(maker.row(lead_values(number, unit, lead) + cells))
-
-
-def _write_cumulative_head(
-    sheet: WriteOnlyWorksheet,
-    styles: Styles,
-    lead: list[str],
-    columns: list[Column],
-    periods: list[PeriodLabel],
-) -> None:
-    row = HEADER_ROWS + 1
-    top: list[object] = list(lead)
-    below: list[object] = [None] * len(lead)
-    for position in range(1, len(lead) + 1):
-        merge(sheet, row, position, position, rows=2)
-    for column in columns:
-        merge(sheet, row, len(top) + 1, len(top) + len(periods))
-        unit = f" ({column.measure_unit})" if column.measure_unit else ""
-        top += [column.name + unit] + [None] * (len(periods) - 1)
-        below += [period.name for period in periods]
-    heads = RowMaker(sheet, styles, [HEAD] * len(top))
-    sheet.append(heads.row(top))
-    sheet.append(heads.row(below))
+        sheet.append(maker.row(lead_values(number, unit.cluster, unit.name, lead) + cells))
 
 
 def _period_values(unit: UnitRow, current: str, code: str) -> Mapping[str, Value]:

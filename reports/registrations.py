@@ -13,7 +13,6 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from domain.campaign_spec import ValueType
 from reports.data import Column, RegistrationReport, RegistrationRow
 from reports.excel import (
-    HEAD,
     HEADER_ROWS,
     NUMBER_DEC,
     NUMBER_INT,
@@ -26,12 +25,19 @@ from reports.excel import (
     Styles,
     Target,
     add_sheet,
-    merge,
     new_workbook,
     set_print,
     set_widths,
     total_look,
     write_header,
+)
+from reports.layout import (
+    Group,
+    lead_columns,
+    lead_looks,
+    lead_values,
+    lead_widths,
+    write_two_row_head,
 )
 
 MARK = "x"
@@ -45,20 +51,14 @@ def write_registrations(report: RegistrationReport, target: Target) -> None:
     book.save(target)
 
 
-def _lead(report: RegistrationReport) -> list[str]:
-    has_clusters = any(row.cluster for row in report.rows)
-    return ["STT", "Cụm/khối", "Đơn vị"] if has_clusters else ["STT", "Đơn vị"]
-
-
 def write_registration_sheet(
     sheet: WriteOnlyWorksheet, styles: Styles, report: RegistrationReport
 ) -> None:
     """Fill a sheet with the registrations: header block, two header rows, totals, units."""
-    lead = _lead(report)
+    lead = lead_columns(row.cluster for row in report.rows)
     titles, columns = list(report.titles), list(report.columns)
     tail = ["Tình trạng", "Thời gian đăng ký", "Người đăng ký"]
-    lead_widths = [5, 16, 26] if len(lead) == 3 else [5, 28]
-    widths = lead_widths + [12] * len(titles) + [14] * len(columns) + [14, 17, 22]
+    widths = lead_widths(lead) + [12] * len(titles) + [14] * len(columns) + [14, 17, 22]
     set_widths(sheet, widths)
     first = HEADER_ROWS + 1
     sheet.freeze_panes = f"{get_column_letter(len(lead) + 1)}{first + 3}"
@@ -74,10 +74,14 @@ def write_registration_sheet(
         lines=[header.campaign, header.period],
         generated_at=header.generated_at,
     )
-    _head(sheet, styles, lead, titles, columns, tail)
+    groups: list[Group] = []
+    if titles:
+        groups.append(("Danh hiệu đăng ký", titles))
+    if columns:
+        groups.append(("Chỉ tiêu cam kết", [column_title(column) for column in columns]))
+    write_two_row_head(sheet, styles, lead, groups, tail)
     looks = (
-        [TEXT_CENTER]
-        + [TEXT] * (len(lead) - 1)
+        lead_looks(lead)
         + [TEXT_CENTER] * len(titles)
         + [_target_look(c) for c in columns]
         + [TEXT_CENTER, WHEN, TEXT]
@@ -94,37 +98,8 @@ def _target_look(column: Column) -> Look:
     return NUMBER_YES_NO if column.value_type is ValueType.BOOLEAN else NUMBER_DEC
 
 
-def _head(
-    sheet: WriteOnlyWorksheet,
-    styles: Styles,
-    lead: list[str],
-    titles: list[str],
-    columns: list[Column],
-    tail: list[str],
-) -> None:
-    row = HEADER_ROWS + 1
-    top: list[object] = list(lead)
-    below: list[object] = [None] * len(lead)
-    for position in range(1, len(lead) + 1):
-        merge(sheet, row, position, position, rows=2)
-    if titles:
-        merge(sheet, row, len(top) + 1, len(top) + len(titles))
-        top += ["Danh hiệu đăng ký"] + [None] * (len(titles) - 1)
-        below += titles
-    if columns:
-        merge(sheet, row, len(top) + 1, len(top) + len(columns))
-        top += ["Chỉ tiêu cam kết"] + [None] * (len(columns) - 1)
-        below += [_column_head(column) for column in columns]
-    for position in range(len(top) + 1, len(top) + len(tail) + 1):
-        merge(sheet, row, position, position, rows=2)
-    top += tail
-    below += [None] * len(tail)
-    heads = RowMaker(sheet, styles, [HEAD] * len(top))
-    sheet.append(heads.row(top))
-    sheet.append(heads.row(below))
-
-
-def _column_head(column: Column) -> str:
+def column_title(column: Column) -> str:
+    """An element's name with its measure unit: "Sản lượng lúa (tấn)"."""
     return f"{column.name} ({column.measure_unit})" if column.measure_unit else column.name
 
 
@@ -144,7 +119,7 @@ def _cells(
     titles: list[str],
     report: RegistrationReport,
 ) -> list[object]:
-    cells: list[object] = [number, row.cluster, row.name] if len(lead) == 3 else [number, row.name]
+    cells = lead_values(number, row.cluster, row.name, lead)
     cells += [MARK if title in row.titles else None for title in titles]
     cells += [row.targets.get(column.code) for column in report.columns]
     status = REGISTERED if row.registered_at is not None else NOT_REGISTERED
