@@ -6,7 +6,7 @@ never appear in logs or reprs.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 from functools import cached_property
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -25,6 +25,11 @@ class Settings(BaseSettings):
     set. ``telegram_per_second`` caps sending (Telegram allows about 30 messages/s per bot,
     Bot API FAQ). ``reports_dir`` is where the workbooks sent to the office are written
     (relative to the working directory unless absolute).
+
+    Scheduled work (``bot.scheduler``, on when ``scheduler``): reminders go out at
+    ``reminder_time`` Vietnam time, never in the quiet hours ``quiet_hours_start`` to
+    ``quiet_hours_end``; the automatic period report ``report_delay_hours`` after the end of
+    the due date; ``/mokhoa`` reopens a locked period for ``reopen_days`` days by default.
     """
 
     model_config = SettingsConfigDict(
@@ -49,6 +54,12 @@ class Settings(BaseSettings):
     web_host: str = Field(default="0.0.0.0", alias="WEB_HOST")
     web_port: int = Field(default=8080, alias="WEB_PORT")
     log_level: str = Field(default="WARNING", alias="REPORTBOT_LOG_LEVEL")
+    scheduler: bool = Field(default=True, alias="REPORTBOT_SCHEDULER")
+    reminder_time: time = Field(default=time(7, 30), alias="REMINDER_TIME")
+    quiet_hours_start: time = Field(default=time(20, 30), alias="QUIET_HOURS_START")
+    quiet_hours_end: time = Field(default=time(7, 0), alias="QUIET_HOURS_END")
+    report_delay_hours: float = Field(default=8.0, alias="REPORT_DELAY_HOURS", ge=0)
+    reopen_days: int = Field(default=3, alias="REOPEN_DAYS", ge=1, le=60)
 
     @property
     def office_chats(self) -> frozenset[str]:

@@ -126,7 +126,8 @@ class UnitSpec:
     """One row of sheet "Đơn vị": a reporting unit, its cluster and its representatives.
 
     ``phones`` and ``representatives`` run in parallel (the n-th name goes with the n-th phone);
-    phones are kept as typed here and normalised by the storage layer.
+    phones are kept as typed here and normalised by the storage layer. ``is_cluster_head``:
+    the unit heads its cluster (Cụm trưởng) and gets the cluster's list of missing units.
     """
 
     code: str
@@ -135,6 +136,7 @@ class UnitSpec:
     cluster: str | None = None
     phones: tuple[str, ...] = ()
     representatives: tuple[str, ...] = ()
+    is_cluster_head: bool = False
 
 
 @dataclass(frozen=True)
@@ -152,6 +154,12 @@ class CampaignSpec:
 
     ``due_days``: days after a period ends until its due date (hạn nộp);
     ``lock_days``: days after the due date until the period is locked (khóa sổ).
+
+    The reminder policy (``domain.reminders``): a reminder ``remind_days_before`` days before
+    the due date (each), one on the due date when ``remind_on_due``, then one a day for up to
+    ``remind_overdue_days`` days after it; the office gets the units still missing
+    ``escalate_office_days`` days after the due date, cluster heads their cluster's list
+    ``escalate_cluster_days`` days after it.
     """
 
     code: str
@@ -165,6 +173,11 @@ class CampaignSpec:
     due_days: int = 5
     lock_days: int = 10
     registration_deadline: date | None = None
+    remind_days_before: tuple[int, ...] = (3, 1)
+    remind_on_due: bool = True
+    remind_overdue_days: int = 3
+    escalate_office_days: int = 2
+    escalate_cluster_days: int = 3
     is_sample: bool = False
     elements: tuple[ElementSpec, ...] = field(default_factory=tuple)
     units: tuple[UnitSpec, ...] = field(default_factory=tuple)

@@ -113,6 +113,11 @@ def _set_header(campaign: Campaign, spec: CampaignSpec, now: datetime) -> None:
     campaign.frequency = spec.frequency
     campaign.due_days, campaign.lock_days = spec.due_days, spec.lock_days
     campaign.registration_deadline = spec.registration_deadline
+    campaign.remind_days_before = list(spec.remind_days_before)
+    campaign.remind_on_due = spec.remind_on_due
+    campaign.remind_overdue_days = spec.remind_overdue_days
+    campaign.escalate_office_days = spec.escalate_office_days
+    campaign.escalate_cluster_days = spec.escalate_cluster_days
     campaign.is_sample = spec.is_sample
     campaign.updated_at = now
 
@@ -318,7 +323,14 @@ async def _sync_units(session: AsyncSession, campaign_id: int, units: tuple[Unit
         unit.cluster_id = (await _cluster(session, row.cluster)).id if row.cluster else None
         _sync_contacts(unit, row)
         await session.flush()
-        session.add(CampaignUnit(campaign_id=campaign_id, org_unit_id=unit.id, sort_order=order))
+        session.add(
+            CampaignUnit(
+                campaign_id=campaign_id,
+                org_unit_id=unit.id,
+                sort_order=order,
+                is_cluster_head=row.is_cluster_head,
+            )
+        )
     await session.flush()
 
 

@@ -107,7 +107,13 @@ class AuditAction(enum.StrEnum):
 
 
 class Campaign(Base):
-    """A campaign (phong trào thi đua): a plan with a period range, elements, units and titles."""
+    """A campaign (phong trào thi đua): a plan with a period range, elements, units and titles.
+
+    The reminder policy (``remind_*``, ``escalate_*``; see ``domain.reminders``) comes from the
+    template's "Phong trào" sheet: reminders N days before the due date, on the due date, then
+    once a day for up to ``remind_overdue_days`` days; the office gets the missing units
+    ``escalate_office_days`` after the due date, cluster heads ``escalate_cluster_days`` after.
+    """
 
     __tablename__ = "campaign"
 
@@ -123,6 +129,11 @@ class Campaign(Base):
     due_days: Mapped[int] = mapped_column(Integer)
     lock_days: Mapped[int] = mapped_column(Integer)
     registration_deadline: Mapped[date | None] = mapped_column(Date)
+    remind_days_before: Mapped[list[int]] = mapped_column(JSON, default=lambda: [3, 1])
+    remind_on_due: Mapped[bool] = mapped_column(Boolean, default=True)
+    remind_overdue_days: Mapped[int] = mapped_column(Integer, default=3)
+    escalate_office_days: Mapped[int] = mapped_column(Integer, default=2)
+    escalate_cluster_days: Mapped[int] = mapped_column(Integer, default=3)
     is_sample: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -164,13 +175,18 @@ class OrgUnit(Base):
 
 
 class CampaignUnit(Base):
-    """Participation of an org unit in a campaign (the campaign's "Đơn vị" sheet)."""
+    """Participation of an org unit in a campaign (the campaign's "Đơn vị" sheet).
+
+    ``is_cluster_head``: the unit heads its cluster (Cụm trưởng) in this campaign; its people
+    get the cluster's list of missing units.
+    """
 
     __tablename__ = "campaign_unit"
 
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"), primary_key=True)
     org_unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"), primary_key=True)
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    is_cluster_head: Mapped[bool] = mapped_column(Boolean, default=False)
 
     org_unit: Mapped[OrgUnit] = relationship()
 
@@ -479,3 +495,53 @@ class OutboxMessage(Base):
     sent_at: Mapped[datetime | None]
     next_attempt_at: Mapped[datetime | None]
     lease_until: Mapped[datetime | None]
+
+
+class Reminder(Base):
+    """A reminder to one unit for one period, recorded before it enters the outbox.
+
+    ``kind`` (``domain.reminders``): ``before:3``, ``due``, ``overdue:2``, ``manual:2026-11-21``…
+    The unique key is what makes a reminder go out once, whichever process or restart sends
+    it. ``chats``: how many chats it was queued for.
+    """
+
+    __tablename__ = "reminder"
+    __table_args__ = (UniqueConstraint("period_id", "org_unit_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("period.id"))
+    org_unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"))
+    kind: Mapped[str] = mapped_column(String(24))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    chats: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PeriodNotice(Base):
+    """A scheduled message about a whole period, recorded once: the automatic report
+    (``report``), the office's list of missing units (``office``), a cluster head's list
+    (``cluster``, ``target`` = cluster id) and the lock notice (``locked``)."""
+
+    __tablename__ = "period_notice"
+    __table_args__ = (UniqueConstraint("period_id", "kind", "target"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("period.id"))
+    kind: Mapped[str] = mapped_column(String(24))
+    target: Mapped[str] = mapped_column(String(32), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    chats: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PeriodReopening(Base):
+    """The office reopened a locked period for one unit (``/mokhoa``) up to ``until``
+    (a Vietnam date, included)."""
+
+    __tablename__ = "period_reopening"
+    __table_args__ = (UniqueConstraint("period_id", "org_unit_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("period.id"))
+    org_unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"))
+    until: Mapped[date] = mapped_column(Date)
+    reopened_by_id: Mapped[int] = mapped_column(ForeignKey("reporter.id"))
+    reopened_at: Mapped[datetime] = mapped_column(default=utcnow)
