@@ -1,6 +1,8 @@
-"""The automatic period report: after a period's due date the office chats get the consolidated
-workbook and the list of units still missing (issue 5's scheduler calls
-:func:`push_period_report`; ``reportbot report --send`` calls it by hand).
+"""What the office chats get about a period: the automatic consolidated workbook after the due
+date (:func:`push_period_report`, also ``reportbot report --send``), the list of units still
+missing a few days later (:func:`push_office_list`) and the lock notice
+(:func:`push_lock_notice`). The scheduler (``bot.scheduler``) records each once per period
+(``storage.reminders.record_notice``) in the same transaction.
 
 Everything goes through the outbox in the caller's transaction, like any reply: the sender
 paces it, retries it and never sends it twice.
@@ -11,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -20,9 +23,12 @@ from bot.telegram import CHANNEL as TELEGRAM
 from handlers.common import day
 from handlers.i18n import _
 from handlers.messages import Reply
+from handlers.notices import locked_text, missing_lines, overdue_text
 from handlers.office import progress_text
 from handlers.reports import build_consolidated
 from storage import accounts
+from storage import campaigns as campaign_store
+from storage import values as value_store
 from storage.models import Campaign, ChannelAccount, Period, Reporter
 
 
@@ -86,6 +92,68 @@ async def push_period_report(
         Reply(caption, document=built.document).to_payload(),
         Reply(await progress_text(session, campaign, period)).to_payload(),
     ]
+    _send(session, chats, payloads, now)
+    return len(chats)
+
+
+async def push_office_list(
+    session: AsyncSession,
+    campaign: Campaign,
+    period: Period,
+    *,
+    now: datetime,
+    zone: ZoneInfo,
+    office_chats: frozenset[str],
+) -> int:
+    """Queue to every office chat the units still missing for ``period`` after its due date,
+    with whom to call. Nothing when every unit has reported or the office has no chat.
+    Returns how many chats get it; does not commit."""
+    chats = await office_chats_of(session, office_chats)
+    rows = await value_store.progress(
+        session, await campaign_store.campaign_units(session, campaign.id), period
+    )
+    missing = [row for row in rows if row.submission is None]
+    if not chats or not missing:
+        return 0
+    today = now.astimezone(zone).date()
+    text = "\n".join(
+        [
+            overdue_text(period, len(missing), len(rows), today),
+            campaign.name,
+            *missing_lines(missing),
+            _("Xem chi tiết: /tiendo {code} · Nhắc ngay: /nhacnho").format(code=period.code),
+        ]
+    )
+    _send(session, chats, [Reply(text).to_payload()], now)
+    return len(chats)
+
+
+async def push_lock_notice(
+    session: AsyncSession,
+    campaign: Campaign,
+    period: Period,
+    *,
+    now: datetime,
+    office_chats: frozenset[str],
+) -> int:
+    """Queue to every office chat that ``period`` is locked: how many reported and the units
+    that did not. Returns how many chats get it (0: the office has no chat); does not commit."""
+    chats = await office_chats_of(session, office_chats)
+    if not chats:
+        return 0
+    rows = await value_store.progress(
+        session, await campaign_store.campaign_units(session, campaign.id), period
+    )
+    missing = [row for row in rows if row.submission is None]
+    lines = [locked_text(campaign, period, len(rows) - len(missing), len(rows))]
+    if missing:
+        lines += [_("Chưa nộp ({count}):").format(count=len(missing)), *missing_lines(missing)]
+    _send(session, chats, [Reply("\n".join(lines)).to_payload()], now)
+    return len(chats)
+
+
+def _send(
+    session: AsyncSession, chats: list[OfficeChat], payloads: list[dict[str, Any]], now: datetime
+) -> None:
     for chat in chats:
         accounts.enqueue(session, chat.channel, chat.chat_id, chat.account_id, payloads, now)
-    return len(chats)

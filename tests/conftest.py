@@ -141,6 +141,10 @@ class Person:
             verified_phone=phone or self.phone,
         )
         await self.app.pipeline.process(incoming)
+        return await self.inbox()
+
+    async def inbox(self) -> str:
+        """Deliver what is waiting for this person (replies, reminders); return it as read."""
         got: list[Reply] = []
 
         async def collect(message: OutboxMessage) -> None:

@@ -1,0 +1,388 @@
+"""Scheduled work: reminders, escalations, the automatic report and lock notices.
+
+APScheduler 3 runs three jobs inside ``reportbot run`` (every minute, and once at start):
+
+- ``reminders``: for every period open today, the latest reminder due by the campaign's policy
+  (``domain.reminders``) to each unit that has not submitted, and the office's deferred
+  ``/nhacnho`` requests once the quiet hours end;
+- ``notices``: the automatic consolidated report after the due date, the office's list of
+  missing units and the cluster heads' lists;
+- ``roll-over``: the lock notice after a period's lock date. Periods are created at import
+  and open and lock by date (``domain.periods``); entry after the lock date is refused by
+  ``/nhap`` unless the office reopened it for the unit (``/mokhoa``).
+
+What is due is always computed from the database and the clock, never from the scheduler's
+memory: each message is recorded under a unique key in the transaction that queues it
+(``storage.reminders``), so a restart or a second process neither loses nor repeats one, and
+a bot that was down catches up with only the latest reminder per unit. The queued messages go
+out through the outbox sender like any reply (paced, retried).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.report_job import (
+    office_chats_of,
+    push_lock_notice,
+    push_office_list,
+    push_period_report,
+)
+from bot.settings import Settings
+from domain.clock import Clock
+from domain.periods import period_name
+from domain.reminders import (
+    CLUSTER,
+    LOCKED,
+    MANUAL,
+    OFFICE,
+    REPORT,
+    DailyHours,
+    NoticeTimes,
+    ReminderPolicy,
+    latest_due,
+    manual_kind,
+    notice_moments,
+    reminder_schedule,
+)
+from handlers.notices import notify_cluster_heads, remind_units
+from storage import campaigns as campaign_store
+from storage import reminders as reminder_store
+from storage.models import Campaign, Period
+
+log = logging.getLogger(__name__)
+
+TICK = timedelta(minutes=1)
+DONE = "-done"  # suffix of the notice recording that a deferred request was carried out
+
+
+def policy_of(campaign: Campaign) -> ReminderPolicy:
+    """The reminder policy stored on a campaign (from its template)."""
+    return ReminderPolicy(
+        days_before=tuple(campaign.remind_days_before or ()),
+        on_due=campaign.remind_on_due,
+        overdue_days=campaign.remind_overdue_days,
+        office_after_days=campaign.escalate_office_days,
+        cluster_after_days=campaign.escalate_cluster_days,
+    )
+
+
+def hours_of(settings: Settings) -> DailyHours:
+    """The daily send time and quiet hours from the settings."""
+    return DailyHours(settings.reminder_time, settings.quiet_hours_start, settings.quiet_hours_end)
+
+
+@dataclass
+class Round:
+    """What one run of the jobs queued: lines for the operator (Vietnamese, one per action)."""
+
+    lines: list[str] = field(default_factory=list)
+    messages: int = 0
+
+    def add(self, messages: int, line: str) -> None:
+        """Count ``messages`` queued and keep ``line`` when something happened."""
+        self.messages += messages
+        self.lines.append(line)
+
+
+@dataclass
+class Jobs:
+    """The scheduled work over the database. Every method reads the time from ``clock`` and
+    works in its own transactions; ``wake`` tells the senders that the outbox has news."""
+
+    sessions: async_sessionmaker[AsyncSession]
+    clock: Clock
+    zone: ZoneInfo
+    hours: DailyHours
+    report_delay: timedelta
+    reports_dir: Path
+    office_chats: frozenset[str]
+    wake: Callable[[], None] = lambda: None
+
+    @classmethod
+    def from_settings(
+        cls,
+        settings: Settings,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        wake: Callable[[], None] = lambda: None,
+    ) -> Jobs:
+        """The jobs configured by the settings (hours, report delay, reports folder, groups)."""
+        return cls(
+            sessions=sessions,
+            clock=clock,
+            zone=settings.zone,
+            hours=hours_of(settings),
+            report_delay=timedelta(hours=settings.report_delay_hours),
+            reports_dir=settings.reports_dir,
+            office_chats=settings.office_chats,
+            wake=wake,
+        )
+
+    async def run_all(self) -> Round:
+        """Every job once, in order: reminders, notices, roll-over."""
+        done = Round()
+        for job in (self.reminders, self.notices, self.roll_over):
+            part = await job()
+            done.lines += part.lines
+            done.messages += part.messages
+        return done
+
+    async def _campaigns(self) -> list[Campaign]:
+        async with self.sessions() as session, session.begin():
+            listed = await campaign_store.list_campaigns(session)
+            return [await campaign_store.CAMPAIGNS.get(session, c.id) for c in listed]
+
+    def _today(self, now: datetime) -> date:
+        return now.astimezone(self.zone).date()
+
+    async def reminders(self) -> Round:
+        """The latest due reminder of every open period to the units that have not reported,
+        and deferred ``/nhacnho`` requests for today once it is not quiet."""
+        now, done = self.clock.now(), Round()
+        today = self._today(now)
+        open_now: list[tuple[Campaign, Period]] = []
+        for campaign in await self._campaigns():
+            policy = policy_of(campaign)
+            for period in campaign.periods:
+                dates = campaign_store.period_dates(period)
+                if not dates.start <= today <= dates.lock:
+                    continue
+                open_now.append((campaign, period))
+                entry = latest_due(reminder_schedule(policy, dates), now, self.hours, self.zone)
+                if entry is not None:
+                    await self._remind(campaign, period, entry.kind, now, done)
+        if not self.hours.is_quiet(now.astimezone(self.zone)):
+            await self._deferred(open_now, now, done)
+        self._woken(done)
+        return done
+
+    async def _remind(
+        self, campaign: Campaign, period: Period, kind: str, now: datetime, done: Round
+    ) -> None:
+        async with self.sessions() as session, session.begin():
+            fanout = await remind_units(session, campaign, period, kind, now, self.zone)
+        if fanout.reminded:
+            done.add(
+                fanout.chats,
+                f"Nhắc {kind} {period_name(period.code)} — {campaign.name}: "
+                f"{fanout.reminded} đơn vị, {fanout.chats} tin nhắn"
+                + (
+                    f"; {len(fanout.unreachable)} đơn vị chưa có ai dùng bot"
+                    if fanout.unreachable
+                    else ""
+                ),
+            )
+
+    async def _deferred(
+        self, open_now: list[tuple[Campaign, Period]], now: datetime, done: Round
+    ) -> None:
+        """Carry out the ``/nhacnho`` requests made in the quiet hours for today."""
+        target = self._today(now).isoformat()
+        async with self.sessions() as session, session.begin():
+            notices = await reminder_store.notices_of(session, [p.id for _c, p in open_now])
+        for campaign, period in open_now:
+            asked = (period.id, MANUAL, target) in notices
+            if not asked or (period.id, MANUAL + DONE, target) in notices:
+                continue
+            async with self.sessions() as session, session.begin():
+                kind = manual_kind(self._today(now))
+                fanout = await remind_units(session, campaign, period, kind, now, self.zone)
+                await reminder_store.record_notice(
+                    session, period.id, MANUAL + DONE, target, fanout.chats, now
+                )
+            if fanout.reminded:
+                done.add(
+                    fanout.chats,
+                    f"Nhắc theo yêu cầu văn phòng {period_name(period.code)} — {campaign.name}: "
+                    f"{fanout.reminded} đơn vị",
+                )
+
+    async def notices(self) -> Round:
+        """After a due date: the automatic report, then the office's and the cluster heads'
+        lists of missing units, each once per period and only while the period is open."""
+        now, done = self.clock.now(), Round()
+        local = now.astimezone(self.zone)
+        if self.hours.is_quiet(local):
+            return done
+        due: list[tuple[Campaign, Period, str]] = []
+        for campaign in await self._campaigns():
+            policy = policy_of(campaign)
+            for period in campaign.periods:
+                times = self._times(policy, period)
+                if times.report <= local < times.until:
+                    due.append((campaign, period, REPORT))
+                if times.office <= local < times.until:
+                    due.append((campaign, period, OFFICE))
+                if times.cluster <= local < times.until:
+                    due.append((campaign, period, CLUSTER))
+        for campaign, period, kind in await self._not_recorded(due):
+            if kind == REPORT:
+                await self._report(campaign, period, now, done)
+            elif kind == OFFICE:
+                await self._office_list(campaign, period, now, done)
+            else:
+                await self._cluster_lists(campaign, period, now, done)
+        self._woken(done)
+        return done
+
+    def _times(self, policy: ReminderPolicy, period: Period) -> NoticeTimes:
+        dates = campaign_store.period_dates(period)
+        return notice_moments(policy, dates, self.hours, self.zone, self.report_delay)
+
+    async def _not_recorded(
+        self, due: list[tuple[Campaign, Period, str]]
+    ) -> list[tuple[Campaign, Period, str]]:
+        """The due notices not recorded yet (cluster lists: until every cluster is)."""
+        if not due:
+            return []
+        async with self.sessions() as session, session.begin():
+            notices = await reminder_store.notices_of(session, {p.id for _c, p, _k in due})
+        kinds = {(period_id, kind) for period_id, kind, _target in notices}
+        return [
+            (campaign, period, kind)
+            for campaign, period, kind in due
+            if kind == CLUSTER or (period.id, kind) not in kinds
+        ]
+
+    async def _report(self, campaign: Campaign, period: Period, now: datetime, done: Round) -> None:
+        async with self.sessions() as session, session.begin():
+            chats = await self._claim(session, period, REPORT, now)
+            if chats:
+                await push_period_report(
+                    session,
+                    campaign,
+                    period,
+                    now=now,
+                    zone=self.zone,
+                    reports_dir=self.reports_dir,
+                    office_chats=self.office_chats,
+                )
+        if chats:
+            done.add(
+                2 * chats,
+                f"Báo cáo tự động {period_name(period.code)} — {campaign.name}: {chats} nơi nhận",
+            )
+
+    async def _office_list(
+        self, campaign: Campaign, period: Period, now: datetime, done: Round
+    ) -> None:
+        async with self.sessions() as session, session.begin():
+            chats = await self._claim(session, period, OFFICE, now)
+            if chats:
+                chats = await push_office_list(
+                    session,
+                    campaign,
+                    period,
+                    now=now,
+                    zone=self.zone,
+                    office_chats=self.office_chats,
+                )
+        if chats:
+            done.add(
+                chats, f"Báo văn phòng đơn vị chưa nộp {period_name(period.code)} — {campaign.name}"
+            )
+
+    async def _claim(self, session: AsyncSession, period: Period, kind: str, now: datetime) -> int:
+        """Record the office notice ``kind`` of ``period`` if it is not recorded yet and the
+        office has a chat; returns how many office chats it goes to (0: nothing to do now)."""
+        if (period.id, kind, "") in await reminder_store.notices_of(session, [period.id]):
+            return 0
+        chats = len(await office_chats_of(session, self.office_chats))
+        if not chats or not await reminder_store.record_notice(
+            session, period.id, kind, "", chats, now
+        ):
+            return 0  # no office chat yet (tried again next tick), or another process was first
+        return chats
+
+    async def _cluster_lists(
+        self, campaign: Campaign, period: Period, now: datetime, done: Round
+    ) -> None:
+        async with self.sessions() as session, session.begin():
+            queued = await notify_cluster_heads(session, campaign, period, now, self.zone)
+        if queued:
+            done.add(
+                queued, f"Báo cụm trưởng {period_name(period.code)} — {campaign.name}: {queued} tin"
+            )
+
+    async def roll_over(self) -> Round:
+        """Tell the office when a period has been locked (the morning after its lock date,
+        within ``LOCK_NOTICE_DAYS``), once per period."""
+        now, done = self.clock.now(), Round()
+        local = now.astimezone(self.zone)
+        if self.hours.is_quiet(local):
+            return done
+        due: list[tuple[Campaign, Period, str]] = []
+        for campaign in await self._campaigns():
+            policy = policy_of(campaign)
+            for period in campaign.periods:
+                times = self._times(policy, period)
+                if times.locked <= local < times.locked_until:
+                    due.append((campaign, period, LOCKED))
+        for campaign, period, _kind in await self._not_recorded(due):
+            await self._lock_notice(campaign, period, now, done)
+        self._woken(done)
+        return done
+
+    async def _lock_notice(
+        self, campaign: Campaign, period: Period, now: datetime, done: Round
+    ) -> None:
+        async with self.sessions() as session, session.begin():
+            chats = await self._claim(session, period, LOCKED, now)
+            if chats:
+                await push_lock_notice(
+                    session, campaign, period, now=now, office_chats=self.office_chats
+                )
+        if chats:
+            done.add(chats, f"Khóa sổ {period_name(period.code)} — {campaign.name}")
+
+    def _woken(self, done: Round) -> None:
+        for line in done.lines:
+            log.info("%s", line)
+        if done.messages:
+            self.wake()
+
+
+def start_scheduler(jobs: Jobs, zone: ZoneInfo) -> AsyncIOScheduler:
+    """Start APScheduler 3 on the running event loop with the three jobs, each every minute
+    and once right away (the catch-up after a restart). Jobs of one kind never overlap
+    (``max_instances=1``) and missed runs collapse into one (``coalesce``). Call
+    ``shutdown(wait=False)`` on the result to stop."""
+    scheduler = AsyncIOScheduler(timezone=zone)
+    start = datetime.now(zone)
+    for name, job in (
+        ("reminders", jobs.reminders),
+        ("notices", jobs.notices),
+        ("roll-over", jobs.roll_over),
+    ):
+        scheduler.add_job(
+            _logged(name, job),
+            IntervalTrigger(seconds=TICK.total_seconds(), timezone=zone),
+            id=name,
+            next_run_time=start,
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=int(TICK.total_seconds()),
+        )
+    scheduler.start()
+    return scheduler
+
+
+def _logged(name: str, job: Callable[[], Awaitable[Round]]) -> Callable[[], Awaitable[None]]:
+    async def run() -> None:
+        try:
+            await job()
+        except Exception:  # the database may be briefly unavailable: the next tick retries
+            log.exception("scheduled job %s failed", name)
+
+    run.__name__ = name
+    return run
