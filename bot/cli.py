@@ -9,16 +9,18 @@ import asyncio
 import logging
 import signal
 from collections.abc import Awaitable, Callable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, TypeVar
 
 import typer
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app import App, open_app
 from bot.console import run_console
 from bot.report_job import push_period_report
+from bot.scheduler import Jobs, start_scheduler
 from bot.settings import Settings
 from bot.telegram_runtime import run_telegram
 from domain.campaign_spec import CampaignSpec
@@ -52,12 +54,22 @@ T = TypeVar("T")
 TodayOption = Annotated[
     date | None, typer.Option("--today", help="Behave as on this day in Vietnam (YYYY-MM-DD).")
 ]
+NowOption = Annotated[
+    datetime | None,
+    typer.Option(
+        "--now",
+        help="Start the clock at this Vietnam time (YYYY-MM-DD HH:MM:SS) and let it run on.",
+        formats=["%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"],
+    ),
+]
 
 
-def _settings(today: date | None = None) -> Settings:
+def _settings(today: date | None = None, now: datetime | None = None) -> Settings:
     settings = Settings()
     if today is not None:
         settings = settings.model_copy(update={"today": today})
+    if now is not None:
+        settings = settings.model_copy(update={"now": now})
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
@@ -91,12 +103,22 @@ def chat(
 
 
 @app.command()
-def run(today: TodayOption = None) -> None:
-    """Run the bot: Telegram when TELEGRAM_BOT_TOKEN is set, else the console chat."""
-    settings = _settings(today)
+def run(today: TodayOption = None, now: NowOption = None) -> None:
+    """Run the bot: Telegram when TELEGRAM_BOT_TOKEN is set, else the console chat; with the
+    scheduled work (reminders, automatic reports, lock notices) unless REPORTBOT_SCHEDULER=false."""
+    settings = _settings(today, now)
     token = settings.telegram_bot_token
     if token is None:
-        _run(settings, lambda application: run_console(application, "nguoi-dung"), samples=True)
+
+        async def console(application: App) -> None:
+            scheduler = _start_jobs(application)
+            try:
+                await run_console(application, "nguoi-dung")
+            finally:
+                if scheduler is not None:
+                    scheduler.shutdown(wait=False)
+
+        _run(settings, console, samples=True)
         return
 
     async def serve(application: App) -> None:
@@ -107,6 +129,39 @@ def run(today: TodayOption = None) -> None:
         await run_telegram(application, token.get_secret_value(), stop)
 
     _run(settings, serve)
+
+
+def _start_jobs(application: App) -> AsyncIOScheduler | None:
+    """The scheduler for the console: what it queues is shown at the person's next message."""
+    if not application.settings.scheduler:
+        return None
+    jobs = Jobs.from_settings(application.settings, application.sessions, application.clock)
+    return start_scheduler(jobs, application.settings.zone)
+
+
+@app.command()
+def tick(
+    now: NowOption = None,
+    today: TodayOption = None,
+) -> None:
+    """Run the scheduled work once, as at --now (default: the clock), and print what it queued
+    (reminders, automatic reports, office and cluster lists, lock notices). A running bot sends
+    it; console users see it at their next message."""
+    settings = _settings(today, now)
+
+    async def once(application: App) -> None:
+        jobs = Jobs.from_settings(settings, application.sessions, application.clock)
+        done = await jobs.run_all()
+        moment = application.clock.now().astimezone(settings.zone)
+        typer.echo(f"Chạy việc định kỳ lúc {moment:%H:%M %d/%m/%Y}:")
+        for line in done.lines or ["không có gì cần gửi."]:
+            typer.echo(f"- {line}")
+        if done.messages:
+            typer.echo(
+                f"Đã xếp hàng {done.messages} tin nhắn; bot đang chạy (reportbot run) sẽ gửi đi."
+            )
+
+    _run(settings, once)
 
 
 @app.command()

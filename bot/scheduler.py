@@ -54,7 +54,7 @@ from domain.reminders import (
     notice_moments,
     reminder_schedule,
 )
-from handlers.notices import notify_cluster_heads, remind_units
+from handlers.notices import kind_label, notify_cluster_heads, remind_units
 from storage import campaigns as campaign_store
 from storage import reminders as reminder_store
 from storage.models import Campaign, Period
@@ -174,7 +174,7 @@ class Jobs:
         if fanout.reminded:
             done.add(
                 fanout.chats,
-                f"Nhắc {kind} {period_name(period.code)} — {campaign.name}: "
+                f"Nhắc {kind_label(kind)} {period_name(period.code)} — {campaign.name}: "
                 f"{fanout.reminded} đơn vị, {fanout.chats} tin nhắn"
                 + (
                     f"; {len(fanout.unreachable)} đơn vị chưa có ai dùng bot"

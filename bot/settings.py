@@ -6,7 +6,7 @@ never appear in logs or reprs.
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, datetime, time
 from functools import cached_property
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -19,7 +19,8 @@ class Settings(BaseSettings):
     """Application settings.
 
     ``today`` overrides the clock's date (for demos and tests: the bot behaves as if it were
-    that day in Vietnam). ``database_url`` is an SQLAlchemy async URL: SQLite via aiosqlite for
+    that day in Vietnam); ``now`` (a Vietnam wall-clock time unless it carries an offset) sets
+    the clock to that moment at start, after which it runs on (demos of reminders, tests). ``database_url`` is an SQLAlchemy async URL: SQLite via aiosqlite for
     one office, PostgreSQL via asyncpg for a province. With ``telegram_bot_token`` set,
     ``reportbot run`` serves Telegram: long polling, or a webhook when ``public_base_url`` is
     set. ``telegram_per_second`` caps sending (Telegram allows about 30 messages/s per bot,
@@ -40,6 +41,7 @@ class Settings(BaseSettings):
     timezone: str = Field(default="Asia/Ho_Chi_Minh", alias="REPORTBOT_TIMEZONE")
     locale: str = Field(default="vi", alias="REPORTBOT_LOCALE")
     today: date | None = Field(default=None, alias="REPORTBOT_TODAY")
+    now: datetime | None = Field(default=None, alias="REPORTBOT_NOW")
     invite_days: int = Field(default=14, alias="REPORTBOT_INVITE_DAYS", ge=1)
     reports_dir: Path = Field(default=Path("data/reports"), alias="REPORTBOT_REPORTS_DIR")
     telegram_bot_username: str = Field(default="", alias="TELEGRAM_BOT_USERNAME")
@@ -65,6 +67,13 @@ class Settings(BaseSettings):
     def office_chats(self) -> frozenset[str]:
         """Chat ids of the office groups (``OFFICE_CHAT_IDS``, comma-separated)."""
         return frozenset(part.strip() for part in self.office_chat_ids.split(",") if part.strip())
+
+    @property
+    def start_moment(self) -> datetime | None:
+        """``now`` as an aware datetime (Vietnam time when given without an offset)."""
+        if self.now is None:
+            return None
+        return self.now if self.now.tzinfo else self.now.replace(tzinfo=self.zone)
 
     @cached_property
     def zone(self) -> ZoneInfo:

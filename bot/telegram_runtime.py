@@ -28,6 +28,7 @@ from sqlalchemy import select
 
 from bot.app import App
 from bot.pipeline import Pipeline
+from bot.scheduler import Jobs, start_scheduler
 from bot.sender import OutboxSender, Pacing
 from bot.telegram import (
     CHANNEL,
@@ -187,16 +188,24 @@ async def run_telegram(app: App, token: str, stop: asyncio.Event) -> None:
     )
     sender = OutboxSender(app.sessions, channel, app.clock.now, pacing)
     dispatcher = build_dispatcher(app.pipeline, sender, settings.office_chats)
+    scheduler = None
     try:
         await set_default_commands(bot)
         await set_office_menus(app, bot)
         sending = asyncio.create_task(sender.run(stop))
+        if settings.scheduler:
+            jobs = Jobs.from_settings(settings, app.sessions, app.clock, sender.wake)
+            scheduler = start_scheduler(jobs, settings.zone)
         try:
             if settings.public_base_url:
                 await _serve_webhook(app, bot, dispatcher, stop)
             else:
                 await poll(bot, dispatcher, stop)
         finally:
+            if scheduler is not None:
+                scheduler.shutdown(
+                    wait=False
+                )  # a job cut short rolls back; the next start redoes it
             stop.set()  # the sender finishes its round and records it before we leave
             await sending
     finally:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -38,6 +38,26 @@ class FixedDayClock:
         """``day`` at the current local time of day, converted to UTC."""
         local_time = datetime.now(self.zone).time()
         return datetime.combine(self.day, local_time, self.zone).astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class ShiftedClock:
+    """The machine's clock moved by ``offset``: it starts at a chosen moment and runs on.
+
+    Used by ``REPORTBOT_NOW`` (demos, training, tests of the running bot): the bot behaves as
+    from that moment, reminders and deadlines included.
+    """
+
+    offset: timedelta
+
+    @classmethod
+    def starting_at(cls, start: datetime) -> ShiftedClock:
+        """A clock that reads ``start`` (aware) now and advances in real time."""
+        return cls(start - datetime.now(UTC))
+
+    def now(self) -> datetime:
+        """The machine's time plus the offset, aware, in UTC."""
+        return datetime.now(UTC) + self.offset
 
 
 @dataclass

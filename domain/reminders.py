@@ -170,10 +170,3 @@ def notice_moments(
 def manual_kind(day: date) -> str:
     """The kind of an office's ``/nhacnho`` reminder: at most one per unit and day."""
     return f"{MANUAL}:{day.isoformat()}"
-
-
-def days_word(entry_kind: str) -> tuple[str, int]:
-    """Split a kind into its name and number: ``before:3`` -> ("before", 3); ``due`` ->
-    ("due", 0)."""
-    name, _, number = entry_kind.partition(":")
-    return name, int(number) if number.isdigit() else 0

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.periods import period_name
-from domain.reminders import CLUSTER, MANUAL
+from domain.reminders import BEFORE, CLUSTER, MANUAL, OVERDUE
 from handlers.common import day
 from handlers.i18n import _
 from handlers.messages import Reply
@@ -76,6 +76,18 @@ async def remind_units(
             result.chats += 1
     result.reminded = len(fresh)
     return result
+
+
+def kind_label(kind: str) -> str:
+    """A reminder kind in words for the office: ``before:3`` -> "trước hạn 3 ngày"."""
+    name, _sep, number = kind.partition(":")
+    if name == BEFORE:
+        return _("trước hạn {days} ngày").format(days=number)
+    if name == OVERDUE:
+        return _("quá hạn {days} ngày").format(days=number)
+    if name == MANUAL:
+        return _("theo yêu cầu văn phòng")
+    return _("đúng ngày hạn")
 
 
 def _queue(session: AsyncSession, person: Recipient, text: str, now: datetime) -> None:
