@@ -10,14 +10,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import pytest
-from sqlalchemy import update
 
 from bot.app import App
 from bot.scheduler import Jobs
 from domain.clock import ManualClock
 from storage import accounts
 from storage.db import create_engine, session_factory
-from storage.models import CampaignUnit, OrgUnit, OutboxMessage, PeriodNotice, Reminder
+from storage.models import OutboxMessage, OutboxStatus, PeriodNotice, Reminder
 from tests.conftest import ZONE, Person
 from tests.helpers import count, rows, sample, typed_answer
 from tests.test_report_commands import office_person
@@ -165,3 +164,146 @@ async def test_a_reporting_round_in_simulated_time(app: App, clock: ManualClock)
     kinds = sorted(n.kind for n in await rows(app, PeriodNotice))
     # one cluster list: the heads of the two other clusters have nobody on the bot yet
     assert kinds == sorted(["report", "office", "locked"] * 2 + ["cluster"])
+
+
+async def bound_people(app: App) -> tuple[Person, Person, Person, Person]:
+    """Two Ngã Năm heads, the Xuân Sơn village (a cluster head) and the office, all on the bot."""
+    people = [Person(app, name, phone=phone) for name, phone in PEOPLE]
+    for person in people:
+        await person.say("/start")
+    return (*people, await office_person(app))  # type: ignore[return-value]
+
+
+PEOPLE = [("head-1", HEAD_1), ("head-2", HEAD_2), ("village", VILLAGE)]
+
+
+def at(day: int, hour: int, minute: int = 0) -> datetime:
+    """A moment of January 2027, Vietnam time."""
+    return datetime(2027, 1, day, hour, minute, tzinfo=ZONE)
+
+
+async def reminder_messages(app: App) -> list[tuple[str, str]]:
+    """(chat, first line) of every reminder in the outbox."""
+    return sorted(
+        (row.chat_id, row.payload["text"].splitlines()[0])
+        for row in await rows(app, OutboxMessage)
+        if "Nhắc báo cáo" in row.payload.get("text", "")
+    )
+
+
+async def test_two_schedulers_on_one_database_send_each_message_once(
+    app: App, clock: ManualClock
+) -> None:
+    await bound_people(app)
+    engines = [create_engine(app.settings.database_url) for _ in range(2)]
+    try:
+        twins = [
+            Jobs.from_settings(app.settings, session_factory(engine), clock) for engine in engines
+        ]
+        for moment in (at(7, 8), at(7, 9), at(11, 8), at(12, 8), at(13, 8), at(26, 8)):
+            clock.current = moment
+            await asyncio.gather(*(jobs.run_all() for jobs in twins))
+    finally:
+        for engine in engines:
+            await engine.dispose()
+    messages = await reminder_messages(app)
+    per_chat = {chat: sum(1 for c, _ in messages if c == chat) for chat, _ in messages}
+    # 07/01 before:3; 11, 12, 13/01 overdue 1-3: four reminders each, none twice
+    assert per_chat == {"head-1": 4, "head-2": 4, "village": 4}
+    assert await count(app, Reminder) == 12
+    waiting = OutboxMessage.status == OutboxStatus.PENDING
+    office = await rows(app, OutboxMessage, OutboxMessage.chat_id == "clerk", waiting)
+    assert len(office) == 2 * 2 + 2 + 2  # report + progress, office list, lock notice; 2 campaigns
+    assert await count(app, PeriodNotice) == 2 * 3 + 1
+
+
+async def test_a_crash_in_the_middle_of_a_fanout_loses_and_repeats_nothing(
+    app: App, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await bound_people(app)
+    clock.current = at(7, 8)
+    jobs = Jobs.from_settings(app.settings, app.sessions, clock)
+    queued = 0
+    real_enqueue = accounts.enqueue
+
+    def enqueue_then_crash(*args: object, **kwargs: object) -> None:
+        nonlocal queued
+        queued += 1
+        if queued == 2:
+            raise ConnectionError("the database went away")
+        real_enqueue(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(accounts, "enqueue", enqueue_then_crash)
+    with pytest.raises(ConnectionError):
+        await jobs.reminders()
+    assert await count(app, Reminder) == 0  # the whole fan-out rolled back, records included
+    assert await reminder_messages(app) == []
+    monkeypatch.setattr(accounts, "enqueue", real_enqueue)
+    clock.current = at(7, 8, 1)  # the next tick
+    await jobs.reminders()
+    await jobs.reminders()
+    assert [chat for chat, _ in await reminder_messages(app)] == ["head-1", "head-2", "village"]
+
+
+async def test_after_downtime_only_the_latest_reminder_goes_out(
+    app: App, clock: ManualClock
+) -> None:
+    head_1, *_rest, office = await bound_people(app)
+    clock.current = at(12, 10)  # the bot was down from before 07/01 until 12/01 10:00
+    jobs = Jobs.from_settings(app.settings, app.sessions, clock)
+    await jobs.run_all()
+    got = await head_1.inbox()
+    assert got.count("🔔") == 1 and "đã quá hạn 2 ngày" in got
+    assert [r.kind for r in await rows(app, Reminder, Reminder.chats > 0)] == ["overdue:2"] * 3
+    read = await office.inbox()
+    assert read.count("📊 Báo cáo tổng hợp") == 2 and read.count("⏰ Đã quá hạn nộp") == 2
+
+
+async def test_quiet_hours_hold_reminders_until_morning(app: App, clock: ManualClock) -> None:
+    head_1, *_rest = await bound_people(app)
+    jobs = Jobs.from_settings(app.settings, app.sessions, clock)
+
+    async def tick(moment: datetime) -> str:
+        clock.current = moment
+        await jobs.run_all()
+        return await head_1.inbox()
+
+    # the bot starts at night after the first reminder's day: nothing until 07:00
+    assert await tick(at(7, 21)) == ""
+    assert await tick(at(8, 6, 59)) == ""
+    assert "Hạn nộp: 10/01/2027 (còn 2 ngày)" in await tick(at(8, 7))
+    # the day-before reminder missed at night is dropped: the due-date one comes at 07:30
+    assert await tick(at(10, 7)) == ""
+    assert "hôm nay là hạn cuối" in await tick(at(10, 7, 30))
+    assert await tick(at(10, 12)) == ""
+
+
+async def test_the_reminder_counts_the_figures_still_missing_from_a_draft(
+    app: App, clock: ManualClock
+) -> None:
+    head_1, *_rest = await bound_people(app)
+    campaign = await sample(app)
+    clock.current = at(9, 7)
+    await head_1.say("/nhap")
+    for position, element in enumerate(campaign.elements[:3]):
+        await head_1.say(typed_answer(element, position))
+    await head_1.say("/huy")
+    clock.current = at(9, 8)
+    await Jobs.from_settings(app.settings, app.sessions, clock).run_all()
+    total = len(campaign.elements)
+    got = await head_1.inbox()
+    assert f"Bạn đã nhập nháp 3/{total} chỉ tiêu, còn {total - 3} chỉ tiêu chưa nhập." in got
+    assert "Gõ /nhap để nhập tiếp và gửi." in got
+
+
+async def test_nobody_reachable_means_nothing_recorded(app: App, clock: ManualClock) -> None:
+    """Units nobody has bound yet get no record, so whoever binds later still gets reminded."""
+    clock.current = at(7, 8)
+    jobs = Jobs.from_settings(app.settings, app.sessions, clock)
+    await jobs.run_all()
+    assert await count(app, Reminder) == 0
+    head_1 = Person(app, "head-1", phone=HEAD_1)
+    clock.current = at(7, 10)
+    await head_1.say("/start")
+    await jobs.run_all()
+    assert "còn 3 ngày" in await head_1.inbox()
