@@ -67,7 +67,14 @@ async def open_app(
         await migrate(engine)
         sessions = session_factory(engine)
         chosen = clock or make_clock(settings)
-        pipeline = Pipeline(sessions, chosen, settings.zone, settings.reports_dir)
+        pipeline = Pipeline(
+            sessions,
+            chosen,
+            settings.zone,
+            settings.reports_dir,
+            settings.daily_hours,
+            settings.reopen_days,
+        )
         app = App(settings, engine, sessions, chosen, pipeline)
         if load_samples:
             await load_samples_if_empty(app)

@@ -9,13 +9,14 @@ the message again; after commit the id is known and a redelivery is dropped.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from domain.clock import Clock
+from domain.reminders import DailyHours
 from handlers.flow import Context
 from handlers.i18n import _
 from handlers.messages import Incoming, Reply
@@ -28,12 +29,15 @@ log = logging.getLogger(__name__)
 @dataclass
 class Pipeline:
     """Processes normalised messages into stored state and outbox replies; workbooks sent as
-    documents are written into ``reports_dir``."""
+    documents are written into ``reports_dir``; ``hours`` and ``reopen_days`` reach the
+    office's ``/nhacnho`` and ``/mokhoa`` through the context."""
 
     sessions: async_sessionmaker[AsyncSession]
     clock: Clock
     zone: ZoneInfo
     reports_dir: Path
+    hours: DailyHours = field(default_factory=DailyHours)
+    reopen_days: int = 3
 
     async def process(self, incoming: Incoming) -> bool:
         """Handle one message; False when it was a duplicate and was dropped.
@@ -72,6 +76,8 @@ class Pipeline:
                 now=now,
                 zone=self.zone,
                 reports_dir=self.reports_dir,
+                hours=self.hours,
+                reopen_days=self.reopen_days,
             )
             await handle(ctx)
             replies = ctx.finish_replies()

@@ -76,11 +76,6 @@ def policy_of(campaign: Campaign) -> ReminderPolicy:
     )
 
 
-def hours_of(settings: Settings) -> DailyHours:
-    """The daily send time and quiet hours from the settings."""
-    return DailyHours(settings.reminder_time, settings.quiet_hours_start, settings.quiet_hours_end)
-
-
 @dataclass
 class Round:
     """What one run of the jobs queued: lines for the operator (Vietnamese, one per action)."""
@@ -121,7 +116,7 @@ class Jobs:
             sessions=sessions,
             clock=clock,
             zone=settings.zone,
-            hours=hours_of(settings),
+            hours=settings.daily_hours,
             report_delay=timedelta(hours=settings.report_delay_hours),
             reports_dir=settings.reports_dir,
             office_chats=settings.office_chats,

@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from domain.reminders import DailyHours
+
 
 class Settings(BaseSettings):
     """Application settings.
@@ -67,6 +69,11 @@ class Settings(BaseSettings):
     def office_chats(self) -> frozenset[str]:
         """Chat ids of the office groups (``OFFICE_CHAT_IDS``, comma-separated)."""
         return frozenset(part.strip() for part in self.office_chat_ids.split(",") if part.strip())
+
+    @property
+    def daily_hours(self) -> DailyHours:
+        """The daily send time and quiet hours of scheduled messages."""
+        return DailyHours(self.reminder_time, self.quiet_hours_start, self.quiet_hours_end)
 
     @property
     def start_moment(self) -> datetime | None:

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.clock import local_day
+from domain.reminders import DailyHours
 from handlers.messages import Document, Incoming, Reply
 from storage.accounts import FlowState
 from storage.campaigns import CAMPAIGNS
@@ -30,6 +31,8 @@ class Context:
     ``session`` is the single transaction of this message: the data change, the conversation
     state and the replies commit together. ``now`` is UTC; ``today`` is the Vietnam date.
     ``reports_dir`` is where workbooks sent as documents are written (``REPORTBOT_REPORTS_DIR``).
+    ``hours``: the send time and quiet hours of reminders; ``reopen_days``: how long ``/mokhoa``
+    reopens a period unless told otherwise (``REOPEN_DAYS``).
     """
 
     session: AsyncSession
@@ -40,6 +43,8 @@ class Context:
     now: datetime
     zone: ZoneInfo
     reports_dir: Path = Path("data/reports")
+    hours: DailyHours = field(default_factory=DailyHours)
+    reopen_days: int = 3
     replies: list[Reply] = field(default_factory=list)
     command_menu: str | None = None
     _notes: list[str] = field(default_factory=list)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -43,7 +44,11 @@ async def progress_command(ctx: Context, args: str) -> None:
 
 
 async def choose_campaign(
-    ctx: Context, args: str, flow: str, then: Callable[[Context, int], Awaitable[None]]
+    ctx: Context,
+    args: str,
+    flow: str,
+    then: Callable[[Context, int], Awaitable[None]],
+    extra: dict[str, Any] | None = None,
 ) -> None:
     """Find the campaign an office command is about, then call ``then`` with its id.
 
@@ -51,6 +56,7 @@ async def choose_campaign(
     the period is kept in ``ctx.state.data["period"]`` for :func:`chosen_period`. Without a
     code, campaigns having the period named are preferred; several left: ``flow``'s "campaign"
     step asks which (a ``handlers.common.campaign_step``). No campaign at all: says so.
+    ``extra`` is kept in ``ctx.state.data`` too, for ``then``.
     """
     words = args.upper().split()
     wanted = _period_word(words)
@@ -66,7 +72,7 @@ async def choose_campaign(
             )
         )
         return
-    ctx.state.data = {"campaigns": [c.id for c in candidates], "period": wanted}
+    ctx.state.data = {"campaigns": [c.id for c in candidates], "period": wanted, **(extra or {})}
     if len(candidates) == 1:
         await then(ctx, candidates[0].id)
     else:

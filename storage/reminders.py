@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
 
 from storage.models import (
     CampaignUnit,
@@ -38,14 +39,15 @@ def _insert(session: AsyncSession, table: type[Any]) -> postgresql.Insert | sqli
 
 
 async def missing_units(session: AsyncSession, campaign_id: int, period_id: int) -> list[OrgUnit]:
-    """The campaign's units without a submission for the period, in campaign order
-    (contacts not loaded)."""
+    """The campaign's units without a submission for the period, in campaign order, with
+    their listed contacts."""
     submitted = select(Submission.org_unit_id).where(Submission.period_id == period_id)
     rows = await session.scalars(
         select(OrgUnit)
         .join(CampaignUnit, CampaignUnit.org_unit_id == OrgUnit.id)
         .where(CampaignUnit.campaign_id == campaign_id, OrgUnit.id.not_in(submitted))
         .order_by(CampaignUnit.sort_order)
+        .options(selectinload(OrgUnit.contacts))
     )
     return list(rows)
 
