@@ -158,6 +158,8 @@ OFFICE_COMMANDS = [
     ("tiendo", "Tiến độ báo cáo"),
     ("tonghop", "Báo cáo tổng hợp (Excel)"),
     ("dangkythidua", "Danh sách đăng ký thi đua (Excel)"),
+    ("mokhoa", "Mở lại kỳ đã khóa sổ cho một đơn vị"),
+    ("nhacnho", "Nhắc các đơn vị chưa báo cáo"),
     *REPORTER_COMMANDS,
 ]
 

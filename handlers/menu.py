@@ -13,6 +13,7 @@ _OFFICE_ITEMS = [
     ("Tiến độ báo cáo", "tiendo"),
     ("Báo cáo tổng hợp (Excel)", "tonghop"),
     ("Danh sách đăng ký thi đua (Excel)", "dangkythidua"),
+    ("Mở lại kỳ đã khóa sổ", "mokhoa"),
 ]
 _HELP_ITEM = ("Trợ giúp", "trogiup")
 
@@ -78,6 +79,10 @@ async def help_command(ctx: Context, _args: str) -> None:
                 "/tonghop — báo cáo tổng hợp Excel của một kỳ (có thể ghi mã phong trào, mã kỳ: /tonghop NGANAM2026 2026Q3)"
             ),
             _("/dangkythidua — danh sách đăng ký thi đua của các đơn vị (Excel)"),
+            _("/mokhoa — mở lại kỳ đã khóa sổ cho một đơn vị trong vài ngày"),
+            _(
+                "/nhacnho — nhắc ngay các đơn vị chưa báo cáo (thêm chữ gap để gửi cả trong giờ nghỉ)"
+            ),
         ]
     lines += [
         "",

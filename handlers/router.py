@@ -16,6 +16,7 @@ from handlers import (  # noqa: F401  (each module registers its commands and fl
     menu,
     office,
     registration,
+    reopen,
     reports,
     submission,
     units,
@@ -53,6 +54,12 @@ ALIASES = {
     "don vi": "donvi",
     "doi don vi": "donvi",
     "menu": "menu",
+    "mokhoa": "mokhoa",
+    "mo khoa": "mokhoa",
+    "mo khoa so": "mokhoa",
+    "nhacnho": "nhacnho",
+    "nhac nho": "nhacnho",
+    "nhac bao cao": "nhacnho",
 }
 
 # Commands that may interrupt a flow without stopping it first.

@@ -4,6 +4,9 @@ Answers go into a draft kept with the conversation (``keep["drafts"]``), so ``/h
 answer or a command in the middle loses nothing; the draft becomes data values only on
 confirmation, in one transaction with the submission record and the audit rows. A submitted
 period that is still open can be corrected value by value, each change with a reason.
+
+A period is open from its first day to its lock date (khóa sổ); after that only for a unit the
+office reopened it for (``/mokhoa``, ``storage.reopenings``), up to the reopening's last day.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from handlers.i18n import _
 from handlers.indicators import indicator_lines
 from handlers.units import current_unit
 from storage import campaigns as campaign_store
+from storage import reopenings as reopen_store
 from storage import values as value_store
 from storage.models import DataElement, OrgUnit, Period
 from storage.values import Change
@@ -48,8 +52,11 @@ async def start(ctx: Context, _args: str) -> None:
     if unit is None:
         return
     joined = await campaign_store.campaigns_of_unit(ctx.session, unit.id)
+    reopened = await reopen_store.running_reopenings(ctx.session, unit.id, ctx.today)
     choices = [
-        c for c in joined if campaign_store.open_periods(await ctx.campaign(c.id), ctx.today)
+        c
+        for c in joined
+        if reopen_store.open_periods(await ctx.campaign(c.id), ctx.today, reopened)
     ]
     if not choices:
         ctx.say(_("Hiện không có kỳ báo cáo nào đang mở cho đơn vị {unit}.").format(unit=unit.name))
@@ -70,9 +77,11 @@ async def _choose_period(ctx: Context, campaign_id: int) -> None:
         await ctx.goto(_FLOW, "period")
 
 
-def _ensure_open(ctx: Context, period: Period) -> None:
-    """Refuse to go on with a period past its lock date (the draft stays kept)."""
-    if ctx.today > period.lock_date:
+async def _ensure_open(ctx: Context, period: Period) -> None:
+    """Refuse to go on with a period past its lock date and not reopened for the unit (or
+    past the reopening's last day); the draft stays kept."""
+    unit_id = ctx.state.data["unit_id"]
+    if not await reopen_store.is_open_for(ctx.session, period, unit_id, ctx.today):
         ctx.finish()
         raise PeriodLocked(period)
 
@@ -81,7 +90,10 @@ async def _open_periods_for(ctx: Context) -> list[Period]:
     """Open periods, the default first: the oldest one the unit has not submitted yet,
     else the newest."""
     campaign = await ctx.campaign(ctx.state.data["campaign_id"])
-    periods = campaign_store.open_periods(campaign, ctx.today)
+    reopened = await reopen_store.running_reopenings(
+        ctx.session, ctx.state.data["unit_id"], ctx.today, [p.id for p in campaign.periods]
+    )
+    periods = reopen_store.open_periods(campaign, ctx.today, reopened)
     for period in periods:
         if (
             await value_store.submission_of(ctx.session, ctx.state.data["unit_id"], period.id)
@@ -91,10 +103,23 @@ async def _open_periods_for(ctx: Context) -> list[Period]:
     return list(reversed(periods))
 
 
-def _period_label(period: Period) -> str:
-    return _("{name} (hạn nộp {due})").format(
-        name=period_name(period.code), due=day(period.due_date)
+async def _period_labels(ctx: Context, periods: list[Period]) -> list[str]:
+    """``Quý 4/2026 (hạn nộp 10/01/2027)``; a period open only because the office reopened
+    it for the unit: ``Quý 3/2026 (mở lại đến 24/11/2026)``."""
+    reopened = await reopen_store.running_reopenings(
+        ctx.session, ctx.state.data["unit_id"], ctx.today, [p.id for p in periods]
     )
+    labels = []
+    for period in periods:
+        until = reopen_store.reopened_only(period, ctx.today, reopened)
+        labels.append(
+            _("{name} (mở lại đến {until})").format(name=period_name(period.code), until=day(until))
+            if until
+            else _("{name} (hạn nộp {due})").format(
+                name=period_name(period.code), due=day(period.due_date)
+            )
+        )
+    return labels
 
 
 async def _ask_period(ctx: Context) -> None:
@@ -104,13 +129,13 @@ async def _ask_period(ctx: Context) -> None:
         ctx.say(_("Hiện không còn kỳ báo cáo nào đang mở."))
         return
     ctx.state.data["period_ids"] = [p.id for p in periods]
-    ctx.say(_("Chọn kỳ báo cáo (số 1 là kỳ cần nộp bây giờ):"), [_period_label(p) for p in periods])
+    ctx.say(_("Chọn kỳ báo cáo (số 1 là kỳ cần nộp bây giờ):"), await _period_labels(ctx, periods))
 
 
 async def _answer_period(ctx: Context, text: str) -> None:
     """Pick from the periods as they were shown, even if the list changed since."""
     periods = [await _get_period(ctx, pid) for pid in ctx.state.data["period_ids"]]
-    index = pick(text, [_period_label(p) for p in periods])
+    index = pick(text, await _period_labels(ctx, periods))
     if index is None:
         ctx.note(_("Hãy gõ số thứ tự của kỳ báo cáo."))
         await _ask_period(ctx)
@@ -119,9 +144,17 @@ async def _answer_period(ctx: Context, text: str) -> None:
 
 
 async def _begin_period(ctx: Context, period: Period) -> None:
-    _ensure_open(ctx, period)
+    await _ensure_open(ctx, period)
     data = ctx.state.data
     data["period_id"] = period.id
+    if ctx.today > period.lock_date:  # let through above, so reopened: say until when
+        until = await reopen_store.reopened_until(ctx.session, period.id, data["unit_id"])
+        assert until is not None
+        ctx.note(
+            _("Kỳ {period} được văn phòng mở lại cho đơn vị đến hết ngày {until}.").format(
+                period=period_name(period.code), until=day(until)
+            )
+        )
     if await value_store.submission_of(ctx.session, data["unit_id"], period.id):
         await ctx.goto(_FLOW, "submitted")
         return
@@ -170,9 +203,10 @@ async def _period(ctx: Context) -> Period:
 
 
 async def _open_period(ctx: Context) -> Period:
-    """The period being entered, refused (PeriodLocked) once past its lock date."""
+    """The period being entered, refused (PeriodLocked) once past its lock date (or, when
+    reopened for the unit, past the reopening's last day)."""
     period = await _period(ctx)
-    _ensure_open(ctx, period)
+    await _ensure_open(ctx, period)
     return period
 
 

@@ -1,0 +1,368 @@
+"""Reopening a locked period for one unit (``/mokhoa``, office only).
+
+The office chooses the campaign, a period past its lock date (newest first), the unit (those
+that have not submitted first), and for how many days from today; after a confirmation the
+reopening is stored (``storage.reopenings``) and the unit's people are sent a message telling
+them to type /nhap. ``/nhap`` then lets that unit, and only that unit, enter and correct the
+period's figures up to the reopening's last day; submissions are late (past the due date).
+
+Shortcut: ``/mokhoa P2 2026Q3 5`` (unit code, period code, days, campaign code: any order,
+each optional) skips the questions answered; an unknown or unsuitable word is said and its
+question asked instead. Every answer is typed text (numbers pick from the lists), so the
+conversation works on channels without buttons.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any, TypeVar
+
+from domain.periods import period_name
+from domain.text import fold
+from handlers.choices import pick
+from handlers.common import campaign_step, day
+from handlers.flow import Context, Flow, Step, command, register
+from handlers.i18n import _
+from handlers.messages import Reply
+from handlers.office import choose_campaign, refuse_if_not_office
+from storage import accounts
+from storage import campaigns as campaign_store
+from storage import reopenings as reopen_store
+from storage.models import Campaign, OrgUnit, Period
+from storage.recipients import unit_recipients
+
+_FLOW = "mokhoa"
+
+# Days a reopening lasts when the office just says "ok". Settings.reopen_days (REOPEN_DAYS)
+# is meant to set it; handlers cannot reach the settings yet.
+REOPEN_DAYS_DEFAULT = 3
+MAX_DAYS = 60
+# Units shown as a numbered list; others are found by typing their code or name.
+MAX_LISTED_UNITS = 40
+
+_DEFAULT_WORDS = {"ok", "dong y", "mac dinh", "co", "u"}
+
+_Row = TypeVar("_Row", Period, OrgUnit)
+
+
+@command("mokhoa")
+async def reopen_command(ctx: Context, args: str) -> None:
+    """Start ``/mokhoa``: choose campaign, period, unit and days (or take them from ``args``)."""
+    if refuse_if_not_office(ctx):
+        return
+    shortcut, rest = _split_days(args)
+
+    async def chosen(ctx: Context, campaign_id: int) -> None:
+        await _campaign_chosen(ctx, campaign_id, shortcut)
+
+    await choose_campaign(ctx, await _with_unit_campaigns(ctx, rest), _FLOW, chosen)
+    if ctx.state.flow == _FLOW and ctx.state.step == "campaign":  # asked which: keep the args
+        ctx.state.data["shortcut"] = shortcut
+
+
+def _split_days(args: str) -> tuple[dict[str, Any], str]:
+    """The shortcut's words without the number of days (``{"words": [...], "days": 5}``),
+    and ``args`` without that number (so it is not taken for a period code)."""
+    words = args.upper().split()
+    days = next((w for w in words if w.isdigit() and len(w) <= 3), None)
+    rest = [w for w in words if w != days]
+    return {"words": rest, "days": int(days) if days else None}, " ".join(rest)
+
+
+async def _with_unit_campaigns(ctx: Context, args: str) -> str:
+    """``args`` plus the codes of the campaigns of a unit named in it, when no campaign code
+    is, so that ``choose_campaign`` only considers the campaigns that unit takes part in."""
+    words = args.upper().split()
+    codes = {c.code.upper() for c in await campaign_store.list_campaigns(ctx.session)}
+    if codes & set(words):
+        return args
+    for word in words:
+        unit = await campaign_store.find_unit(ctx.session, word)
+        if unit is not None:
+            joined = await campaign_store.campaigns_of_unit(ctx.session, unit.id)
+            return " ".join([args, *(c.code for c in joined)])
+    return args
+
+
+async def _campaign_step_chosen(ctx: Context, campaign_id: int) -> None:
+    await _campaign_chosen(ctx, campaign_id, ctx.state.data.get("shortcut") or {})
+
+
+async def _campaign_chosen(ctx: Context, campaign_id: int, shortcut: dict[str, Any]) -> None:
+    """Take what the shortcut gave (saying what does not fit), then ask what is missing."""
+    campaign = await ctx.campaign(campaign_id)
+    wanted: str | None = ctx.state.data.get("period")
+    ctx.state.data = {"campaign_id": campaign_id}
+    locked = _locked_periods(campaign, ctx)
+    if not locked:
+        ctx.finish()
+        ctx.say(
+            _("Phong trào {campaign} chưa có kỳ báo cáo nào khóa sổ.").format(
+                campaign=campaign.name
+            )
+        )
+        return
+    if wanted:
+        _take_period(ctx, campaign, locked, wanted)
+    words = [w for w in shortcut.get("words", []) if w != wanted and w != campaign.code.upper()]
+    if words:
+        await _take_unit(ctx, campaign, words)
+    days = shortcut.get("days")
+    if days is not None:
+        if 1 <= days <= MAX_DAYS:
+            ctx.state.data["days"] = days
+        else:
+            ctx.note(_days_rule())
+    await _next(ctx)
+
+
+def _take_period(ctx: Context, campaign: Campaign, locked: list[Period], wanted: str) -> None:
+    period = next((p for p in campaign.periods if p.code.upper() == wanted.upper()), None)
+    if period is None:
+        ctx.note(_("Không tìm thấy kỳ báo cáo {period}.").format(period=wanted))
+    elif period not in locked:
+        ctx.note(
+            _("Kỳ {period} chưa khóa sổ (hạn khóa sổ {lock}), các đơn vị vẫn nhập được.").format(
+                period=period_name(period.code), lock=day(period.lock_date)
+            )
+        )
+    else:
+        ctx.state.data["period_id"] = period.id
+
+
+async def _take_unit(ctx: Context, campaign: Campaign, words: list[str]) -> None:
+    units = await campaign_store.campaign_units(ctx.session, campaign.id)
+    found = next((u for u in units if u.code.upper() in words), None)
+    if found is None:
+        ctx.note(
+            _("Không tìm thấy đơn vị {code} trong phong trào này.").format(code=" ".join(words))
+        )
+    else:
+        ctx.state.data["unit_id"] = found.id
+
+
+async def _next(ctx: Context) -> None:
+    """Ask the first question not answered yet, else the confirmation."""
+    for key, step in (("period_id", "period"), ("unit_id", "unit"), ("days", "days")):
+        if key not in ctx.state.data:
+            await ctx.goto(_FLOW, step)
+            return
+    await ctx.goto(_FLOW, "confirm")
+
+
+def _locked_periods(campaign: Campaign, ctx: Context) -> list[Period]:
+    """The campaign's periods past their lock date, newest first."""
+    return [p for p in reversed(campaign.periods) if ctx.today > p.lock_date]
+
+
+def _period_label(period: Period) -> str:
+    return _("{name} (khóa sổ {lock})").format(
+        name=period_name(period.code), lock=day(period.lock_date)
+    )
+
+
+async def _ask_period(ctx: Context) -> None:
+    campaign = await ctx.campaign(ctx.state.data["campaign_id"])
+    periods = _locked_periods(campaign, ctx)
+    ctx.state.data["period_ids"] = [p.id for p in periods]
+    ctx.say(
+        _("Mở lại kỳ nào? (các kỳ đã khóa sổ, mới nhất trước)"),
+        [_period_label(p) for p in periods],
+    )
+
+
+async def _answer_period(ctx: Context, text: str) -> None:
+    """Pick from the periods as they were shown."""
+    periods = [await _get(ctx, Period, pid) for pid in ctx.state.data["period_ids"]]
+    index = pick(text, [_period_label(p) for p in periods])
+    if index is None:
+        ctx.note(_("Hãy gõ số thứ tự của kỳ báo cáo."))
+        await _ask_period(ctx)
+        return
+    ctx.state.data["period_id"] = periods[index].id
+    await _next(ctx)
+
+
+async def _units_in_order(ctx: Context) -> tuple[list[OrgUnit], list[str]]:
+    """The campaign's units, those that have not submitted the period first (campaign order
+    otherwise), with their labels: ``Phường 2 (chưa nộp, đang mở lại đến 24/11/2026)``."""
+    data = ctx.state.data
+    units = await campaign_store.campaign_units(ctx.session, data["campaign_id"])
+    submitted = await reopen_store.submitted_unit_ids(ctx.session, data["period_id"])
+    running = await reopen_store.running_for_period(ctx.session, data["period_id"], ctx.today)
+    units.sort(key=lambda u: u.id in submitted)  # stable: campaign order within each group
+    labels = []
+    for unit in units:
+        marks = [_("đã nộp") if unit.id in submitted else _("chưa nộp")]
+        if unit.id in running:
+            marks.append(_("đang mở lại đến {until}").format(until=day(running[unit.id])))
+        labels.append(f"{unit.name} ({', '.join(marks)})")
+    return units, labels
+
+
+async def _ask_unit(ctx: Context) -> None:
+    period = await _get(ctx, Period, ctx.state.data["period_id"])
+    units, labels = await _units_in_order(ctx)
+    ctx.state.data["unit_ids"] = [u.id for u in units[:MAX_LISTED_UNITS]]
+    text = _("Mở lại kỳ {period} cho đơn vị nào? Gõ số thứ tự hoặc mã đơn vị.").format(
+        period=period_name(period.code)
+    )
+    if len(units) > MAX_LISTED_UNITS:
+        text += "\n" + _("(Còn {count} đơn vị khác: gõ mã hoặc tên đơn vị.)").format(
+            count=len(units) - MAX_LISTED_UNITS
+        )
+    ctx.say(text, labels[:MAX_LISTED_UNITS])
+
+
+async def _answer_unit(ctx: Context, text: str) -> None:
+    """A number from the list as shown, else a unit code, else the start of one unit's name."""
+    units, labels = await _units_in_order(ctx)
+    by_id = {u.id: (u, label) for u, label in zip(units, labels, strict=True)}
+    shown = [by_id[uid] for uid in ctx.state.data["unit_ids"] if uid in by_id]
+    index = pick(text, [label for _u, label in shown])
+    chosen: OrgUnit | None = shown[index][0] if index is not None else None
+    if chosen is None:
+        code = text.strip().upper()
+        chosen = next((u for u in units if u.code.upper() == code), None)
+    if chosen is None and not fold(text).isdigit():
+        found = pick(text, labels)
+        chosen = units[found] if found is not None else None
+    if chosen is None:
+        ctx.note(_("Hãy gõ số thứ tự hoặc mã của đơn vị."))
+        await _ask_unit(ctx)
+        return
+    ctx.state.data["unit_id"] = chosen.id
+    await _next(ctx)
+
+
+def _days_rule() -> str:
+    return _("Số ngày mở lại phải là số nguyên từ 1 đến {max}.").format(max=MAX_DAYS)
+
+
+async def _ask_days(ctx: Context) -> None:
+    until = ctx.today + timedelta(days=REOPEN_DAYS_DEFAULT)
+    ctx.say(
+        _(
+            "Mở lại trong bao nhiêu ngày, tính từ hôm nay? Gõ số ngày (từ 1 đến {max}), "
+            "hoặc gõ ok để lấy {days} ngày (đến hết ngày {until})."
+        ).format(max=MAX_DAYS, days=REOPEN_DAYS_DEFAULT, until=day(until))
+    )
+
+
+async def _answer_days(ctx: Context, text: str) -> None:
+    word = fold(text).removesuffix("ngay").strip()
+    days = REOPEN_DAYS_DEFAULT if word in _DEFAULT_WORDS else int(word) if word.isdigit() else 0
+    if not 1 <= days <= MAX_DAYS:
+        ctx.note(_days_rule())
+        await _ask_days(ctx)
+        return
+    ctx.state.data["days"] = days
+    await _next(ctx)
+
+
+_CONFIRM = ("Đồng ý mở lại", "Đổi số ngày", "Không mở lại")
+
+
+async def _ask_confirm(ctx: Context) -> None:
+    data = ctx.state.data
+    campaign = await ctx.campaign(data["campaign_id"])
+    period = await _get(ctx, Period, data["period_id"])
+    unit = await _get(ctx, OrgUnit, data["unit_id"])
+    ctx.say(
+        _(
+            "Mở lại kỳ {period} ({campaign}) cho đơn vị {unit} đến hết ngày {until} "
+            "({days} ngày)? Đơn vị sẽ được nhắn tin báo."
+        ).format(
+            period=period_name(period.code),
+            campaign=campaign.name,
+            unit=unit.name,
+            until=day(ctx.today + timedelta(days=data["days"])),
+            days=data["days"],
+        ),
+        [_(c) for c in _CONFIRM],
+    )
+
+
+async def _answer_confirm(ctx: Context, text: str) -> None:
+    index = pick(text, [_(c) for c in _CONFIRM])
+    if index == 0:
+        await _reopen(ctx)
+    elif index == 1:
+        del ctx.state.data["days"]
+        await ctx.goto(_FLOW, "days")
+    elif index == 2:
+        ctx.finish()
+        ctx.say(_("Đã hủy, chưa mở lại kỳ nào."))
+    else:
+        ctx.note(_("Hãy gõ 1 để đồng ý, 2 để đổi số ngày, 3 để không mở lại."))
+        await _ask_confirm(ctx)
+
+
+async def _reopen(ctx: Context) -> None:
+    """Store the reopening, tell the office, and queue a message to the unit's people."""
+    data = ctx.state.data
+    period = await _get(ctx, Period, data["period_id"])
+    unit = await _get(ctx, OrgUnit, data["unit_id"])
+    asked = ctx.today + timedelta(days=data["days"])
+    assert ctx.reporter is not None
+    result = await reopen_store.reopen(
+        ctx.session, period.id, unit.id, asked, ctx.reporter.id, ctx.now
+    )
+    ctx.finish()
+    names = {"period": period_name(period.code), "unit": unit.name, "until": day(result.until)}
+    if result.outcome is reopen_store.Outcome.KEPT:
+        ctx.say(
+            _(
+                "Kỳ {period} đã được mở lại cho đơn vị {unit} đến hết ngày {until}, muộn hơn "
+                "ngày bạn chọn ({asked}): giữ nguyên, không rút ngắn."
+            ).format(**names, asked=day(asked))
+        )
+        return
+    lines = [_("✅ Đã mở lại kỳ {period} cho đơn vị {unit} đến hết ngày {until}.").format(**names)]
+    if result.previous is not None:
+        lines.append(
+            _("(Lần mở lại trước đến hết ngày {previous}.)").format(previous=day(result.previous))
+        )
+    notice = Reply(
+        _(
+            "Văn phòng đã mở lại kỳ {period} cho đơn vị {unit} đến hết ngày {until}. "
+            "Gõ /nhap để nộp số liệu."
+        ).format(**names)
+    ).to_payload()
+    people = (await unit_recipients(ctx.session, [unit.id])).get(unit.id, [])
+    for person in people:
+        accounts.enqueue(
+            ctx.session, person.channel, person.chat_id, person.account_id, [notice], ctx.now
+        )
+    lines.append(
+        _("Đã nhắn tin báo cho {count} người của đơn vị.").format(count=len(people))
+        if people
+        else _(
+            "Đơn vị chưa có ai nhận được tin nhắn của bot (chưa liên kết hoặc đã chặn bot): "
+            "hãy báo cho đơn vị bằng cách khác."
+        )
+    )
+    ctx.say("\n".join(lines))
+
+
+async def _get(ctx: Context, model: type[_Row], row_id: int) -> _Row:
+    found = await ctx.session.get(model, row_id)
+    assert found is not None
+    return found
+
+
+register(
+    Flow(
+        _FLOW,
+        "mở lại kỳ đã khóa sổ",
+        {
+            "campaign": campaign_step(
+                "Mở lại kỳ báo cáo của phong trào nào?", _campaign_step_chosen
+            ),
+            "period": Step(_ask_period, _answer_period, idle=True),
+            "unit": Step(_ask_unit, _answer_unit, idle=True),
+            "days": Step(_ask_days, _answer_days, idle=True),
+            "confirm": Step(_ask_confirm, _answer_confirm, idle=True),
+        },
+    )
+)
