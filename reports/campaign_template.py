@@ -60,6 +60,7 @@ __all__ = [
     "DATA_SHEETS",
     "ELEMENTS_SHEET",
     "GUIDE_SHEET",
+    "MAX_REMINDER_DAYS",
     "TEMPLATE_COLUMNS",
     "TITLES_SHEET",
     "UNITS_SHEET",
@@ -95,6 +96,17 @@ IMPORT_COMMAND = "reportbot campaign import TEN_FILE.xlsx"
 _CAMPAIGN_DEFAULTS = CampaignSpec("", "", date.min, date.min, Frequency.YEARLY)
 _DEFAULT_DUE_DAYS = _CAMPAIGN_DEFAULTS.due_days
 _DEFAULT_LOCK_DAYS = _CAMPAIGN_DEFAULTS.lock_days
+MAX_REMINDER_DAYS = 60
+"""Upper bound of every reminder and escalation day count of sheet "Phong trào"."""
+
+
+def _shown_days(days: Sequence[int]) -> str:
+    """A list of reminder days as written in the template: ``3; 1``, or ``không`` when empty."""
+    return "; ".join(str(day) for day in days) if days else NO
+
+
+def _yes_no(value: bool) -> str:
+    return YES if value else NO
 
 
 def _labels(values: Iterable[StrEnum]) -> tuple[str, ...]:
@@ -182,6 +194,52 @@ _CAMPAIGN_COLUMNS = (
         "không sau ngày kết thúc).",
         width=14,
         number_format=DATE_FORMAT,
+    ),
+    Column(
+        "remind_days_before",
+        "Nhắc trước hạn (ngày)",
+        "Bot nhắc đơn vị chưa nộp trước hạn nộp bao nhiêu ngày: các số nguyên từ 1 đến "
+        f"{MAX_REMINDER_DAYS}, cách nhau bằng dấu ; hoặc dấu phẩy, không trùng. Ví dụ: 3; 1 "
+        f'(nhắc trước 3 ngày và trước 1 ngày). Ghi "{NO}" nếu không nhắc trước hạn; để trống là '
+        f"{_shown_days(_CAMPAIGN_DEFAULTS.remind_days_before)}.",
+        width=14,
+        number_format="@",
+    ),
+    Column(
+        "remind_on_due",
+        "Nhắc vào ngày hạn",
+        f"{YES}: sáng ngày hạn nộp bot nhắc đơn vị chưa nộp; {NO}: không nhắc. Để trống là "
+        f"{_yes_no(_CAMPAIGN_DEFAULTS.remind_on_due)}.",
+        choices=(YES, NO),
+        width=10,
+    ),
+    Column(
+        "remind_overdue_days",
+        "Nhắc quá hạn tối đa (ngày)",
+        "Sau hạn nộp, bot nhắc đơn vị chưa nộp mỗi ngày một lần, nhiều nhất bao nhiêu ngày "
+        f"(không nhắc sau ngày khóa sổ). Số nguyên từ 0 đến {MAX_REMINDER_DAYS}, 0 là không "
+        f"nhắc quá hạn; để trống là {_CAMPAIGN_DEFAULTS.remind_overdue_days} ngày.",
+        width=12,
+        number_format="0",
+    ),
+    Column(
+        "escalate_office_days",
+        "Báo văn phòng sau hạn (ngày)",
+        "Bao nhiêu ngày sau hạn nộp thì văn phòng nhận danh sách đơn vị chưa nộp. Số nguyên "
+        f"từ 0 đến {MAX_REMINDER_DAYS}, 0 là ngay ngày hạn nộp; để trống là "
+        f"{_CAMPAIGN_DEFAULTS.escalate_office_days} ngày.",
+        width=12,
+        number_format="0",
+    ),
+    Column(
+        "escalate_cluster_days",
+        "Báo cụm trưởng sau hạn (ngày)",
+        "Bao nhiêu ngày sau hạn nộp thì mỗi đơn vị cụm trưởng (cột Cụm trưởng ở trang "
+        f'"{UNITS_SHEET}") nhận danh sách đơn vị chưa nộp trong cụm mình. Số nguyên từ 0 đến '
+        f"{MAX_REMINDER_DAYS}, 0 là ngay ngày hạn nộp; để trống là "
+        f"{_CAMPAIGN_DEFAULTS.escalate_cluster_days} ngày.",
+        width=12,
+        number_format="0",
     ),
     Column(
         "is_sample",
@@ -287,6 +345,15 @@ _UNITS_COLUMNS = (
         "Cụm/khối thi đua",
         "Cụm hoặc khối thi đua của đơn vị (không bắt buộc).",
         width=18,
+    ),
+    Column(
+        "is_cluster_head",
+        "Cụm trưởng",
+        f"{YES}: đơn vị này là cụm trưởng của cụm/khối thi đua của mình (mỗi cụm một đơn vị), "
+        "nhận danh sách đơn vị trong cụm chưa nộp số liệu; phải điền cột Cụm/khối thi đua. "
+        f"Để trống là {NO}.",
+        choices=(YES, NO),
+        width=10,
     ),
     Column(
         "representatives",
@@ -429,7 +496,12 @@ def _campaign_row(spec: CampaignSpec) -> dict[str, CellValue]:
         "due_days": spec.due_days,
         "lock_days": spec.lock_days,
         "registration_deadline": spec.registration_deadline,
-        "is_sample": YES if spec.is_sample else NO,
+        "remind_days_before": _shown_days(spec.remind_days_before),
+        "remind_on_due": _yes_no(spec.remind_on_due),
+        "remind_overdue_days": spec.remind_overdue_days,
+        "escalate_office_days": spec.escalate_office_days,
+        "escalate_cluster_days": spec.escalate_cluster_days,
+        "is_sample": _yes_no(spec.is_sample),
     }
 
 
@@ -457,6 +529,7 @@ def _unit_row(unit: UnitSpec) -> dict[str, CellValue]:
         "name": unit.name,
         "unit_type": unit.unit_type,
         "cluster": unit.cluster,
+        "is_cluster_head": _yes_no(unit.is_cluster_head),
         "representatives": "; ".join(unit.representatives),
         "phones": "; ".join(unit.phones),
     }
@@ -853,15 +926,35 @@ def _decimal_of(raw: object, measure_unit: str) -> Decimal:
         ) from None
 
 
-def _parse_day_count(raw: object) -> int:
-    """A whole number of days, 0 or more."""
+def _whole_days(raw: object, maximum: int | None = None) -> int | None:
+    """A whole number from 0 to ``maximum`` (no bound when ``None``), or ``None``."""
     try:
         value = _parse_decimal(raw)
     except _CellProblem:
-        value = Decimal(-1)
+        return None
     if value < 0 or value != value.to_integral_value():
-        raise _CellProblem(f"{_quoted(raw)} phải là số ngày nguyên, từ 0 trở lên (ví dụ 10)")
+        return None
+    if maximum is not None and value > maximum:
+        return None
     return int(value)
+
+
+def _parse_day_count(raw: object) -> int:
+    """A whole number of days, 0 or more."""
+    days = _whole_days(raw)
+    if days is None:
+        raise _CellProblem(f"{_quoted(raw)} phải là số ngày nguyên, từ 0 trở lên (ví dụ 10)")
+    return days
+
+
+def _parse_reminder_day_count(raw: object) -> int:
+    """A whole number of days from 0 to :data:`MAX_REMINDER_DAYS` (reminders, escalations)."""
+    days = _whole_days(raw, MAX_REMINDER_DAYS)
+    if days is None:
+        raise _CellProblem(
+            f"{_quoted(raw)} phải là số ngày nguyên, từ 0 đến {MAX_REMINDER_DAYS} (ví dụ 3)"
+        )
+    return days
 
 
 def _parse_yes_no(raw: object) -> bool:
@@ -948,6 +1041,42 @@ _PARSE_CUMULATIVE = _choice_parser(
     {CUMULATIVE: True, "cộng dồn": True, YES: True, PER_PERIOD: False, "theo kì": False, NO: False},
     (CUMULATIVE, PER_PERIOD),
 )
+
+
+_NO_REMINDERS = frozenset(_choice_key(text) for text in (NO, "không nhắc"))
+_REMINDER_DAY = re.compile(r"(\d{1,9})(?:\s*ngày)?", re.IGNORECASE)
+
+
+def _parse_reminder_days(raw: object) -> tuple[int, ...]:
+    """Days before the due date: whole numbers 1..MAX_REMINDER_DAYS separated by ``;``, ``,``
+    or line breaks, each once, in the order written; ``"không"`` for none. A number cell
+    (``3``) is one day."""
+    text = _text_of(raw)
+    if _choice_key(text) in _NO_REMINDERS:
+        return ()
+    items = [item.strip() for item in re.split(r"[;,\n]", text) if item.strip()]
+    days: list[int] = []
+    for item in items:
+        match = _REMINDER_DAY.fullmatch(unicodedata.normalize("NFC", item))
+        if match is None:
+            raise _CellProblem(
+                f"{_quoted(item)} không hợp lệ — ghi các số ngày nguyên từ 1 đến "
+                f'{MAX_REMINDER_DAYS}, cách nhau bằng dấu ; (ví dụ 3; 1), hoặc "{NO}"'
+            )
+        day = int(match[1])
+        if not 1 <= day <= MAX_REMINDER_DAYS:
+            hint = ' (nhắc đúng ngày hạn nộp: dùng cột "Nhắc vào ngày hạn")' if day == 0 else ""
+            raise _CellProblem(
+                f"số ngày nhắc trước hạn phải từ 1 đến {MAX_REMINDER_DAYS}, không phải {day}" + hint
+            )
+        if day in days:
+            raise _CellProblem(f"{day} ngày được ghi hai lần — mỗi số chỉ ghi một lần")
+        days.append(day)
+    if not days:
+        raise _CellProblem(
+            f'{_quoted(raw)} không hợp lệ — ghi các số ngày, ví dụ 3; 1, hoặc "{NO}"'
+        )
+    return tuple(days)
 
 
 def _split_list(raw: object) -> tuple[str, ...]:
@@ -1039,6 +1168,7 @@ def _build_spec(
     head = _read_campaign(tables[CAMPAIGN_SHEET], errors)
     elements = _read_elements(tables[ELEMENTS_SHEET], errors)
     units = _read_list(tables[UNITS_SHEET], errors, _read_unit, "đơn vị")
+    _check_cluster_heads(units[0])
     titles = _read_list(tables[TITLES_SHEET], errors, _read_title, None)
     if head is None:
         return None
@@ -1075,6 +1205,12 @@ def _read_campaign(table: _Table | None, errors: list[TemplateError]) -> Campaig
     document_number = cells.text("document_number") or ""
     due_days = _or(cells.get("due_days", _parse_day_count), _DEFAULT_DUE_DAYS)
     lock_days = _or(cells.get("lock_days", _parse_day_count), _DEFAULT_LOCK_DAYS)
+    defaults = _CAMPAIGN_DEFAULTS
+    days_before = cells.get("remind_days_before", _parse_reminder_days)
+    on_due = cells.get("remind_on_due", _parse_yes_no)
+    overdue = cells.get("remind_overdue_days", _parse_reminder_day_count)
+    office = cells.get("escalate_office_days", _parse_reminder_day_count)
+    cluster = cells.get("escalate_cluster_days", _parse_reminder_day_count)
     is_sample = _or(cells.get("is_sample", _parse_yes_no), False)
     if code is None or name is None or start is None or end is None or frequency is None:
         return None
@@ -1090,6 +1226,11 @@ def _read_campaign(table: _Table | None, errors: list[TemplateError]) -> Campaig
         due_days=due_days,
         lock_days=lock_days,
         registration_deadline=deadline,
+        remind_days_before=_or(days_before, defaults.remind_days_before),
+        remind_on_due=_or(on_due, defaults.remind_on_due),
+        remind_overdue_days=_or(overdue, defaults.remind_overdue_days),
+        escalate_office_days=_or(office, defaults.escalate_office_days),
+        escalate_cluster_days=_or(cluster, defaults.escalate_cluster_days),
         is_sample=is_sample,
     )
 
@@ -1145,9 +1286,27 @@ def _read_unit(cells: _Cells, code: str | None) -> UnitSpec | None:
     cluster = cells.text("cluster")
     representatives = cells.get("representatives", _split_list) or ()
     phones = cells.get("phones", _parse_phones) or ()
+    is_cluster_head = _or(cells.get("is_cluster_head", _parse_yes_no), False)
+    if is_cluster_head and cluster is None:
+        cells.fail("is_cluster_head", "đơn vị cụm trưởng phải có cụm/khối thi đua")
     if code is None or name is None:
         return None
-    return UnitSpec(code, name, unit_type, cluster, phones, representatives)
+    return UnitSpec(code, name, unit_type, cluster, phones, representatives, is_cluster_head)
+
+
+def _check_cluster_heads(units: Sequence[tuple[_Cells, UnitSpec]]) -> None:
+    """At most one cluster head per cluster; each further one names the first one's row."""
+    heads: dict[str, tuple[int, str]] = {}
+    for cells, unit in units:
+        if not unit.is_cluster_head or unit.cluster is None:
+            continue
+        first = heads.setdefault(unit.cluster, (cells.row.number, unit.code))
+        if first[0] != cells.row.number:
+            cells.fail(
+                "is_cluster_head",
+                f'cụm "{unit.cluster}" có hai cụm trưởng: dòng {first[0]} ({first[1]}) và '
+                f"dòng {cells.row.number} ({unit.code}) — mỗi cụm chỉ một đơn vị cụm trưởng",
+            )
 
 
 def _read_title(cells: _Cells, code: str | None) -> TitleSpec | None:

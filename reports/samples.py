@@ -96,8 +96,11 @@ def _yes_no(code: str, name: str) -> ElementSpec:
     return ElementSpec(code, name, "có/không", value_type=ValueType.BOOLEAN, target=Decimal(1))
 
 
-def _unit(code: str, name: str, kind: str, cluster: str, person: str, phone: str) -> UnitSpec:
-    return UnitSpec(code, name, kind, cluster, (phone,), (person,))
+def _unit(
+    code: str, name: str, kind: str, cluster: str, person: str, phone: str, *, head: bool = False
+) -> UnitSpec:
+    """A unit with one representative; ``head``: it is its cluster's head (Cụm trưởng)."""
+    return UnitSpec(code, name, kind, cluster, (phone,), (person,), is_cluster_head=head)
 
 
 def _titles() -> tuple[TitleSpec, ...]:
@@ -295,12 +298,14 @@ def xuan_son_2022() -> CampaignSpec:
 
     Two phases (Jan–Jun, Jul–Dec) give a 6-monthly rhythm; the plan requires registration at the
     start of the year, set here as 31/03/2022. Units are villages and residential groups, the
-    departments and the Front and mass organisations the plan names, in three clusters. The plan
-    names indicators without figures ("tỷ lệ cao", "giảm tỷ lệ hộ nghèo"), so the targets are
-    plausible choices. Figures that only villages hold (households, residents) are optional, so
-    departments and organisations only give their self-score ("Điểm tự chấm", 0–100, not
-    totalled), the plan's self-scoring step. Village names and people are made up; phones are
-    fake (0900000101...).
+    departments and the Front and mass organisations the plan names, in three clusters; units send
+    their registrations to the cluster head (đơn vị Cụm trưởng), here Thôn Đông, the commune
+    People's Committee office and the Fatherland Front committee. The plan names indicators
+    without figures ("tỷ lệ cao", "giảm tỷ lệ hộ nghèo"), so the targets are plausible choices.
+    Figures that only villages hold (households, residents) are optional, so departments and
+    organisations only give their self-score ("Điểm tự chấm", 0–100, not totalled), the plan's
+    self-scoring step. Village names and people are made up; phones are fake (0900000101...).
+    The reminder policy is the default one.
     """
     return CampaignSpec(
         code="XUANSON2022",
@@ -368,7 +373,15 @@ def _xuan_son_elements() -> tuple[ElementSpec, ...]:
 def _xuan_son_units() -> tuple[UnitSpec, ...]:
     villages, departments, organisations = "Cụm thôn", "Khối ngành", "Khối đoàn thể"
     return (
-        _unit("THON_DONG", "Thôn Đông", "thôn", villages, "Nguyễn Văn Hùng", "0900000101"),
+        _unit(
+            "THON_DONG",
+            "Thôn Đông",
+            "thôn",
+            villages,
+            "Nguyễn Văn Hùng",
+            "0900000101",
+            head=True,
+        ),
         _unit("THON_DOAI", "Thôn Đoài", "thôn", villages, "Kiều Văn Minh", "0900000102"),
         _unit("THON_DOI_DU", "Thôn Đồi Dư", "thôn", villages, "Phùng Thị Lan", "0900000103"),
         _unit(
@@ -380,7 +393,13 @@ def _xuan_son_units() -> tuple[UnitSpec, ...]:
             "0900000104",
         ),
         _unit(
-            "VP_UBND", "Văn phòng UBND xã", "ban ngành", departments, "Nguyễn Thị Hoa", "0900000105"
+            "VP_UBND",
+            "Văn phòng UBND xã",
+            "ban ngành",
+            departments,
+            "Nguyễn Thị Hoa",
+            "0900000105",
+            head=True,
         ),
         _unit(
             "VH_TT",
@@ -390,7 +409,15 @@ def _xuan_son_units() -> tuple[UnitSpec, ...]:
             "Khuất Văn Sơn",
             "0900000106",
         ),
-        _unit("MTTQ", "Ủy ban MTTQ xã", "đoàn thể", organisations, "Lê Văn Thành", "0900000107"),
+        _unit(
+            "MTTQ",
+            "Ủy ban MTTQ xã",
+            "đoàn thể",
+            organisations,
+            "Lê Văn Thành",
+            "0900000107",
+            head=True,
+        ),
         _unit(
             "HOI_PHU_NU", "Hội Phụ nữ xã", "đoàn thể", organisations, "Trần Thị Mai", "0900000108"
         ),

@@ -5,14 +5,19 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+from sqlalchemy import select
 
 from bot.app import App
+from domain.campaign_spec import CampaignSpec
+from reports.campaign_template import read_template, write_template
 from reports.samples import nga_nam_2023
 from storage.campaigns import CampaignConflict, campaign_units, import_campaign
 from storage.models import (
+    Campaign,
     CampaignUnit,
     DataElement,
     Indicator,
+    OrgUnit,
     Period,
     Reporter,
     Title,
@@ -20,10 +25,10 @@ from storage.models import (
 )
 from storage.values import Change, write_values
 from tests.conftest import Person
-from tests.helpers import SAMPLE, count, sample, typed_answer
+from tests.helpers import SAMPLE, VILLAGE_SAMPLE, count, sample, typed_answer
 
 
-def shifted():
+def shifted() -> CampaignSpec:
     """The Ngã Năm sample as loaded for 2026 (same code, so re-imports update it)."""
     return replace(nga_nam_2023().shifted_to_year(2026), code=SAMPLE)
 
@@ -97,3 +102,66 @@ async def test_history_alone_also_protects_an_element(app: App) -> None:
     with pytest.raises(CampaignConflict, match="LUA_TONG"):
         async with app.sessions() as session, session.begin():
             await import_campaign(session, replace(spec, elements=without_rice), app.clock.now())
+
+
+async def _heads(app: App, code: str) -> set[str]:
+    """Codes of the units marked cluster head in the campaign ``code``."""
+    async with app.sessions() as session:
+        found = await session.scalars(
+            select(OrgUnit.code)
+            .join(CampaignUnit, CampaignUnit.org_unit_id == OrgUnit.id)
+            .join(Campaign, Campaign.id == CampaignUnit.campaign_id)
+            .where(Campaign.code == code, CampaignUnit.is_cluster_head)
+        )
+        return set(found)
+
+
+def _policy(campaign: Campaign) -> tuple[object, ...]:
+    return (
+        list(campaign.remind_days_before),
+        campaign.remind_on_due,
+        campaign.remind_overdue_days,
+        campaign.escalate_office_days,
+        campaign.escalate_cluster_days,
+    )
+
+
+async def test_samples_are_loaded_with_the_default_policy_and_the_cluster_heads(app: App) -> None:
+    village = await sample(app, VILLAGE_SAMPLE)
+    assert _policy(village) == ([3, 1], True, 3, 2, 3)
+    assert await _heads(app, VILLAGE_SAMPLE) == {"THON_DONG", "VP_UBND", "MTTQ"}
+    assert await _heads(app, SAMPLE) == set()
+
+
+async def test_template_reminder_policy_and_cluster_heads_are_stored(app: App) -> None:
+    """What the office writes in the template is what the scheduler will read."""
+    spec = shifted()
+    units = tuple(
+        replace(unit, is_cluster_head=unit.code in {"P2", "MY_QUOI"}) for unit in spec.units
+    )
+    edited = replace(
+        spec,
+        remind_days_before=(7, 2),
+        remind_on_due=False,
+        remind_overdue_days=5,
+        escalate_office_days=1,
+        escalate_cluster_days=4,
+        units=units,
+    )
+    read = read_template(write_template(edited))
+    assert read == edited
+    async with app.sessions() as session, session.begin():
+        await import_campaign(session, read, app.clock.now())
+    assert _policy(await sample(app)) == ([7, 2], False, 5, 1, 4)
+    assert await _heads(app, SAMPLE) == {"P2", "MY_QUOI"}
+
+    # re-importing with no reminders before the due date and another head updates in place
+    moved = replace(
+        read,
+        remind_days_before=(),
+        units=tuple(replace(u, is_cluster_head=u.code == "P1") for u in read.units),
+    )
+    async with app.sessions() as session, session.begin():
+        await import_campaign(session, read_template(write_template(moved)), app.clock.now())
+    assert _policy(await sample(app)) == ([], False, 5, 1, 4)
+    assert await _heads(app, SAMPLE) == {"P1"}
