@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run chat test lint typecheck check samples messages bench-ingest bench-report clean
+.PHONY: run chat test lint typecheck check samples messages bench-ingest bench-report bench-fanout clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ bench-ingest: $(STAMP)
 ## Benchmark: the consolidated workbook of 10,000 units x 40 elements against a raw dump.
 bench-report: $(STAMP)
 	$(BIN)/python bench/report.py --units $(or $(UNITS),10000)
+
+## Benchmark: 3,000 reminders through the outbox sender against a fake Bot API enforcing 30/s.
+bench-fanout: $(STAMP)
+	$(BIN)/python bench/fanout.py --n $(or $(N),3000)
 
 ## Rebuild the sample campaign workbooks in samples/ from reports/samples.py.
 samples: $(STAMP)

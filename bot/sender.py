@@ -14,13 +14,22 @@ attempt is written to the outbox row:
   inactive so ``/tiendo`` shows it;
 - ``PermanentFailure`` (400 and the like): ``failed`` at once.
 A failed message is logged with its reason and stays in the outbox.
+
+The overall pace is a sliding window (``WindowLimiter``): never more than ``per_second`` sends
+in any one second as the server counts them. The server counts a send at some moment between
+its start and its answer, so a send keeps its place from its start until one second after its
+answer. A leaky bucket such as ``aiolimiter.AsyncLimiter(30, 1)`` is not enough: after a quiet
+moment it lets a burst of 30 go and then one every 1/30 s, so a server counting in a 1-second
+window sees nearly 60 in the first second and answers 429 (``bench/fanout.py``).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Callable
+from collections import deque
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -77,6 +86,63 @@ class Channel(Protocol):
         ...
 
 
+class WindowLimiter:
+    """At most ``count`` sends in any ``period`` seconds, as a server counting in a sliding
+    (or fixed) window of ``period`` sees them, whatever the network delay.
+
+    A send holds a slot from the moment it starts (``async with limiter.slot()``) until
+    ``period`` after it finished: the server counted it somewhere between its start and its
+    end, so the next send that reuses the slot arrives at least ``period`` after it. Among any
+    ``count + 1`` sends counted within less than ``period``, all would hold a slot at once, which
+    the limiter never allows. A burst of ``count`` after a quiet moment is allowed (as the
+    window allows it); waiting sends get slots in arrival order. The cost against the nominal
+    rate is the request's latency per slot and period (a few ms against a local server).
+    """
+
+    def __init__(self, count: int, period: float = 1.0) -> None:
+        if count < 1 or period <= 0:
+            raise ValueError("a window limiter needs count >= 1 and period > 0")
+        self.count = count
+        self.period = period
+        self._busy = 0  # sends in progress
+        self._cooling: deque[float] = deque()  # when the slots of finished sends come free
+        self._turn = asyncio.Lock()  # one waiter at a time, first come first served
+        self._released = asyncio.Event()
+
+    @classmethod
+    def per_second(cls, rate: float) -> WindowLimiter:
+        """``rate`` sends a second on average: ``int(rate)`` (at least one) in every
+        ``int(rate) / rate`` seconds (30 -> 30 a second, 0.5 -> one in 2 s, 2.5 -> 2 in 0.8 s)."""
+        count = max(1, int(rate))
+        return cls(count, count / rate)
+
+    def free(self, now: float) -> int:
+        """How many sends may start at ``now`` (loop time) without waiting."""
+        while self._cooling and self._cooling[0] <= now:
+            self._cooling.popleft()
+        return self.count - self._busy - len(self._cooling)
+
+    @contextlib.asynccontextmanager
+    async def slot(self) -> AsyncIterator[None]:
+        """Wait for a free slot, hold it while the body sends, then let it cool for a period."""
+        loop = asyncio.get_running_loop()
+        async with self._turn:
+            while self.free(loop.time()) <= 0:
+                # every slot is busy or cooling: wait for the first to cool down, or for a
+                # busy one to finish (then its cooling end is known)
+                timeout = self._cooling[0] - loop.time() if self._cooling else None
+                self._released.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._released.wait(), timeout)
+            self._busy += 1
+        try:
+            yield
+        finally:
+            self._busy -= 1
+            self._cooling.append(loop.time() + self.period)
+            self._released.set()
+
+
 @dataclass
 class Pacing:
     """Sending limits. ``per_second``: overall messages per second for the channel."""
@@ -102,7 +168,7 @@ class OutboxSender:
     pacing: Pacing = field(default_factory=Pacing)
     _wake: asyncio.Event = field(default_factory=asyncio.Event)
     _paused_until: float = 0.0
-    _limiter: AsyncLimiter | None = None
+    _limiter: WindowLimiter | None = None
 
     def wake(self) -> None:
         """Something was added to the outbox."""
@@ -180,24 +246,25 @@ class OutboxSender:
         return result
 
     async def _try(self, row: Claimed) -> DeliveryError | None:
-        await self._pace(row.chat_id)
-        try:
-            await self.channel.deliver(row.chat_id, row.payload)
-        except DeliveryError as error:
-            return error
-        except Exception as error:  # an adapter bug must not lose the message either
-            log.exception("unexpected delivery error")
-            return TemporaryFailure(repr(error))
-        return None
-
-    async def _pace(self, chat_id: str) -> None:
+        await self.channel.chat_limiter(row.chat_id).acquire()
         if self._limiter is None:
-            self._limiter = AsyncLimiter(self.pacing.per_second, 1)
-        pause = self._paused_until - asyncio.get_running_loop().time()
-        if pause > 0:
+            self._limiter = WindowLimiter.per_second(self.pacing.per_second)
+        async with self._limiter.slot():
+            await self._wait_out_pause()
+            try:
+                await self.channel.deliver(row.chat_id, row.payload)
+            except DeliveryError as error:
+                return error
+            except Exception as error:  # an adapter bug must not lose the message either
+                log.exception("unexpected delivery error")
+                return TemporaryFailure(repr(error))
+            return None
+
+    async def _wait_out_pause(self) -> None:
+        """After a 429 the whole channel waits, including sends already queued for a slot."""
+        loop = asyncio.get_running_loop()
+        while (pause := self._paused_until - loop.time()) > 0:
             await asyncio.sleep(pause)
-        await self.channel.chat_limiter(chat_id).acquire()
-        await self._limiter.acquire()
 
     def _judge(self, row: Claimed, error: DeliveryError) -> outbox.Outcome:
         """Retry later, or give up (logged, kept in the outbox with the reason)."""

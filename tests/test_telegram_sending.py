@@ -1,8 +1,11 @@
 """The outbox sender with the Telegram channel against the fake Bot API: 429 with retry_after,
-500s, time-outs, 403, bad requests, order within a chat, long texts, buttons."""
+500s, time-outs, 403, bad requests, order within a chat, long texts, buttons, the overall pace
+against a server counting in a 1-second window."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import time
 from collections.abc import AsyncIterator
 from datetime import timedelta
@@ -11,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from bot.app import App
-from bot.sender import OutboxSender, Pacing
+from bot.sender import OutboxSender, Pacing, WindowLimiter
 from bot.telegram import MAX_TEXT, TelegramChannel, _choice_label, make_bot
 from handlers.choices import pick
 from handlers.messages import Document, Reply, render_text, split_text
@@ -245,3 +248,69 @@ async def test_two_senders_never_overtake_each_other_in_a_chat(app: App) -> None
             overtaking = await outbox.claim(second, "telegram", now, lease, limit=100, per_chat=5)
     assert [row.payload["text"] for row in taken] == [f"tin {n}" for n in range(3)]
     assert overtaking == []
+
+
+async def test_the_overall_pace_never_trips_a_one_second_window(
+    app: App, fake: FakeTelegram
+) -> None:
+    """A burst to many chats at the configured rate gets no 429 from a server that counts
+    accepted messages in a sliding 1-second window (a leaky bucket of the same rate lets a
+    first burst of ``per_second`` go, then one every 1/per_second: up to twice the limit in
+    the first second)."""
+    per_second, chats = 10, 25
+    fake.per_second = per_second
+    bot = make_bot("1:TEST", f"http://127.0.0.1:{fake.port}", timeout=5)
+    sender = OutboxSender(
+        app.sessions,
+        TelegramChannel(bot, chat_per_second=1000),
+        app.clock.now,
+        Pacing(per_second=per_second),
+    )
+    for n in range(chats):
+        await enqueue(app, Reply(f"🔔 Nhắc báo cáo {n}"), chat_id=str(7000 + n))
+    await drain(app, sender)
+    await bot.session.close()
+    assert fake.rejected == 0
+    received = sorted(call.at for call in fake.calls if call.method == "sendmessage")
+    assert len(received) == chats
+    assert sorted(str(p["chat_id"]) for p in fake.sent()) == sorted(
+        str(7000 + n) for n in range(chats)
+    )
+    for first in received:  # however the windows are placed, never more than per_second
+        assert sum(first <= at < first + 1.0 for at in received) <= per_second
+
+
+def test_window_limiter_rates() -> None:
+    assert (WindowLimiter.per_second(30).count, WindowLimiter.per_second(30).period) == (30, 1.0)
+    assert (WindowLimiter.per_second(0.5).count, WindowLimiter.per_second(0.5).period) == (1, 2.0)
+    below = WindowLimiter.per_second(2.5)  # 2 every 0.8 s, never 3 in a second
+    assert (below.count, below.period) == (2, 0.8)
+
+
+async def test_window_limiter_counts_a_send_until_a_period_after_its_end() -> None:
+    limiter = WindowLimiter(3, period=60.0)
+    loop = asyncio.get_running_loop()
+    inside: list[int] = []
+    release = asyncio.Event()
+
+    async def send() -> None:
+        async with limiter.slot():
+            inside.append(1)
+            await release.wait()
+
+    sends = [asyncio.create_task(send()) for _ in range(3)]  # a burst of 3 goes at once
+    for _ in range(100):
+        if len(inside) == 3:
+            break
+        await asyncio.sleep(0.01)
+    assert len(inside) == 3 and limiter.free(loop.time()) == 0
+    fourth = asyncio.create_task(send())
+    release.set()
+    await asyncio.gather(*sends)
+    ended = loop.time()
+    assert not fourth.done()  # the slots cool for a period after their sends ended
+    assert limiter.free(ended) == 0
+    assert limiter.free(ended + 60.0) == 3
+    fourth.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await fourth
