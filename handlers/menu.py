@@ -13,6 +13,7 @@ _OFFICE_ITEMS = [
     ("Tiến độ báo cáo", "tiendo"),
     ("Báo cáo tổng hợp (Excel)", "tonghop"),
     ("Danh sách đăng ký thi đua (Excel)", "dangkythidua"),
+    ("Nhắc đơn vị chưa báo cáo", "nhacnho"),
     ("Mở lại kỳ đã khóa sổ", "mokhoa"),
 ]
 _HELP_ITEM = ("Trợ giúp", "trogiup")

@@ -33,10 +33,7 @@ from storage.recipients import unit_recipients
 
 _FLOW = "mokhoa"
 
-# Days a reopening lasts when the office just says "ok". Settings.reopen_days (REOPEN_DAYS)
-# is meant to set it; handlers cannot reach the settings yet.
-REOPEN_DAYS_DEFAULT = 3
-MAX_DAYS = 60
+MAX_DAYS = 60  # a reopening lasts 1..MAX_DAYS days; "ok" takes ctx.reopen_days (REOPEN_DAYS)
 # Units shown as a numbered list; others are found by typing their code or name.
 MAX_LISTED_UNITS = 40
 
@@ -240,18 +237,18 @@ def _days_rule() -> str:
 
 
 async def _ask_days(ctx: Context) -> None:
-    until = ctx.today + timedelta(days=REOPEN_DAYS_DEFAULT)
+    until = ctx.today + timedelta(days=ctx.reopen_days)
     ctx.say(
         _(
             "Mở lại trong bao nhiêu ngày, tính từ hôm nay? Gõ số ngày (từ 1 đến {max}), "
             "hoặc gõ ok để lấy {days} ngày (đến hết ngày {until})."
-        ).format(max=MAX_DAYS, days=REOPEN_DAYS_DEFAULT, until=day(until))
+        ).format(max=MAX_DAYS, days=ctx.reopen_days, until=day(until))
     )
 
 
 async def _answer_days(ctx: Context, text: str) -> None:
     word = fold(text).removesuffix("ngay").strip()
-    days = REOPEN_DAYS_DEFAULT if word in _DEFAULT_WORDS else int(word) if word.isdigit() else 0
+    days = ctx.reopen_days if word in _DEFAULT_WORDS else int(word) if word.isdigit() else 0
     if not 1 <= days <= MAX_DAYS:
         ctx.note(_days_rule())
         await _ask_days(ctx)

@@ -16,6 +16,7 @@ from handlers import (  # noqa: F401  (each module registers its commands and fl
     menu,
     office,
     registration,
+    remind,
     reopen,
     reports,
     submission,
