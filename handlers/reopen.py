@@ -300,6 +300,7 @@ async def _reopen(ctx: Context) -> None:
     data = ctx.state.data
     period = await _get(ctx, Period, data["period_id"])
     unit = await _get(ctx, OrgUnit, data["unit_id"])
+    campaign = await ctx.campaign(data["campaign_id"])
     asked = ctx.today + timedelta(days=data["days"])
     assert ctx.reporter is not None
     result = await reopen_store.reopen(
@@ -322,9 +323,9 @@ async def _reopen(ctx: Context) -> None:
         )
     notice = Reply(
         _(
-            "Văn phòng đã mở lại kỳ {period} cho đơn vị {unit} đến hết ngày {until}. "
-            "Gõ /nhap để nộp số liệu."
-        ).format(**names)
+            "Văn phòng đã mở lại kỳ {period} ({campaign}) cho đơn vị {unit} đến hết ngày "
+            "{until}. Gõ /nhap để nộp số liệu."
+        ).format(**names, campaign=campaign.name)
     ).to_payload()
     people = (await unit_recipients(ctx.session, [unit.id])).get(unit.id, [])
     for person in people:

@@ -27,7 +27,7 @@ from handlers.units import current_unit
 from storage import campaigns as campaign_store
 from storage import reopenings as reopen_store
 from storage import values as value_store
-from storage.models import DataElement, OrgUnit, Period
+from storage.models import Campaign, DataElement, OrgUnit, Period
 from storage.values import Change
 
 _FLOW = "nhap"
@@ -59,6 +59,9 @@ async def start(ctx: Context, _args: str) -> None:
         if reopen_store.open_periods(await ctx.campaign(c.id), ctx.today, reopened)
     ]
     if not choices:
+        missed = await _missed_period(ctx, unit.id, joined)
+        if missed is not None:
+            raise PeriodLocked(missed)  # the unit did not report before the lock: say whom to ask
         ctx.say(_("Hiện không có kỳ báo cáo nào đang mở cho đơn vị {unit}.").format(unit=unit.name))
         return
     ctx.state.data = {"unit_id": unit.id, "campaigns": [c.id for c in choices]}
@@ -66,6 +69,20 @@ async def start(ctx: Context, _args: str) -> None:
         await _choose_period(ctx, choices[0].id)
     else:
         await ctx.goto(_FLOW, "campaign")
+
+
+async def _missed_period(ctx: Context, unit_id: int, joined: list[Campaign]) -> Period | None:
+    """The latest period locked without a submission from the unit, if any."""
+    locked = [
+        period
+        for campaign in joined
+        for period in (await ctx.campaign(campaign.id)).periods
+        if period.lock_date < ctx.today
+    ]
+    for period in sorted(locked, key=lambda p: p.lock_date, reverse=True)[:1]:
+        if await value_store.submission_of(ctx.session, unit_id, period.id) is None:
+            return period
+    return None
 
 
 async def _choose_period(ctx: Context, campaign_id: int) -> None:

@@ -94,8 +94,8 @@ async def test_reopen_by_conversation_lets_only_that_unit_submit_late(
     assert reopening.until == date(2026, 11, 24)
 
     notice = (
-        "Văn phòng đã mở lại kỳ Quý 3/2026 cho đơn vị Phường 2 đến hết ngày 24/11/2026. "
-        "Gõ /nhap để nộp số liệu."
+        "Văn phòng đã mở lại kỳ Quý 3/2026 ([MẪU] Phong trào thi đua yêu nước năm 2026 thị xã "
+        "Ngã Năm) cho đơn vị Phường 2 đến hết ngày 24/11/2026. Gõ /nhap để nộp số liệu."
     )
     assert notice in await notices(app, "p2")
     assert notice not in await notices(app, "p1")

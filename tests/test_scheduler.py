@@ -31,6 +31,11 @@ TICKS = (0, 3, 6, 7, 8, 12, 18, 21)
 after the 07:30 send time, the day and the evening (21:00 is quiet again)."""
 
 
+def at(day: int, hour: int, minute: int = 0) -> datetime:
+    """A moment of January 2027, Vietnam time."""
+    return datetime(2027, 1, day, hour, minute, tzinfo=ZONE)
+
+
 def hours(first: date, last: date) -> Iterator[datetime]:
     """Each of ``TICKS`` on every day from ``first`` to ``last``, Vietnam time (aware)."""
     day = first
@@ -165,6 +170,27 @@ async def test_a_reporting_round_in_simulated_time(app: App, clock: ManualClock)
     # one cluster list: the heads of the two other clusters have nobody on the bot yet
     assert kinds == sorted(["report", "office", "locked"] * 2 + ["cluster"])
 
+    # locked: head 1 is refused, the office reopens the period for Phường 1 for 3 days
+    clock.current = at(27, 9)
+    refused = await head_1.say("/nhap")
+    assert "đã khóa sổ từ ngày 25/01/2027, không nhận thêm số liệu" in refused
+    assert "liên hệ văn phòng" in refused
+    assert "Mở lại kỳ Quý 4/2026" in await office.say("/mokhoa P1 2026Q4 3")
+    assert "✅ Đã mở lại kỳ Quý 4/2026 cho đơn vị Phường 1 đến hết ngày 30/01/2027." in (
+        await office.say("1")
+    )
+    assert "Văn phòng đã mở lại kỳ Quý 4/2026" in await head_1.inbox()
+    receipt = await submit(head_1, app)
+    assert "✅ Đã nhận báo cáo" in receipt and "trễ hạn" in receipt
+    # no reminder or notice comes back for a reopened period, and after 30/01 it locks again
+    later = await run_days(app, clock, [head_1, office], date(2027, 1, 28), date(2027, 2, 2))
+    assert later == []
+    clock.current = at(31, 9)
+    assert "Hiện không có kỳ báo cáo nào đang mở cho đơn vị Phường 1." in await head_1.say("/nhap")
+    head_3 = Person(app, "head-3", phone="0900000003")  # never reported: told whom to ask
+    await head_3.say("/start")
+    assert "Kỳ Quý 4/2026 đã khóa sổ từ ngày 25/01/2027" in await head_3.say("/nhap")
+
 
 async def bound_people(app: App) -> tuple[Person, Person, Person, Person]:
     """Two Ngã Năm heads, the Xuân Sơn village (a cluster head) and the office, all on the bot."""
@@ -175,11 +201,6 @@ async def bound_people(app: App) -> tuple[Person, Person, Person, Person]:
 
 
 PEOPLE = [("head-1", HEAD_1), ("head-2", HEAD_2), ("village", VILLAGE)]
-
-
-def at(day: int, hour: int, minute: int = 0) -> datetime:
-    """A moment of January 2027, Vietnam time."""
-    return datetime(2027, 1, day, hour, minute, tzinfo=ZONE)
 
 
 async def reminder_messages(app: App) -> list[tuple[str, str]]:
