@@ -4,8 +4,8 @@ against the fake Bot API enforcing Telegram's overall limit.
     .venv/bin/python bench/fanout.py [--n 3000] [--database-url URL]
 
 A fresh database (SQLite in a temporary folder, or the given one, which must have an empty
-outbox) gets ``n`` reminders, one to each of ``n`` distinct private chats, queued in one
-transaction. Then the real ``OutboxSender`` with the real ``TelegramChannel`` (an aiogram bot
+outbox) gets a campaign of ``n`` villages, each head bound on Telegram, and on the morning of
+the due date the real reminder job records and queues ``n`` reminders, one to each head. Then the real ``OutboxSender`` with the real ``TelegramChannel`` (an aiogram bot
 talking to ``tests/fake_telegram.FakeTelegram`` on 127.0.0.1) sends them at the production
 pacing (``Settings()``: ``TELEGRAM_PER_SECOND``, ``TELEGRAM_CHAT_PER_SECOND``, the lease).
 The fake accepts at most 30 sendMessage calls in any sliding 1-second window and answers
@@ -30,6 +30,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -37,39 +38,39 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import ColumnElement, func, select  # noqa: E402
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker  # noqa: E402
 
-from bot.app import open_app  # noqa: E402
+from bot.app import App, open_app  # noqa: E402
+from bot.scheduler import Jobs  # noqa: E402
 from bot.sender import OutboxSender, Pacing  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from bot.telegram import CHANNEL, TelegramChannel, make_bot  # noqa: E402
-from handlers.messages import Reply  # noqa: E402
-from storage import accounts  # noqa: E402
+from domain.clock import ManualClock  # noqa: E402
 from storage.models import OutboxMessage, OutboxStatus  # noqa: E402
 from tests.fake_telegram import FakeTelegram  # noqa: E402
+from tests.helpers import campaign_with_people  # noqa: E402
 
 TOKEN = "1:BENCH"
 FAKE_PER_SECOND = 30  # Telegram: about 30 messages a second per bot (Bot API FAQ)
 FIRST_CHAT = 100_000_000
+DUE_MORNING = datetime(2027, 1, 10, 8, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))  # 2026Q4's due date
 
 
 def chat_ids(n: int) -> list[str]:
-    """``n`` distinct private chats (positive ids)."""
+    """The ``n`` distinct private chats of the villages' heads (positive ids)."""
     return [str(FIRST_CHAT + i) for i in range(n)]
 
 
-async def create_reminders(
-    sessions: async_sessionmaker[AsyncSession], chats: list[str], now: datetime
-) -> None:
-    """One reminder per chat in the outbox, in one transaction.
-
-    Stands in for the reminder job: when it exists, the bench creates the rows through it.
-    """
-    async with sessions() as session, session.begin():
-        for number, chat_id in enumerate(chats, 1):
-            text = (
-                f"🔔 Nhắc báo cáo: đơn vị số {number} chưa gửi số liệu Quý 4/2026 của phong "
-                "trào thi đua. Hạn cuối 25/11/2026. Gõ /nhap để nhập số liệu."
-            )
-            accounts.enqueue(session, CHANNEL, chat_id, None, [Reply(text).to_payload()], now)
+async def create_reminders(app: App, n: int) -> float:
+    """A campaign of ``n`` villages whose heads are bound on Telegram, the clock on the morning
+    of its due date, and the real reminder job (``bot.scheduler.Jobs.reminders``) queuing the
+    "due" reminder to each head. Returns the seconds the job took."""
+    await campaign_with_people(app.sessions, n, FIRST_CHAT, app.clock.now())
+    jobs = Jobs.from_settings(app.settings, app.sessions, app.clock)
+    started = time.monotonic()
+    done = await jobs.reminders()
+    elapsed = time.monotonic() - started
+    if done.messages != n:
+        raise SystemExit(f"the reminder job queued {done.messages} reminders, not {n}")
+    return elapsed
 
 
 async def count_rows(
@@ -96,6 +97,7 @@ class Result:
     violations: int  # off-spec requests
     per_second: float
     chat_per_second: float
+    queued_in: float  # seconds the reminder job took to record and queue them
 
 
 async def run(n: int, database_url: str) -> Result:
@@ -103,11 +105,12 @@ async def run(n: int, database_url: str) -> Result:
     fake.per_second = FAKE_PER_SECOND
     await fake.start()
     settings = Settings(database_url=database_url)
-    async with open_app(settings) as app:
+    clock = ManualClock(DUE_MORNING)
+    async with open_app(settings, clock=clock) as app:
         if await count_rows(app.sessions):
             raise SystemExit("the database's outbox is not empty: give a fresh database")
         chats = chat_ids(n)
-        await create_reminders(app.sessions, chats, app.clock.now())
+        queued_in = await create_reminders(app, n)
         bot = make_bot(TOKEN, f"http://127.0.0.1:{fake.port}")
         channel = TelegramChannel(bot, settings.telegram_chat_per_second)
         pacing = Pacing(  # as bot.telegram_runtime.run_telegram builds it
@@ -147,6 +150,7 @@ async def run(n: int, database_url: str) -> Result:
         violations=len(fake.violations),
         per_second=settings.telegram_per_second,
         chat_per_second=settings.telegram_chat_per_second,
+        queued_in=queued_in,
     )
 
 
@@ -164,6 +168,7 @@ async def main() -> None:
     database = "SQLite" if "sqlite" in url else url.split("@")[-1]
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"reminders: {n} to {n} private chats  database: {database}")
+    print(f"reminder job: {n} recorded and queued in {result.queued_in:.1f} s")
     print(
         f"pacing: TELEGRAM_PER_SECOND={result.per_second:g},"
         f" TELEGRAM_CHAT_PER_SECOND={result.chat_per_second:g};"

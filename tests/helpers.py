@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import App
-from domain.campaign_spec import ValueType
+from domain.campaign_spec import CampaignSpec, ElementSpec, Frequency, UnitSpec, ValueType
 from storage import accounts
-from storage.campaigns import find_campaign, find_unit, load_campaign
-from storage.models import Campaign, DataElement, InviteKind
+from storage.campaigns import find_campaign, find_unit, import_campaign, load_campaign
+from storage.models import (
+    Campaign,
+    ChannelAccount,
+    DataElement,
+    InviteKind,
+    OrgUnit,
+    Reporter,
+    ReporterUnit,
+)
 
 SAMPLE = "NGANAM2026"
 VILLAGE_SAMPLE = "XUANSON2026"
@@ -58,3 +67,60 @@ async def make_invite(app: App, unit_code: str | None, *, days: int = 14) -> str
             session, kind, unit, app.clock.now(), timedelta(days=days)
         )
         return invite.code
+
+
+async def campaign_with_people(
+    sessions: async_sessionmaker[AsyncSession],
+    units: int,
+    first_user: int,
+    now: datetime,
+    code: str = "NHAC2026",
+) -> None:
+    """A quarterly 2026 campaign (due 10 days after each quarter, locked 15 days later) of
+    ``units`` villages with one integer figure, each village with one head bound on Telegram
+    (user and chat ids ``first_user``, ``first_user + 1``, …) and nothing reported yet."""
+    spec = CampaignSpec(
+        code=code,
+        name=f"Phong trào thử nhắc báo cáo {code}",
+        start=date(2026, 1, 1),
+        end=date(2026, 12, 31),
+        frequency=Frequency.QUARTERLY,
+        due_days=10,
+        lock_days=15,
+        elements=(ElementSpec("HO", "Số hộ", "hộ", value_type=ValueType.INTEGER),),
+        units=tuple(UnitSpec(f"T{i:05d}", f"Thôn {i}", "thôn") for i in range(units)),
+    )
+    async with sessions() as session, session.begin():
+        await import_campaign(session, spec, now)
+        unit_ids = {
+            code: unit_id
+            for code, unit_id in await session.execute(
+                select(OrgUnit.code, OrgUnit.id).where(
+                    OrgUnit.code.in_([u.code for u in spec.units])
+                )
+            )
+        }
+        heads = [Reporter(full_name=f"Trưởng thôn {i}", created_at=now) for i in range(units)]
+        session.add_all(heads)
+        await session.flush()
+        for i, (head, unit) in enumerate(zip(heads, spec.units, strict=True)):
+            user = str(first_user + i)
+            session.add(
+                ChannelAccount(
+                    channel="telegram",
+                    external_id=user,
+                    chat_id=user,
+                    display_name=head.full_name,
+                    reporter_id=head.id,
+                    created_at=now,
+                    last_seen_at=now,
+                )
+            )
+            session.add(
+                ReporterUnit(
+                    reporter_id=head.id,
+                    org_unit_id=unit_ids[unit.code],
+                    bound_via="invite",
+                    bound_at=now,
+                )
+            )

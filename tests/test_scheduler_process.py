@@ -5,54 +5,19 @@ fan-out."""
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.app import open_app
 from bot.settings import Settings
-from domain.campaign_spec import CampaignSpec, ElementSpec, Frequency, UnitSpec, ValueType
-from storage import accounts
-from storage.campaigns import find_unit, import_campaign
 from storage.models import OutboxMessage, OutboxStatus, Reminder
 from tests.bot_process import BotProcess
 from tests.fake_telegram import FakeTelegram
-from tests.helpers import count
+from tests.helpers import campaign_with_people, count
 from tests.test_telegram import TOKEN, _until
 
 UNITS = 120
 FIRST_USER = 3000
-
-
-async def campaign_with_people(database_url: str, units: int) -> None:
-    """A quarterly campaign of ``units`` villages, each with one head bound on Telegram (user
-    ids from ``FIRST_USER``), and nothing reported yet."""
-    spec = CampaignSpec(
-        code="NHAC2026",
-        name="Phong trào thử nhắc báo cáo 2026",
-        start=date(2026, 1, 1),
-        end=date(2026, 12, 31),
-        frequency=Frequency.QUARTERLY,
-        due_days=10,
-        lock_days=15,
-        elements=(ElementSpec("HO", "Số hộ", "hộ", value_type=ValueType.INTEGER),),
-        units=tuple(UnitSpec(f"T{i:04d}", f"Thôn {i}", "thôn") for i in range(units)),
-    )
-    now = datetime.now(UTC)
-    async with (
-        open_app(Settings(database_url=database_url)) as app,
-        app.sessions() as session,
-        session.begin(),
-    ):
-        await import_campaign(session, spec, now)
-        for i in range(units):
-            user = str(FIRST_USER + i)
-            account = await accounts.upsert_account(
-                session, "telegram", user, user, f"Trưởng thôn {i}", now
-            )
-            reporter = await accounts.ensure_reporter(session, account, "", None, now)
-            unit = await find_unit(session, f"T{i:04d}")
-            assert unit is not None
-            await accounts.bind_unit(session, reporter, unit.id, "invite", now)
 
 
 def reminders_received(fake: FakeTelegram) -> list[str]:
@@ -66,7 +31,8 @@ def reminders_received(fake: FakeTelegram) -> list[str]:
 async def test_a_restart_in_the_middle_of_a_fanout_neither_loses_nor_repeats(
     fake: FakeTelegram, database_url: str, tmp_path: Path
 ) -> None:
-    await campaign_with_people(database_url, UNITS)
+    async with open_app(Settings(database_url=database_url)) as app:
+        await campaign_with_people(app.sessions, UNITS, FIRST_USER, datetime.now(UTC))
     fake.per_second = 40  # about 3 s of sending: time to stop the bot in the middle
     process = BotProcess(
         tmp_path,
