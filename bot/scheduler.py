@@ -47,7 +47,6 @@ from domain.reminders import (
     OFFICE,
     REPORT,
     DailyHours,
-    NoticeTimes,
     ReminderPolicy,
     latest_due,
     manual_kind,
@@ -209,18 +208,7 @@ class Jobs:
         local = now.astimezone(self.zone)
         if self.hours.is_quiet(local):
             return done
-        due: list[tuple[Campaign, Period, str]] = []
-        for campaign in await self._campaigns():
-            policy = policy_of(campaign)
-            for period in campaign.periods:
-                times = self._times(policy, period)
-                if times.report <= local < times.until:
-                    due.append((campaign, period, REPORT))
-                if times.office <= local < times.until:
-                    due.append((campaign, period, OFFICE))
-                if times.cluster <= local < times.until:
-                    due.append((campaign, period, CLUSTER))
-        for campaign, period, kind in await self._not_recorded(due):
+        for campaign, period, kind in await self._due(local, (REPORT, OFFICE, CLUSTER)):
             if kind == REPORT:
                 await self._report(campaign, period, now, done)
             elif kind == OFFICE:
@@ -230,9 +218,22 @@ class Jobs:
         self._woken(done)
         return done
 
-    def _times(self, policy: ReminderPolicy, period: Period) -> NoticeTimes:
-        dates = campaign_store.period_dates(period)
-        return notice_moments(policy, dates, self.hours, self.zone, self.report_delay)
+    async def _due(
+        self, local: datetime, kinds: tuple[str, ...]
+    ) -> list[tuple[Campaign, Period, str]]:
+        """(campaign, period, kind) of every notice of ``kinds`` whose window holds ``local``
+        and that is not recorded yet."""
+        due: list[tuple[Campaign, Period, str]] = []
+        for campaign in await self._campaigns():
+            policy = policy_of(campaign)
+            for period in campaign.periods:
+                dates = campaign_store.period_dates(period)
+                times = notice_moments(policy, dates, self.hours, self.zone, self.report_delay)
+                for kind in kinds:
+                    start, end = times.window(kind)
+                    if start <= local < end:
+                        due.append((campaign, period, kind))
+        return await self._not_recorded(due)
 
     async def _not_recorded(
         self, due: list[tuple[Campaign, Period, str]]
@@ -316,14 +317,7 @@ class Jobs:
         local = now.astimezone(self.zone)
         if self.hours.is_quiet(local):
             return done
-        due: list[tuple[Campaign, Period, str]] = []
-        for campaign in await self._campaigns():
-            policy = policy_of(campaign)
-            for period in campaign.periods:
-                times = self._times(policy, period)
-                if times.locked <= local < times.locked_until:
-                    due.append((campaign, period, LOCKED))
-        for campaign, period, _kind in await self._not_recorded(due):
+        for campaign, period, _kind in await self._due(local, (LOCKED,)):
             await self._lock_notice(campaign, period, now, done)
         self._woken(done)
         return done

@@ -143,6 +143,13 @@ class NoticeTimes:
     until: datetime  # report, office and cluster lists: only while the period is open
     locked_until: datetime
 
+    def window(self, kind: str) -> tuple[datetime, datetime]:
+        """When the notice ``kind`` (REPORT, OFFICE, CLUSTER, LOCKED) may go: [start, end)."""
+        if kind == LOCKED:
+            return self.locked, self.locked_until
+        start = {REPORT: self.report, OFFICE: self.office, CLUSTER: self.cluster}[kind]
+        return start, self.until
+
 
 def notice_moments(
     policy: ReminderPolicy,
