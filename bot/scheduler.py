@@ -83,7 +83,7 @@ class Round:
     messages: int = 0
 
     def add(self, messages: int, line: str) -> None:
-        """Count ``messages`` queued and keep ``line`` when something happened."""
+        """Count ``messages`` queued and keep ``line`` describing them."""
         self.messages += messages
         self.lines.append(line)
 
@@ -154,7 +154,7 @@ class Jobs:
                 open_now.append((campaign, period))
                 entry = latest_due(reminder_schedule(policy, dates), now, self.hours, self.zone)
                 if entry is not None:
-                    await self._remind(campaign, period, entry.kind, now, done)
+                    await _safely(self._remind(campaign, period, entry.kind, now, done))
         if not self.hours.is_quiet(now.astimezone(self.zone)):
             await self._deferred(open_now, now, done)
         self._woken(done)
@@ -186,20 +186,23 @@ class Jobs:
             notices = await reminder_store.notices_of(session, [p.id for _c, p in open_now])
         for campaign, period in open_now:
             asked = (period.id, MANUAL, target) in notices
-            if not asked or (period.id, MANUAL + DONE, target) in notices:
-                continue
-            async with self.sessions() as session, session.begin():
-                kind = manual_kind(self._today(now))
-                fanout = await remind_units(session, campaign, period, kind, now, self.zone)
-                await reminder_store.record_notice(
-                    session, period.id, MANUAL + DONE, target, fanout.chats, now
-                )
-            if fanout.reminded:
-                done.add(
-                    fanout.chats,
-                    f"Nhắc theo yêu cầu văn phòng {period_name(period.code)} — {campaign.name}: "
-                    f"{fanout.reminded} đơn vị",
-                )
+            if asked and (period.id, MANUAL + DONE, target) not in notices:
+                await _safely(self._asked(campaign, period, now, done))
+
+    async def _asked(self, campaign: Campaign, period: Period, now: datetime, done: Round) -> None:
+        target = self._today(now).isoformat()
+        async with self.sessions() as session, session.begin():
+            kind = manual_kind(self._today(now))
+            fanout = await remind_units(session, campaign, period, kind, now, self.zone)
+            await reminder_store.record_notice(
+                session, period.id, MANUAL + DONE, target, fanout.chats, now
+            )
+        if fanout.reminded:
+            done.add(
+                fanout.chats,
+                f"Nhắc theo yêu cầu văn phòng {period_name(period.code)} — {campaign.name}: "
+                f"{fanout.reminded} đơn vị",
+            )
 
     async def notices(self) -> Round:
         """After a due date: the automatic report, then the office's and the cluster heads'
@@ -209,12 +212,8 @@ class Jobs:
         if self.hours.is_quiet(local):
             return done
         for campaign, period, kind in await self._due(local, (REPORT, OFFICE, CLUSTER)):
-            if kind == REPORT:
-                await self._report(campaign, period, now, done)
-            elif kind == OFFICE:
-                await self._office_list(campaign, period, now, done)
-            else:
-                await self._cluster_lists(campaign, period, now, done)
+            send = {REPORT: self._report, OFFICE: self._office_list}.get(kind, self._cluster_lists)
+            await _safely(send(campaign, period, now, done))
         self._woken(done)
         return done
 
@@ -318,7 +317,7 @@ class Jobs:
         if self.hours.is_quiet(local):
             return done
         for campaign, period, _kind in await self._due(local, (LOCKED,)):
-            await self._lock_notice(campaign, period, now, done)
+            await _safely(self._lock_notice(campaign, period, now, done))
         self._woken(done)
         return done
 
@@ -339,6 +338,15 @@ class Jobs:
             log.info("%s", line)
         if done.messages:
             self.wake()
+
+
+async def _safely(work: Awaitable[None]) -> None:
+    """Run one campaign period's work; a failure (a report that cannot be built, a database
+    hiccup) is logged and rolled back, the other periods go on, and the next tick tries again."""
+    try:
+        await work
+    except Exception:
+        log.exception("scheduled work failed; the others go on, the next tick retries it")
 
 
 def start_scheduler(jobs: Jobs, zone: ZoneInfo) -> AsyncIOScheduler:

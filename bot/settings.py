@@ -11,7 +11,7 @@ from functools import cached_property
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from domain.reminders import DailyHours
@@ -62,13 +62,24 @@ class Settings(BaseSettings):
     reminder_time: time = Field(default=time(7, 30), alias="REMINDER_TIME")
     quiet_hours_start: time = Field(default=time(20, 30), alias="QUIET_HOURS_START")
     quiet_hours_end: time = Field(default=time(7, 0), alias="QUIET_HOURS_END")
-    report_delay_hours: float = Field(default=8.0, alias="REPORT_DELAY_HOURS", ge=0)
+    report_delay_hours: float = Field(default=8.0, alias="REPORT_DELAY_HOURS", ge=0, le=168)
     reopen_days: int = Field(default=3, alias="REOPEN_DAYS", ge=1, le=60)
 
     @property
     def office_chats(self) -> frozenset[str]:
         """Chat ids of the office groups (``OFFICE_CHAT_IDS``, comma-separated)."""
         return frozenset(part.strip() for part in self.office_chat_ids.split(",") if part.strip())
+
+    @model_validator(mode="after")
+    def _send_time_outside_quiet_hours(self) -> Settings:
+        """A send time in the quiet hours would push every reminder to the next morning, where
+        it would be dropped as stale: refuse it at start."""
+        if self.daily_hours.is_quiet(datetime.combine(date(2026, 1, 1), self.reminder_time)):
+            raise ValueError(
+                f"REMINDER_TIME {self.reminder_time:%H:%M} is inside the quiet hours "
+                f"{self.quiet_hours_start:%H:%M}-{self.quiet_hours_end:%H:%M}"
+            )
+        return self
 
     @property
     def daily_hours(self) -> DailyHours:

@@ -35,7 +35,8 @@ CLUSTER = "cluster"  # a cluster head's list of their cluster's missing units
 LOCKED = "locked"  # the period was locked (khóa sổ)
 
 LOCK_NOTICE_DAYS = 7
-"""Days after the lock date during which a missed lock notice is still sent."""
+"""Days during which a missed lock notice (after the lock date), or a missed automatic report
+of a period locked at once (after its time), is still sent."""
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,8 @@ class NoticeTimes:
         """When the notice ``kind`` (REPORT, OFFICE, CLUSTER, LOCKED) may go: [start, end)."""
         if kind == LOCKED:
             return self.locked, self.locked_until
+        if kind == REPORT:  # the report is worth sending even after an early lock
+            return self.report, max(self.until, self.report + timedelta(days=LOCK_NOTICE_DAYS))
         start = {REPORT: self.report, OFFICE: self.office, CLUSTER: self.cluster}[kind]
         return start, self.until
 

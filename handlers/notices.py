@@ -9,7 +9,7 @@ first (``storage.reminders``), so that a message goes out once whoever queues it
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -54,7 +54,7 @@ async def remind_units(
     ``campaign`` (loaded with its elements) that has not submitted and has not had it yet:
     one message to each of its people, on the chat they used last. Returns what was done."""
     missing = await reminder_store.missing_units(session, campaign.id, period.id)
-    done = await reminder_store.reminded_units(session, period.id, kind)
+    done = await reminded_today(session, period.id, kind, now, zone)
     result = Fanout(missing=len(missing), already=sum(1 for u in missing if u.id in done))
     waiting = [unit for unit in missing if unit.id not in done]
     people = await unit_recipients(session, [unit.id for unit in waiting])
@@ -76,6 +76,19 @@ async def remind_units(
             result.chats += 1
     result.reminded = len(fresh)
     return result
+
+
+async def reminded_today(
+    session: AsyncSession, period_id: int, kind: str, now: datetime, zone: ZoneInfo
+) -> set[int]:
+    """Units that must not get the ``kind`` reminder now: those that had it, and those that
+    had any reminder for the period today (Vietnam day) — at most one a unit a day, so an
+    office's ``/nhacnho`` and a scheduled reminder never arrive minutes apart."""
+    local = now.astimezone(zone)
+    midnight = datetime.combine(local.date(), time(0), zone)
+    return await reminder_store.reminded_units(
+        session, period_id, kind
+    ) | await reminder_store.reminded_since(session, period_id, midnight)
 
 
 def kind_label(kind: str) -> str:
@@ -141,7 +154,7 @@ def _when(period: Period, today: date) -> str:
         return _("hạn là ngày mai")
     if left == 0:
         return _("hôm nay là hạn cuối")
-    return _("đã quá hạn {days} ngày; khóa sổ ngày {lock}").format(
+    return _("đã quá hạn {days} ngày; nhận số liệu đến hết ngày {lock}").format(
         days=-left, lock=day(period.lock_date)
     )
 
@@ -214,29 +227,28 @@ def cluster_text(
     head = _("📋 {cluster} — {count} đơn vị chưa báo cáo {period} ({campaign}).").format(
         cluster=cluster, count=len(lines), period=period_name(period.code), campaign=campaign.name
     )
-    due = _("Hạn nộp {due}, đã quá {days} ngày; khóa sổ ngày {lock}.").format(
-        due=day(period.due_date),
-        days=max((today - period.due_date).days, 0),
-        lock=day(period.lock_date),
-    )
+    late = (today - period.due_date).days
+    due = (
+        _("Hạn nộp {due}, đã quá {days} ngày; nhận số liệu đến hết ngày {lock}.")
+        if late > 0
+        else _("Hôm nay là hạn nộp ({due}); nhận số liệu đến hết ngày {lock}.")
+    ).format(due=day(period.due_date), days=late, lock=day(period.lock_date))
     ask = _("Nhờ cụm trưởng đôn đốc các đơn vị trong cụm nộp số liệu qua bot (/nhap).")
     return "\n".join([head, due, *lines, ask])
 
 
 def overdue_text(period: Period, missing: int, total: int, today: date) -> str:
     """The first line of the office's list of units still missing after the due date."""
-    return _(
-        "⏰ Đã quá hạn nộp {period} {days} ngày: còn {missing}/{total} đơn vị chưa báo cáo."
-    ).format(
-        period=period_name(period.code),
-        days=max((today - period.due_date).days, 0),
-        missing=missing,
-        total=total,
-    )
+    late = (today - period.due_date).days
+    return (
+        _("⏰ {period} đã quá hạn nộp {days} ngày: còn {missing}/{total} đơn vị chưa báo cáo.")
+        if late > 0
+        else _("⏰ Hôm nay là hạn nộp {period}: còn {missing}/{total} đơn vị chưa báo cáo.")
+    ).format(period=period_name(period.code), days=late, missing=missing, total=total)
 
 
 def locked_text(campaign: Campaign, period: Period, done: int, total: int) -> str:
-    """The first lines of the office's lock notice."""
+    """The first lines of the office's lock notice (the lock date is the last open day)."""
     return "\n".join(
         [
             _("🔒 Kỳ {period} — {campaign} đã khóa sổ sau ngày {lock}.").format(

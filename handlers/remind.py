@@ -4,11 +4,13 @@
 campaign when there are several; ``/nhacnho NGANAM2026 2026Q4`` names them. In the quiet hours
 (default 20:30-07:00) the reminders wait for the morning — the scheduler sends them when the
 quiet hours end — unless the office adds ``gap`` (urgent): ``/nhacnho gap``. A unit is reminded
-this way at most once a day (``domain.reminders.manual_kind``), so pressing twice sends nothing
-twice. Units nobody has bound yet are listed with their phones so the office can call.
+at most once a day, by ``/nhacnho`` or by the schedule (``handlers.notices.reminded_today``), so
+pressing twice sends nothing twice. Units nobody has bound yet are listed with their phones so the office can call.
 """
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from domain.periods import period_name
 from domain.reminders import MANUAL, manual_kind
@@ -16,10 +18,11 @@ from domain.text import fold
 from handlers.common import campaign_step, day
 from handlers.flow import Context, Flow, command, register
 from handlers.i18n import _
-from handlers.notices import Fanout, remind_units
+from handlers.notices import Fanout, remind_units, reminded_today
 from handlers.office import choose_campaign, chosen_period, refuse_if_not_office
 from storage import reminders as reminder_store
 from storage.models import Campaign, OrgUnit, Period
+from storage.recipients import unit_recipients
 
 _FLOW = "nhacnho"
 URGENT = {"gap", "ngay"}  # "/nhacnho gap": send even in the quiet hours
@@ -65,7 +68,7 @@ def _collecting(ctx: Context, period: Period) -> bool:
     if ctx.today > period.lock_date:
         ctx.say(
             _(
-                "Kỳ {period} đã khóa sổ từ ngày {lock}, không nhắc nữa. "
+                "Kỳ {period} đã khóa sổ sau ngày {lock}, không nhắc nữa. "
                 "Mở lại cho một đơn vị: /mokhoa"
             ).format(period=name, lock=day(period.lock_date))
         )
@@ -76,10 +79,19 @@ def _collecting(ctx: Context, period: Period) -> bool:
 async def _defer(ctx: Context, campaign: Campaign, period: Period) -> None:
     """Record the request for the end of the quiet hours (the scheduler carries it out)."""
     morning = ctx.hours.next_allowed(ctx.local(ctx.now))
+    name = period_name(period.code)
+    if morning.date() > period.lock_date:
+        ctx.say(
+            _(
+                "Bây giờ là giờ nghỉ, và kỳ {period} khóa sổ sau hôm nay ({lock}) nên không hẹn "
+                "nhắc sáng mai được. Cần gửi ngay: /nhacnho gap"
+            ).format(period=name, lock=day(period.lock_date))
+        )
+        return
     await reminder_store.record_notice(
         ctx.session, period.id, MANUAL, morning.date().isoformat(), 0, ctx.now
     )
-    missing = await reminder_store.missing_units(ctx.session, campaign.id, period.id)
+    units = await _to_remind(ctx, campaign, period, morning)
     ctx.say(
         _(
             "Bây giờ là giờ nghỉ ({start}–{end}). Bot sẽ nhắc {count} đơn vị chưa báo cáo "
@@ -87,12 +99,23 @@ async def _defer(ctx: Context, campaign: Campaign, period: Period) -> None:
         ).format(
             start=ctx.hours.quiet_start.strftime("%H:%M"),
             end=ctx.hours.quiet_end.strftime("%H:%M"),
-            count=len(missing),
-            period=period_name(period.code),
+            count=len(units),
+            period=name,
             time=morning.strftime("%H:%M"),
             date=day(morning.date()),
         )
     )
+
+
+async def _to_remind(
+    ctx: Context, campaign: Campaign, period: Period, when: datetime
+) -> list[OrgUnit]:
+    """The missing units a reminder at ``when`` would reach: someone is bound, and they have
+    not had a reminder for the period that day."""
+    missing = await reminder_store.missing_units(ctx.session, campaign.id, period.id)
+    people = await unit_recipients(ctx.session, [unit.id for unit in missing])
+    done = await reminded_today(ctx.session, period.id, manual_kind(when.date()), when, ctx.zone)
+    return [unit for unit in missing if unit.id in people and unit.id not in done]
 
 
 def _report(period: Period, fanout: Fanout) -> str:
@@ -104,6 +127,8 @@ def _report(period: Period, fanout: Fanout) -> str:
         _("🔔 Đã nhắc {units} đơn vị chưa báo cáo {period} ({chats} tin nhắn).").format(
             units=fanout.reminded, period=name, chats=fanout.chats
         )
+        if fanout.reminded
+        else _("Không có đơn vị nào cần nhắc thêm lúc này ({period}).").format(period=name)
     ]
     if fanout.already:
         lines.append(

@@ -39,7 +39,7 @@ class PeriodLocked(DomainError):
     def __init__(self, period: Period) -> None:
         super().__init__(
             _(
-                "Kỳ {period} đã khóa sổ từ ngày {lock}, không nhận thêm số liệu. "
+                "Kỳ {period} đã khóa sổ sau ngày {lock}, không nhận thêm số liệu. "
                 "Hãy liên hệ văn phòng nếu cần mở lại."
             ).format(period=period_name(period.code), lock=day(period.lock_date))
         )

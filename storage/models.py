@@ -519,7 +519,9 @@ class Reminder(Base):
 class PeriodNotice(Base):
     """A scheduled message about a whole period, recorded once: the automatic report
     (``report``), the office's list of missing units (``office``), a cluster head's list
-    (``cluster``, ``target`` = cluster id) and the lock notice (``locked``)."""
+    (``cluster``, ``target`` = cluster id) and the lock notice (``locked``). An office's
+    ``/nhacnho`` asked in the quiet hours is ``manual`` with the Vietnam date it is for as
+    ``target``, and ``manual-done`` once the scheduler has carried it out."""
 
     __tablename__ = "period_notice"
     __table_args__ = (UniqueConstraint("period_id", "kind", "target"),)

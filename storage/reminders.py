@@ -60,6 +60,16 @@ async def reminded_units(session: AsyncSession, period_id: int, kind: str) -> se
     return set(rows)
 
 
+async def reminded_since(session: AsyncSession, period_id: int, since: datetime) -> set[int]:
+    """Units that got any reminder for ``period_id`` at or after ``since`` (aware)."""
+    rows = await session.scalars(
+        select(Reminder.org_unit_id).where(
+            Reminder.period_id == period_id, Reminder.created_at >= since
+        )
+    )
+    return set(rows)
+
+
 async def record_reminders(
     session: AsyncSession, period_id: int, kind: str, chats: dict[int, int], now: datetime
 ) -> set[int]:

@@ -5,8 +5,12 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
+from pydantic import ValidationError
+
 from bot.app import App
 from bot.scheduler import Jobs
+from bot.settings import Settings
 from domain.clock import ManualClock
 from tests.conftest import TODAY, Person, vn_time
 from tests.test_report_commands import office_person
@@ -31,7 +35,8 @@ async def test_the_office_reminds_the_missing_units_once_a_day(
 
     clock.current += timedelta(hours=3)
     again = await office.say("/nhacnho NGANAM2026")
-    assert "Đã nhắc 0 đơn vị" in again and "1 đơn vị đã được nhắc hôm nay" in again
+    assert "Không có đơn vị nào cần nhắc thêm lúc này (Quý 4/2026)." in again
+    assert "1 đơn vị đã được nhắc hôm nay, không nhắc lại." in again
     assert await head.inbox() == ""
 
     clock.current += timedelta(days=1)
@@ -47,7 +52,8 @@ async def test_in_the_quiet_hours_the_reminder_waits_for_the_morning(
     clock.current = vn_time(TODAY, 22)
     answer = await office.say("/nhacnho NGANAM2026")
     assert "Bây giờ là giờ nghỉ (20:30–07:00)." in answer
-    assert "Bot sẽ nhắc 8 đơn vị chưa báo cáo Quý 4/2026 lúc 07:00 ngày 22/11/2026." in answer
+    # only the unit someone can be reached for counts
+    assert "Bot sẽ nhắc 1 đơn vị chưa báo cáo Quý 4/2026 lúc 07:00 ngày 22/11/2026." in answer
     assert "Cần gửi ngay: /nhacnho gap" in answer
     jobs = Jobs.from_settings(app.settings, app.sessions, clock)
     await jobs.run_all()
@@ -78,7 +84,7 @@ async def test_only_the_office_may_remind(app: App) -> None:
 async def test_a_locked_or_future_period_has_nobody_to_remind(app: App) -> None:
     office = await office_person(app)
     locked = await office.say("/nhacnho NGANAM2026 2026Q2")
-    assert "Kỳ Quý 2/2026 đã khóa sổ từ ngày 25/07/2026, không nhắc nữa." in locked
+    assert "Kỳ Quý 2/2026 đã khóa sổ sau ngày 25/07/2026, không nhắc nữa." in locked
     assert "/mokhoa" in locked
 
 
@@ -87,4 +93,27 @@ async def test_asks_which_campaign_when_there_are_several(app: App) -> None:
     answer = await office.say("nhắc nhở")  # typed as words
     assert "Nhắc báo cáo phong trào nào?" in answer
     answer = await office.say("1")
-    assert "Đã nhắc 0 đơn vị" in answer and "chưa có ai dùng bot" in answer
+    assert "Không có đơn vị nào cần nhắc thêm" in answer and "chưa có ai dùng bot" in answer
+
+
+async def test_at_night_on_the_lock_date_nothing_is_promised_for_the_morning(
+    app: App, clock: ManualClock
+) -> None:
+    office = await office_person(app)
+    clock.current = vn_time(date(2027, 1, 25), 22)
+    answer = await office.say("/nhacnho NGANAM2026 2026Q4")
+    assert "kỳ Quý 4/2026 khóa sổ sau hôm nay (25/01/2027)" in answer
+    assert "Cần gửi ngay: /nhacnho gap" in answer
+
+
+async def test_a_future_period_has_nobody_to_remind_yet(app: App, clock: ManualClock) -> None:
+    office = await office_person(app)
+    clock.current = vn_time(date(2026, 6, 1))
+    answer = await office.say("/nhacnho NGANAM2026 2026Q4")
+    assert "Kỳ Quý 4/2026 chưa bắt đầu (từ 01/10/2026)." in answer
+
+
+def test_a_send_time_inside_the_quiet_hours_is_refused() -> None:
+    with pytest.raises(ValidationError, match="REMINDER_TIME 21:00 is inside the quiet hours"):
+        Settings(REMINDER_TIME="21:00")
+    assert Settings(REMINDER_TIME="12:00").reminder_time.hour == 12

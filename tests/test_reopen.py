@@ -14,7 +14,7 @@ from tests.helpers import count, make_invite, rows, sample, typed_answer
 
 P1_PHONE = "0900000001"
 P2_PHONE = "0900000002"
-LOCKED = "đã khóa sổ từ ngày 25/10/2026"
+LOCKED = "đã khóa sổ sau ngày 25/10/2026"
 
 
 async def office_person(app: App, name: str = "clerk") -> Person:

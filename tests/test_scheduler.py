@@ -10,13 +10,16 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import pytest
+from sqlalchemy import update
 
 from bot.app import App
 from bot.scheduler import Jobs
 from domain.clock import ManualClock
 from storage import accounts
+from storage import reminders as reminder_store
+from storage.campaigns import find_unit
 from storage.db import create_engine, session_factory
-from storage.models import OutboxMessage, OutboxStatus, PeriodNotice, Reminder
+from storage.models import Campaign, OutboxMessage, OutboxStatus, Period, PeriodNotice, Reminder
 from tests.conftest import ZONE, Person
 from tests.helpers import count, rows, sample, typed_answer
 from tests.test_report_commands import office_person
@@ -127,7 +130,7 @@ async def test_a_reporting_round_in_simulated_time(app: App, clock: ManualClock)
     assert f"Còn {elements} chỉ tiêu chưa nhập." in first.text
     assert "/nhap" in first.text
     overdue = [r for r in got if r.who == "head-1"][-1]
-    assert "đã quá hạn 3 ngày; khóa sổ ngày 25/01/2027" in overdue.text
+    assert "đã quá hạn 3 ngày; nhận số liệu đến hết ngày 25/01/2027" in overdue.text
 
     xs = '[MẪU] Phong trào thi đua "Thực hiện nhiệm vụ kinh tế - xã hội, giữ vững an ninh quốc phòng" xã Xuân Sơn năm 2026'
     assert [(r.at.strftime("%d/%m %H:%M"), r.first) for r in got if r.who == "clerk"] == [
@@ -135,10 +138,10 @@ async def test_a_reporting_round_in_simulated_time(app: App, clock: ManualClock)
         ("11/01 08:00", f"📊 Tiến độ báo cáo Quý 4/2026 — {ngn[len('🔔 Nhắc báo cáo — ') :]}"),
         ("11/01 08:00", f"📊 Báo cáo tổng hợp 6 tháng cuối năm 2026 — {xs}"),
         ("11/01 08:00", f"📊 Tiến độ báo cáo 6 tháng cuối năm 2026 — {xs}"),
-        ("12/01 08:00", "⏰ Đã quá hạn nộp Quý 4/2026 2 ngày: còn 7/8 đơn vị chưa báo cáo."),
+        ("12/01 08:00", "⏰ Quý 4/2026 đã quá hạn nộp 2 ngày: còn 7/8 đơn vị chưa báo cáo."),
         (
             "12/01 08:00",
-            "⏰ Đã quá hạn nộp 6 tháng cuối năm 2026 2 ngày: còn 11/11 đơn vị chưa báo cáo.",
+            "⏰ 6 tháng cuối năm 2026 đã quá hạn nộp 2 ngày: còn 11/11 đơn vị chưa báo cáo.",
         ),
         (
             "26/01 08:00",
@@ -148,7 +151,7 @@ async def test_a_reporting_round_in_simulated_time(app: App, clock: ManualClock)
     ]
     report = next(r for r in office.replies if r.document is not None)
     assert report.document is not None and report.document.filename.endswith("2026Q4.xlsx")
-    office_list = next(r.text for r in got if r.first.startswith("⏰ Đã quá hạn nộp Quý 4"))
+    office_list = next(r.text for r in got if r.first.startswith("⏰ Quý 4/2026 đã quá hạn nộp"))
     assert "1. Phường 1 — Nguyễn Văn An 0900000001" in office_list
     assert "Phường 2" not in office_list  # head 2 reported
 
@@ -173,7 +176,7 @@ async def test_a_reporting_round_in_simulated_time(app: App, clock: ManualClock)
     # locked: head 1 is refused, the office reopens the period for Phường 1 for 3 days
     clock.current = at(27, 9)
     refused = await head_1.say("/nhap")
-    assert "đã khóa sổ từ ngày 25/01/2027, không nhận thêm số liệu" in refused
+    assert "đã khóa sổ sau ngày 25/01/2027, không nhận thêm số liệu" in refused
     assert "liên hệ văn phòng" in refused
     assert "Mở lại kỳ Quý 4/2026" in await office.say("/mokhoa P1 2026Q4 3")
     assert "✅ Đã mở lại kỳ Quý 4/2026 cho đơn vị Phường 1 đến hết ngày 30/01/2027." in (
@@ -189,7 +192,7 @@ async def test_a_reporting_round_in_simulated_time(app: App, clock: ManualClock)
     assert "Hiện không có kỳ báo cáo nào đang mở cho đơn vị Phường 1." in await head_1.say("/nhap")
     head_3 = Person(app, "head-3", phone="0900000003")  # never reported: told whom to ask
     await head_3.say("/start")
-    assert "Kỳ Quý 4/2026 đã khóa sổ từ ngày 25/01/2027" in await head_3.say("/nhap")
+    assert "Kỳ Quý 4/2026 đã khóa sổ sau ngày 25/01/2027" in await head_3.say("/nhap")
 
 
 async def bound_people(app: App) -> tuple[Person, Person, Person, Person]:
@@ -255,10 +258,9 @@ async def test_a_crash_in_the_middle_of_a_fanout_loses_and_repeats_nothing(
         real_enqueue(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(accounts, "enqueue", enqueue_then_crash)
-    with pytest.raises(ConnectionError):
-        await jobs.reminders()
-    assert await count(app, Reminder) == 0  # the whole fan-out rolled back, records included
-    assert await reminder_messages(app) == []
+    await jobs.reminders()  # logged; the other campaign's fan-out goes on
+    assert await count(app, Reminder) == 1  # Xuân Sơn's village; Ngã Năm's rolled back whole
+    assert [chat for chat, _ in await reminder_messages(app)] == ["village"]
     monkeypatch.setattr(accounts, "enqueue", real_enqueue)
     clock.current = at(7, 8, 1)  # the next tick
     await jobs.reminders()
@@ -277,7 +279,7 @@ async def test_after_downtime_only_the_latest_reminder_goes_out(
     assert got.count("🔔") == 1 and "đã quá hạn 2 ngày" in got
     assert [r.kind for r in await rows(app, Reminder, Reminder.chats > 0)] == ["overdue:2"] * 3
     read = await office.inbox()
-    assert read.count("📊 Báo cáo tổng hợp") == 2 and read.count("⏰ Đã quá hạn nộp") == 2
+    assert read.count("📊 Báo cáo tổng hợp") == 2 and read.count("đã quá hạn nộp 2 ngày") == 2
 
 
 async def test_quiet_hours_hold_reminders_until_morning(app: App, clock: ManualClock) -> None:
@@ -328,3 +330,68 @@ async def test_nobody_reachable_means_nothing_recorded(app: App, clock: ManualCl
     await head_1.say("/start")
     await jobs.run_all()
     assert "còn 3 ngày" in await head_1.inbox()
+
+
+async def test_a_reminder_recorded_by_another_process_is_not_queued_again(
+    app: App, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The unique key is the guard, not the read before it: a record another process made
+    between our read and our insert (simulated by hiding it from the read) stops the message."""
+    await bound_people(app)
+    campaign = await sample(app)
+    period = next(p for p in campaign.periods if p.code == "2026Q4")
+    async with app.sessions() as session, session.begin():
+        unit = await find_unit(session, "P1")
+        assert unit is not None
+        session.add(Reminder(period_id=period.id, org_unit_id=unit.id, kind="before:3", chats=1))
+
+    async def nothing_yet(*_args: object) -> set[int]:
+        return set()
+
+    monkeypatch.setattr(reminder_store, "reminded_units", nothing_yet)
+    monkeypatch.setattr(reminder_store, "reminded_since", nothing_yet)
+    clock.current = at(7, 8)
+    await Jobs.from_settings(app.settings, app.sessions, clock).reminders()
+    assert [chat for chat, _ in await reminder_messages(app)] == ["head-2", "village"]
+
+
+async def test_at_most_one_reminder_a_unit_a_day(app: App, clock: ManualClock) -> None:
+    """An office's /nhacnho asked at night goes at 07:00; the due-date reminder at 07:30 then
+    skips the units it reached."""
+    head_1, *_rest, office = await bound_people(app)
+    clock.current = at(9, 22)
+    assert "lúc 07:00 ngày 10/01/2027" in await office.say("/nhacnho NGANAM2026")
+    jobs = Jobs.from_settings(app.settings, app.sessions, clock)
+    for moment in (at(10, 7), at(10, 7, 30), at(10, 8)):
+        clock.current = moment
+        await jobs.run_all()
+    got = await head_1.inbox()
+    assert got.count("🔔") == 1 and "Văn phòng nhắc báo cáo" in got
+
+
+async def test_escalation_on_the_due_date_itself(app: App, clock: ManualClock) -> None:
+    """A campaign may escalate on the due date (0 days): the office reads "hôm nay là hạn"."""
+    _heads = await bound_people(app)
+    office = _heads[-1]
+    async with app.sessions() as session, session.begin():
+        await session.execute(update(Campaign).values(escalate_office_days=0))
+    clock.current = at(10, 8)
+    await Jobs.from_settings(app.settings, app.sessions, clock).notices()
+    got = await office.inbox()
+    assert "⏰ Hôm nay là hạn nộp Quý 4/2026: còn 8/8 đơn vị chưa báo cáo." in got
+    assert "quá hạn nộp 0 ngày" not in got
+
+
+async def test_a_period_locked_at_once_still_gets_its_report(app: App, clock: ManualClock) -> None:
+    """With no days between the due date and the lock, the report the next morning still goes
+    (with the lock notice)."""
+    *_heads, office = await bound_people(app)
+    async with app.sessions() as session, session.begin():
+        await session.execute(update(Period).values(lock_date=Period.due_date))
+    clock.current = at(11, 8)
+    await Jobs.from_settings(app.settings, app.sessions, clock).run_all()
+    got = await office.inbox()
+    assert got.count("📊 Báo cáo tổng hợp") == 2 and got.count("🔒 Kỳ") == 2
+    clock.current = at(11, 9)
+    await Jobs.from_settings(app.settings, app.sessions, clock).run_all()
+    assert await office.inbox() == ""
