@@ -23,12 +23,10 @@ from bot.telegram import CHANNEL as TELEGRAM
 from handlers.common import day
 from handlers.i18n import _
 from handlers.messages import Reply
-from handlers.notices import locked_text, missing_lines, overdue_text
-from handlers.office import progress_text
+from handlers.notices import locked_text, overdue_text
+from handlers.office import missing_lines, period_progress, progress_text
 from handlers.reports import build_consolidated
 from storage import accounts
-from storage import campaigns as campaign_store
-from storage import values as value_store
 from storage.models import Campaign, ChannelAccount, Period, Reporter
 
 
@@ -109,9 +107,7 @@ async def push_office_list(
     with whom to call. Nothing when every unit has reported or the office has no chat.
     Returns how many chats get it; does not commit."""
     chats = await office_chats_of(session, office_chats)
-    rows = await value_store.progress(
-        session, await campaign_store.campaign_units(session, campaign.id), period
-    )
+    rows = await period_progress(session, campaign, period)
     missing = [row for row in rows if row.submission is None]
     if not chats or not missing:
         return 0
@@ -141,9 +137,7 @@ async def push_lock_notice(
     chats = await office_chats_of(session, office_chats)
     if not chats:
         return 0
-    rows = await value_store.progress(
-        session, await campaign_store.campaign_units(session, campaign.id), period
-    )
+    rows = await period_progress(session, campaign, period)
     missing = [row for row in rows if row.submission is None]
     lines = [locked_text(campaign, period, len(rows) - len(missing), len(rows))]
     if missing:

@@ -20,13 +20,11 @@ from domain.reminders import BEFORE, CLUSTER, MANUAL, OVERDUE
 from handlers.common import day
 from handlers.i18n import _
 from handlers.messages import Reply
+from handlers.office import missing_lines, period_progress
 from storage import accounts
-from storage import campaigns as campaign_store
 from storage import reminders as reminder_store
-from storage import values as value_store
 from storage.models import Campaign, CampaignUnit, Cluster, OrgUnit, Period
 from storage.recipients import Recipient, unit_recipients
-from storage.values import Representative
 
 
 @dataclass
@@ -182,8 +180,7 @@ async def notify_cluster_heads(
     heads = [head for head in heads if str(head[0]) not in recorded]
     if not heads:
         return 0
-    units = await campaign_store.campaign_units(session, campaign.id)
-    rows = await value_store.progress(session, units, period)
+    rows = await period_progress(session, campaign, period)
     people = await unit_recipients(session, [head for _c, _n, head in heads])
     today, queued = now.astimezone(zone).date(), 0
     for cluster_id, cluster_name, head in heads:
@@ -200,24 +197,6 @@ async def notify_cluster_heads(
             _queue(session, person, text, now)
             queued += 1
     return queued
-
-
-def missing_lines(rows: list[value_store.UnitProgress]) -> list[str]:
-    """Numbered lines "1. Thôn Đông — Nguyễn Văn An 0912345678" for units still missing."""
-    return [
-        f"{number}. {row.unit.name}"
-        + (
-            f" — {', '.join(_person(p) for p in row.representatives)}"
-            if row.representatives
-            else ""
-        )
-        for number, row in enumerate(rows, 1)
-    ]
-
-
-def _person(person: Representative) -> str:
-    text = f"{person.name} {person.phone}".strip()
-    return text if person.reachable else text + " " + _("(đã chặn bot)")
 
 
 def cluster_text(

@@ -22,7 +22,7 @@ from handlers.i18n import _
 from storage import campaigns as campaign_store
 from storage import values as value_store
 from storage.models import Campaign, Period
-from storage.values import Representative
+from storage.values import Representative, UnitProgress
 
 _FLOW = "tiendo"
 
@@ -130,8 +130,7 @@ async def _show(ctx: Context, campaign_id: int) -> None:
 async def progress_text(session: AsyncSession, campaign: Campaign, period: Period) -> str:
     """The progress message: reported / total, on time / late, and the missing units with
     their representatives (used by /tiendo and by the automatic period report)."""
-    units = await campaign_store.campaign_units(session, campaign.id)
-    rows = await value_store.progress(session, units, period)
+    rows = await period_progress(session, campaign, period)
     reported = [r for r in rows if r.submission is not None]
     late = [r for r in reported if r.submission and r.submission.is_late]
     missing = [r for r in rows if r.submission is None]
@@ -153,13 +152,30 @@ async def progress_text(session: AsyncSession, campaign: Campaign, period: Perio
     ]
     if missing:
         lines.append(_("Chưa báo cáo ({count}):").format(count=len(missing)))
-        for number, row in enumerate(missing, 1):
-            people = ", ".join(_person(person) for person in row.representatives)
-            lines.append(f"{number}. {row.unit.name}" + (f" — {people}" if people else ""))
+        lines += missing_lines(missing)
     else:
         lines.append(_("Tất cả đơn vị đã báo cáo. 🎉"))
     lines.append(_("Xem kỳ khác: /tiendo <mã kỳ>, ví dụ /tiendo {code}").format(code=period.code))
     return "\n".join(lines)
+
+
+async def period_progress(
+    session: AsyncSession, campaign: Campaign, period: Period
+) -> list[UnitProgress]:
+    """Every unit of ``campaign`` with its submission for ``period`` (None: missing) and its
+    representatives, in campaign order."""
+    units = await campaign_store.campaign_units(session, campaign.id)
+    return await value_store.progress(session, units, period)
+
+
+def missing_lines(rows: list[UnitProgress]) -> list[str]:
+    """Numbered lines "1. Thôn Đông — Nguyễn Văn An 0912345678" for units still missing, with
+    "(đã chặn bot)" after people the bot cannot reach."""
+    lines = []
+    for number, row in enumerate(rows, 1):
+        people = ", ".join(_person(person) for person in row.representatives)
+        lines.append(f"{number}. {row.unit.name}" + (f" — {people}" if people else ""))
+    return lines
 
 
 def _person(person: Representative) -> str:
