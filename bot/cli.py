@@ -21,8 +21,8 @@ from bot.app import App, open_app
 from bot.console import run_console
 from bot.report_job import push_period_report
 from bot.scheduler import Jobs, start_scheduler
+from bot.serve import configured_channels, serve
 from bot.settings import Settings
-from bot.telegram_runtime import run_telegram
 from domain.campaign_spec import CampaignSpec
 from domain.errors import DomainError
 from handlers.reports import consolidated_caption, registrations_caption, save_as
@@ -104,11 +104,11 @@ def chat(
 
 @app.command()
 def run(today: TodayOption = None, now: NowOption = None) -> None:
-    """Run the bot: Telegram when TELEGRAM_BOT_TOKEN is set, else the console chat; with the
-    scheduled work (reminders, automatic reports, lock notices) unless REPORTBOT_SCHEDULER=false."""
+    """Run the bot: Telegram when TELEGRAM_BOT_TOKEN is set, Zalo when ZALO_BOT_TOKEN is set
+    (both in one process), else the console chat; with the scheduled work (reminders, automatic
+    reports, lock notices) unless REPORTBOT_SCHEDULER=false."""
     settings = _settings(today, now)
-    token = settings.telegram_bot_token
-    if token is None:
+    if settings.telegram_bot_token is None and settings.zalo_bot_token is None:
 
         async def console(application: App) -> None:
             scheduler = _start_jobs(application)
@@ -121,14 +121,14 @@ def run(today: TodayOption = None, now: NowOption = None) -> None:
         _run(settings, console, samples=True)
         return
 
-    async def serve(application: App) -> None:
+    async def platforms(application: App) -> None:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stop.set)
-        await run_telegram(application, token.get_secret_value(), stop)
+        await serve(application, configured_channels(application), stop)
 
-    _run(settings, serve)
+    _run(settings, platforms)
 
 
 def _start_jobs(application: App) -> AsyncIOScheduler | None:

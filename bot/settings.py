@@ -33,6 +33,14 @@ class Settings(BaseSettings):
     ``reminder_time`` Vietnam time, never in the quiet hours ``quiet_hours_start`` to
     ``quiet_hours_end``; the automatic period report ``report_delay_hours`` after the end of
     the due date; ``/mokhoa`` reopens a locked period for ``reopen_days`` days by default.
+
+    With ``zalo_bot_token`` set the same process also serves Zalo (Zalo Bot Platform at
+    ``zalo_api_base``), polling (``zalo_poll_seconds`` a call) or by webhook like Telegram;
+    a request without an answer after ``zalo_request_timeout`` seconds (a poll: that much more
+    than its wait) fails and is retried. Zalo cannot send files: with
+    ``public_base_url`` the office gets each workbook as a download link signed with
+    ``report_link_secret`` (derived from the Zalo token when empty) and valid
+    ``report_link_hours``; without it, the text summary and where to get the file.
     """
 
     model_config = SettingsConfigDict(
@@ -54,6 +62,15 @@ class Settings(BaseSettings):
     telegram_chat_per_second: float = Field(default=1.0, alias="TELEGRAM_CHAT_PER_SECOND", gt=0)
     outbox_lease_seconds: float = Field(default=90.0, alias="OUTBOX_LEASE_SECONDS", gt=0)
     office_chat_ids: str = Field(default="", alias="OFFICE_CHAT_IDS")
+    zalo_bot_token: SecretStr | None = Field(default=None, alias="ZALO_BOT_TOKEN")
+    zalo_api_base: str = Field(default="https://bot-api.zaloplatforms.com", alias="ZALO_API_BASE")
+    zalo_webhook_secret: SecretStr | None = Field(default=None, alias="ZALO_WEBHOOK_SECRET")
+    zalo_per_second: float = Field(default=10.0, alias="ZALO_PER_SECOND", gt=0)
+    zalo_chat_per_second: float = Field(default=1.0, alias="ZALO_CHAT_PER_SECOND", gt=0)
+    zalo_poll_seconds: int = Field(default=25, alias="ZALO_POLL_SECONDS", ge=1, le=60)
+    zalo_request_timeout: float = Field(default=30.0, alias="ZALO_REQUEST_TIMEOUT", gt=0, le=300)
+    report_link_hours: float = Field(default=24.0, alias="REPORT_LINK_HOURS", gt=0, le=24 * 7)
+    report_link_secret: SecretStr | None = Field(default=None, alias="REPORT_LINK_SECRET")
     public_base_url: str = Field(default="", alias="PUBLIC_BASE_URL")
     web_host: str = Field(default="0.0.0.0", alias="WEB_HOST")
     web_port: int = Field(default=8080, alias="WEB_PORT")

@@ -17,6 +17,7 @@ import hashlib
 import hmac
 import logging
 import re
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from aiogram import Bot, Dispatcher, Router
@@ -27,8 +28,8 @@ from pydantic import SecretStr
 from sqlalchemy import select
 
 from bot.app import App
+from bot.errors import ConfigurationError
 from bot.pipeline import Pipeline
-from bot.scheduler import Jobs, start_scheduler
 from bot.sender import OutboxSender, Pacing
 from bot.telegram import (
     CHANNEL,
@@ -135,8 +136,8 @@ async def _pause(stop: asyncio.Event, seconds: float) -> None:
         return
 
 
-def webhook_app(bot: Bot, dispatcher: Dispatcher, secret: str) -> web.Application:
-    """The aiohttp app that takes Telegram's webhook calls (and answers a health check)."""
+def webhook_route(bot: Bot, dispatcher: Dispatcher, secret: str) -> web.RouteDef:
+    """The POST route that takes Telegram's webhook calls."""
 
     async def receive(request: web.Request) -> web.Response:
         given = request.headers.get(SECRET_HEADER, "")
@@ -149,14 +150,7 @@ def webhook_app(bot: Bot, dispatcher: Dispatcher, secret: str) -> web.Applicatio
         await dispatcher.feed_update(bot, update)
         return web.Response(text="ok")
 
-    app = web.Application()
-    app.router.add_post(WEBHOOK_PATH, receive)
-    app.router.add_get("/health", lambda _request: _ok())
-    return app
-
-
-async def _ok() -> web.Response:
-    return web.Response(text="ok")
+    return web.post(WEBHOOK_PATH, receive)
 
 
 async def set_office_menus(app: App, bot: Bot) -> None:
@@ -177,39 +171,71 @@ async def set_office_menus(app: App, bot: Bot) -> None:
             log.warning("could not set the office menu for %s: %s", chat_id, error)
 
 
-async def run_telegram(app: App, token: str, stop: asyncio.Event) -> None:
-    """Serve Telegram until ``stop``: polling, or a webhook when ``PUBLIC_BASE_URL`` is set."""
-    settings = app.settings
-    bot = make_bot(token, settings.telegram_api_base)
-    channel = TelegramChannel(bot, settings.telegram_chat_per_second)
-    pacing = Pacing(
-        per_second=settings.telegram_per_second,
-        lease=timedelta(seconds=settings.outbox_lease_seconds),
+def unauthorized() -> ConfigurationError:
+    """The clear start-up message for a token Telegram refuses."""
+    return ConfigurationError(
+        "Telegram từ chối TELEGRAM_BOT_TOKEN (lỗi 401: mã bot không đúng hoặc đã bị thu hồi). "
+        "Hãy chép lại mã bot từ @BotFather vào tệp .env rồi chạy lại."
     )
-    sender = OutboxSender(app.sessions, channel, app.clock.now, pacing)
-    dispatcher = build_dispatcher(app.pipeline, sender, settings.office_chats)
-    scheduler = None
-    try:
-        await set_default_commands(bot)
-        await set_office_menus(app, bot)
-        sending = asyncio.create_task(sender.run(stop))
-        if settings.scheduler:
-            jobs = Jobs.from_settings(settings, app.sessions, app.clock, sender.wake)
-            scheduler = start_scheduler(jobs, settings.zone)
+
+
+@dataclass
+class TelegramRuntime:
+    """The Telegram channel of a running bot: menus at start, polling or the webhook in, its
+    own outbox sender out (paced by ``TELEGRAM_PER_SECOND`` / ``TELEGRAM_CHAT_PER_SECOND``)."""
+
+    app: App
+    token: str
+    bot: Bot = field(init=False)
+    sender: OutboxSender = field(init=False)
+    dispatcher: Dispatcher = field(init=False)
+    name: str = CHANNEL
+
+    def __post_init__(self) -> None:
+        settings = self.app.settings
+        self.bot = make_bot(self.token, settings.telegram_api_base)
+        channel = TelegramChannel(self.bot, settings.telegram_chat_per_second)
+        pacing = Pacing(
+            per_second=settings.telegram_per_second,
+            lease=timedelta(seconds=settings.outbox_lease_seconds),
+        )
+        self.sender = OutboxSender(self.app.sessions, channel, self.app.clock.now, pacing)
+        self.dispatcher = build_dispatcher(self.app.pipeline, self.sender, settings.office_chats)
+
+    async def prepare(self) -> None:
+        """Set the command menus; raises ``ConfigurationError`` when the token is refused."""
         try:
-            if settings.public_base_url:
-                await _serve_webhook(app, bot, dispatcher, stop)
-            else:
-                await poll(bot, dispatcher, stop)
-        finally:
-            if scheduler is not None:
-                scheduler.shutdown(
-                    wait=False
-                )  # a job cut short rolls back; the next start redoes it
-            stop.set()  # the sender finishes its round and records it before we leave
-            await sending
-    finally:
-        await bot.session.close()
+            await set_default_commands(self.bot)
+            await set_office_menus(self.app, self.bot)
+        except TelegramUnauthorizedError:
+            raise unauthorized() from None
+
+    def routes(self) -> list[web.RouteDef]:
+        """The webhook route."""
+        return [webhook_route(self.bot, self.dispatcher, self._secret())]
+
+    async def receive(self, stop: asyncio.Event) -> None:
+        """Poll until ``stop``, or register the webhook and wait for ``stop``."""
+        settings = self.app.settings
+        try:
+            if not settings.public_base_url:
+                await poll(self.bot, self.dispatcher, stop)
+                return
+            url = settings.public_base_url.rstrip("/") + WEBHOOK_PATH
+            await self.bot.set_webhook(
+                url, secret_token=self._secret(), allowed_updates=ALLOWED_UPDATES
+            )
+        except TelegramUnauthorizedError:
+            raise unauthorized() from None
+        log.warning("Telegram webhook at %s", url)
+        await stop.wait()
+
+    async def close(self) -> None:
+        """Close the HTTP session."""
+        await self.bot.session.close()
+
+    def _secret(self) -> str:
+        return webhook_secret(self.app.settings.telegram_webhook_secret, self.token)
 
 
 SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")  # Bot API, setWebhook.secret_token
@@ -219,26 +245,13 @@ def webhook_secret(configured: SecretStr | None, token: str) -> str:
     """The webhook secret: the configured one, else one derived from the token, so that every
     process behind one URL agrees on it without configuration.
 
-    Raises ``ValueError`` for a configured secret the Bot API would refuse.
+    Raises ``ConfigurationError`` for a configured secret the Bot API would refuse.
     """
     if configured is not None:
         value = configured.get_secret_value()
         if not SECRET_PATTERN.match(value):
-            raise ValueError("TELEGRAM_WEBHOOK_SECRET: 1-256 characters of A-Z, a-z, 0-9, _ and -")
+            raise ConfigurationError(
+                "TELEGRAM_WEBHOOK_SECRET phải gồm 1-256 ký tự A-Z, a-z, 0-9, _ và -."
+            )
         return value
     return hmac.new(token.encode(), b"reportbot webhook", hashlib.sha256).hexdigest()
-
-
-async def _serve_webhook(app: App, bot: Bot, dispatcher: Dispatcher, stop: asyncio.Event) -> None:
-    settings = app.settings
-    secret = webhook_secret(settings.telegram_webhook_secret, bot.token)
-    runner = web.AppRunner(webhook_app(bot, dispatcher, secret))
-    await runner.setup()
-    await web.TCPSite(runner, settings.web_host, settings.web_port).start()
-    url = settings.public_base_url.rstrip("/") + WEBHOOK_PATH
-    await bot.set_webhook(url, secret_token=secret, allowed_updates=ALLOWED_UPDATES)
-    log.warning("Telegram webhook at %s", url)
-    try:
-        await stop.wait()
-    finally:
-        await runner.cleanup()

@@ -24,6 +24,7 @@ from storage import outbox
 from storage.db import create_engine, migrate
 from storage.models import OutboxMessage
 from tests.fake_telegram import FakeTelegram
+from tests.fake_zalo import FakeZalo
 
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 # A day inside the fourth quarter of the shifted sample (reporting open, before the due date).
@@ -172,3 +173,25 @@ async def fake() -> AsyncIterator[FakeTelegram]:
     yield server
     await server.stop()
     assert server.violations == [], server.violations
+
+
+@pytest.fixture
+async def zalo() -> AsyncIterator[FakeZalo]:
+    """A fake Zalo Bot Platform on 127.0.0.1 (short polls, quick webhook retries); the test
+    fails if the bot sent anything the platform would refuse."""
+    server = FakeZalo(max_poll=0.5)
+    server.webhook_retry_delay = 0.05
+    await server.start()
+    yield server
+    await server.stop()
+    assert server.violations == [], server.violations
+
+
+@pytest.fixture
+async def prepared(database_url: str) -> str:
+    """The test database with the samples loaded (as an office would have imported them)."""
+    async with open_app(
+        Settings(database_url=database_url), load_samples=True, clock=ManualClock(vn_time(TODAY))
+    ):
+        pass
+    return database_url

@@ -25,24 +25,11 @@ from storage.models import (
     Submission,
 )
 from tests.bot_process import BotProcess
-from tests.conftest import TODAY, vn_time
 from tests.fake_telegram import FakeTelegram, callback_update, contact_update, text_update
 from tests.helpers import count, make_invite, rows, sample, typed_answer
 
 TOKEN = "123456:TEST-TOKEN"
 HEAD, SECOND, OFFICE, STRANGER = 1001, 1002, 1009, 1003
-
-
-@pytest.fixture
-async def prepared(database_url: str) -> str:
-    """The test database with the samples loaded (as an office would have imported them)."""
-    from domain.clock import ManualClock
-
-    async with open_app(
-        Settings(database_url=database_url), load_samples=True, clock=ManualClock(vn_time(TODAY))
-    ):
-        pass
-    return database_url
 
 
 @pytest.fixture
