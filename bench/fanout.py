@@ -113,7 +113,7 @@ async def run(n: int, database_url: str) -> Result:
         queued_in = await create_reminders(app, n)
         bot = make_bot(TOKEN, f"http://127.0.0.1:{fake.port}")
         channel = TelegramChannel(bot, settings.telegram_chat_per_second)
-        pacing = Pacing(  # as bot.telegram_runtime.run_telegram builds it
+        pacing = Pacing(  # as bot.telegram_runtime.TelegramRuntime builds it
             per_second=settings.telegram_per_second,
             lease=timedelta(seconds=settings.outbox_lease_seconds),
         )

@@ -25,7 +25,13 @@ from storage.models import (
     Submission,
 )
 from tests.bot_process import BotProcess
-from tests.fake_telegram import FakeTelegram, callback_update, contact_update, text_update
+from tests.fake_telegram import (
+    FakeTelegram,
+    Fault,
+    callback_update,
+    contact_update,
+    text_update,
+)
 from tests.helpers import count, make_invite, rows, sample, typed_answer
 
 TOKEN = "123456:TEST-TOKEN"
@@ -265,3 +271,23 @@ async def test_webhook_checks_the_secret(
         assert await process.stop() == 0
     async with open_app(Settings(database_url=prepared)) as app:
         assert len(await rows(app, ProcessedMessage, ProcessedMessage.channel == "telegram")) == 1
+
+
+async def test_a_refused_token_stops_the_bot_with_a_clear_message(
+    fake: FakeTelegram, prepared: str, tmp_path: Path
+) -> None:
+    unauthorized = Fault(401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
+    fake.fail("setMyCommands", unauthorized)
+    process = BotProcess(
+        tmp_path,
+        DATABASE_URL=prepared,
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        TELEGRAM_API_BASE=f"http://127.0.0.1:{fake.port}",
+    )
+    await process.start()
+    assert process.process is not None
+    code = await asyncio.wait_for(process.process.wait(), timeout=60)
+    output = process.output()
+    assert code == 1, output
+    assert "TELEGRAM_BOT_TOKEN" in output and "Traceback" not in output
+    assert not [call for call in fake.calls if call.method == "getupdates"]
