@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run chat test lint typecheck check samples messages bench-ingest bench-report bench-fanout clean
+.PHONY: run chat test lint typecheck check samples messages bench-ingest bench-zalo bench-report bench-fanout clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ check: test lint typecheck
 ## Benchmark: Telegram ingest against a bare aiogram echo bot (prints figures).
 bench-ingest: $(STAMP)
 	$(BIN)/python bench/ingest.py --n $(or $(N),5000)
+
+## Benchmark: Zalo ingest through the real polling path (one update per getUpdates; prints figures).
+bench-zalo: $(STAMP)
+	$(BIN)/python bench/zalo_ingest.py --n $(or $(N),2000)
 
 ## Benchmark: the consolidated workbook of 10,000 units x 40 elements against a raw dump.
 bench-report: $(STAMP)
