@@ -1,8 +1,13 @@
 """Binding a person to their unit (``/start``): by invite code, by a verified phone number, or
-as an office user with an office code.
+as an office user with an office code; and one person on several channels (``/lienket``).
 
-Wrong codes are limited to 5 per account per hour (a guess at an 8-character code then takes
-centuries); after that the person is told when to try again.
+A bound person's ``/lienket`` gives a pairing code (valid 30 minutes, one use). Sent from
+another channel account (``/lienket CODE``, ``/start CODE``, or the bare code from a new
+account), it makes that account the same person's: reminders then go to the account the
+person used last (``storage.recipients``).
+
+Wrong codes, invite or pairing, are limited to 5 per account per hour (a guess at an
+8-character code then takes centuries); after that the person is told when to try again.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from storage.models import Invite, InviteKind, OrgUnit, Reporter
 
 MAX_FAILURES = 5
 FAILURE_WINDOW = timedelta(hours=1)
+LINK_CODE_VALID_FOR = timedelta(minutes=30)
 
 
 @command("start")
@@ -28,13 +34,41 @@ async def start(ctx: Context, args: str) -> None:
     code = args.strip()
     if code:
         await try_code(ctx, code)
-    elif ctx.reporter is not None and (ctx.is_office or await _unit_names(ctx)):
+    elif ctx.reporter is not None and await _is_bound(ctx):
         ctx.note(await _greeting(ctx, ctx.reporter))
         await show_menu(ctx)
     elif ctx.incoming.verified_phone:
         await bind_by_phone(ctx, ctx.incoming.verified_phone)
     else:
         await ctx.goto("lienket", "code")
+
+
+@command("lienket")
+async def link(ctx: Context, args: str) -> None:
+    """``/lienket [CODE]``: use the code given (invite or pairing); for a bound person, issue
+    a pairing code for their other channel; for anyone else, what ``/start`` does."""
+    code = args.strip()
+    if code:
+        await try_code(ctx, code)
+    elif ctx.reporter is not None and await _is_bound(ctx):
+        await _issue_link_code(ctx, ctx.reporter)
+    else:
+        await start(ctx, "")
+
+
+async def _issue_link_code(ctx: Context, reporter: Reporter) -> None:
+    invite = await accounts.create_link_code(ctx.session, reporter, ctx.now, LINK_CODE_VALID_FOR)
+    ctx.finish()
+    ctx.say(
+        _(
+            "Mã liên kết của bạn: {code}\n"
+            "Để dùng bot trên cả Zalo và Telegram: mở bot trên ứng dụng kia và gửi\n"
+            "/lienket {code}\n"
+            "(nếu bạn chưa từng dùng bot bên đó, chỉ cần gửi mã {code}).\n"
+            "Mã dùng được {minutes} phút, một lần. Chưa có gì được chia sẻ cho đến khi mã được dùng. "
+            "Sau khi liên kết, bot nhắc việc qua ứng dụng bạn dùng gần nhất."
+        ).format(code=invite.code, minutes=int(LINK_CODE_VALID_FOR.total_seconds()) // 60)
+    )
 
 
 def looks_like_code(text: str) -> bool:
@@ -46,6 +80,16 @@ def looks_like_code(text: str) -> bool:
 
 
 async def _ask_code(ctx: Context) -> None:
+    if not ctx.incoming.phone_button:
+        ctx.say(
+            _(
+                "Chào bạn! Đây là trợ lý báo cáo thi đua của văn phòng.\n"
+                "Để bắt đầu, hãy gửi mã mời 8 ký tự do văn phòng cấp cho bạn. "
+                "Nếu bạn đã dùng bot trên ứng dụng khác, gõ /lienket ở đó để lấy mã liên kết "
+                "rồi gửi mã ấy vào đây."
+            )
+        )
+        return
     ctx.say(
         _(
             "Chào bạn! Đây là trợ lý báo cáo thi đua của văn phòng.\n"
@@ -65,6 +109,11 @@ async def answer_code(ctx: Context, text: str) -> None:
                 "Để bảo mật, bot không liên kết bằng số điện thoại gõ tay. "
                 "Hãy bấm nút gửi số điện thoại, hoặc nhập mã mời."
             )
+            if ctx.incoming.phone_button
+            else _(
+                "Để bảo mật, bot không liên kết bằng số điện thoại. "
+                "Hãy gửi mã mời 8 ký tự do văn phòng cấp."
+            )
         )
         await _ask_code(ctx)
     elif looks_like_code(text):
@@ -80,7 +129,8 @@ register(Flow("lienket", "liên kết với đơn vị", {"code": Step(_ask_code
 
 
 async def try_code(ctx: Context, code: str) -> None:
-    """Bind with an invite or office code, counting wrong codes against the hourly limit."""
+    """Bind with an invite, office or pairing code, counting wrong, expired and used codes
+    against the hourly limit (a pairing code of the person's own is refused, not counted)."""
     since = ctx.now - FAILURE_WINDOW
     failures = await accounts.recent_failures(ctx.session, ctx.account.id, since)
     if len(failures) >= MAX_FAILURES:
@@ -93,6 +143,9 @@ async def try_code(ctx: Context, code: str) -> None:
         ctx.state.flow = ctx.state.step = None
         return
     invite = await accounts.find_invite(ctx.session, code)
+    if invite is not None and _links_to_self(ctx, invite):
+        await _already_linked(ctx, invite)
+        return
     problem = await _invite_problem(ctx, invite)
     if problem or invite is None:
         accounts.record_failure(ctx.session, ctx.account.id, ctx.now)
@@ -102,12 +155,17 @@ async def try_code(ctx: Context, code: str) -> None:
             ctx.note(_("Bạn còn {left} lần thử trong giờ này.").format(left=left))
         await ctx.goto("lienket", "code")
         return
-    await _use_invite(ctx, invite)
+    if invite.kind is InviteKind.LINK:
+        await _use_link_code(ctx, invite)
+    else:
+        await _use_invite(ctx, invite)
 
 
 async def _invite_problem(ctx: Context, invite: Invite | None) -> str | None:
     if invite is None:
         return _("Mã không đúng. Hãy kiểm tra lại mã văn phòng đã gửi (8 ký tự, không dấu).")
+    if invite.kind is InviteKind.LINK:
+        return _link_code_problem(ctx, invite)
     if invite.used_by_reporter_id is not None and (
         ctx.reporter is None or invite.used_by_reporter_id != ctx.reporter.id
     ):
@@ -117,6 +175,73 @@ async def _invite_problem(ctx: Context, invite: Invite | None) -> str | None:
     if invite.expires_at < ctx.now:
         return _("Mã này đã hết hạn. Hãy xin văn phòng mã mới.")
     return None
+
+
+def _link_code_problem(ctx: Context, invite: Invite) -> str | None:
+    """Why a pairing code of someone else cannot be used now (used or expired), or None."""
+    if invite.used_at is not None:
+        return _(
+            "Mã liên kết này đã được dùng. Mỗi mã chỉ dùng một lần; "
+            "hãy gõ /lienket trên ứng dụng đã liên kết để lấy mã mới."
+        )
+    if invite.expires_at < ctx.now:
+        return _(
+            "Mã liên kết này đã hết hạn (mã chỉ dùng được {minutes} phút). "
+            "Hãy gõ /lienket trên ứng dụng đã liên kết để lấy mã mới."
+        ).format(minutes=int(LINK_CODE_VALID_FOR.total_seconds()) // 60)
+    return None
+
+
+def _links_to_self(ctx: Context, invite: Invite) -> bool:
+    """True for a pairing code of the person this account already belongs to."""
+    return (
+        invite.kind is InviteKind.LINK
+        and ctx.reporter is not None
+        and invite.for_reporter_id == ctx.reporter.id
+    )
+
+
+async def _already_linked(ctx: Context, invite: Invite) -> None:
+    """Refuse, kindly and without counting it, a pairing code of the person's own: from the
+    only account they have (the one that issued it) or from one linked already."""
+    assert ctx.reporter is not None
+    ctx.finish()
+    if len(await accounts.accounts_of(ctx.session, ctx.reporter.id)) <= 1:
+        ctx.say(
+            _(
+                "Mã {code} là mã liên kết của chính tài khoản này. Hãy mở bot trên ứng dụng kia "
+                "(Zalo hoặc Telegram) và gửi /lienket {code} ở đó."
+            ).format(code=invite.code)
+        )
+    else:
+        ctx.say(_("Tài khoản này đã được liên kết với bạn rồi, không cần dùng mã nữa."))
+
+
+async def _use_link_code(ctx: Context, invite: Invite) -> None:
+    """Make this account the code's person's, carrying over what its old person had."""
+    assert invite.for_reporter_id is not None
+    reporter = await ctx.session.get(Reporter, invite.for_reporter_id)
+    assert reporter is not None
+    carried = await accounts.link_account(ctx.session, ctx.account, reporter, ctx.now)
+    invite.used_by_reporter_id, invite.used_at = reporter.id, ctx.now
+    ctx.reporter = reporter
+    ctx.command_menu = "office" if reporter.is_office else "reporter"
+    ctx.finish()
+    ctx.note(
+        _("✅ Đã liên kết tài khoản này với {name}.").format(name=reporter.full_name)
+        if reporter.full_name
+        else _("✅ Đã liên kết tài khoản này với tài khoản bạn đã dùng trước đó.")
+    )
+    if carried:
+        ctx.note(
+            _("Đã thêm các đơn vị tài khoản này đại diện trước đây: {units}.").format(
+                units=", ".join(unit.name for unit in carried)
+            )
+        )
+    if roles := await _roles(ctx, reporter):
+        ctx.note(" ".join(roles))
+    ctx.note(_("Từ nay bot gửi lời nhắc qua ứng dụng bạn dùng gần nhất (Zalo hoặc Telegram)."))
+    await show_menu(ctx)
 
 
 async def _use_invite(ctx: Context, invite: Invite) -> None:
@@ -167,6 +292,11 @@ async def bind_by_phone(ctx: Context, typed_phone: str) -> None:
     await show_menu(ctx)
 
 
+async def _is_bound(ctx: Context) -> bool:
+    """True when the person is an office user or represents at least one unit."""
+    return ctx.is_office or bool(await _unit_names(ctx))
+
+
 async def _unit_names(ctx: Context) -> list[str]:
     if ctx.reporter is None:
         return []
@@ -174,13 +304,18 @@ async def _unit_names(ctx: Context) -> list[str]:
 
 
 async def _greeting(ctx: Context, reporter: Reporter) -> str:
-    names = await _unit_names(ctx)
     hello = (
         _("Chào {name}!").format(name=reporter.full_name) if reporter.full_name else _("Chào bạn!")
     )
-    parts = [hello]
+    return " ".join([hello, *await _roles(ctx, reporter)])
+
+
+async def _roles(ctx: Context, reporter: Reporter) -> list[str]:
+    """Sentences naming the units ``reporter`` represents and their office right, if any."""
+    names = [unit.name for unit in await accounts.units_of(ctx.session, reporter.id)]
+    parts = []
     if names:
         parts.append(_("Bạn đại diện cho: {units}.").format(units=", ".join(names)))
     if reporter.is_office:
         parts.append(_("Bạn có quyền văn phòng."))
-    return " ".join(parts)
+    return parts

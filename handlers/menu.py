@@ -67,7 +67,10 @@ async def help_command(ctx: Context, _args: str) -> None:
     """``/trogiup``: what the bot does and every command, with the no-diacritics forms."""
     lines = [
         _("Trợ lý báo cáo thi đua — các lệnh:"),
-        _("/start — bắt đầu, liên kết với đơn vị bằng mã mời hoặc số điện thoại"),
+        _("/start — bắt đầu, liên kết với đơn vị bằng mã mời hoặc số điện thoại")
+        if ctx.incoming.phone_button
+        else _("/start — bắt đầu, liên kết với đơn vị bằng mã mời"),
+        _("/lienket — dùng bot trên cả Zalo và Telegram: lấy mã để liên kết ứng dụng kia"),
         _('/nhap — nhập số liệu kỳ báo cáo (gõ "nhap so lieu" cũng được)'),
         _("/dangky — đăng ký thi đua: danh hiệu và chỉ tiêu cam kết"),
         _("/donvi — chọn đơn vị (khi bạn đại diện nhiều đơn vị)"),

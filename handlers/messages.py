@@ -18,7 +18,9 @@ class Incoming:
     or the console's ``--as PHONE``); a typed number is just text, and a forwarded or someone
     else's contact only sets ``unverified_contact``. ``is_office_chat`` marks a group listed in
     ``OFFICE_CHAT_IDS``; ``unsupported`` a message with nothing the bot can read (a sticker, a
-    photo without caption).
+    photo without caption). ``phone_button``: the channel can ask for the person's own phone
+    with a button (Telegram); False on text-only channels such as Zalo, where binding is by code
+    only (texts then mention no button and replies set no ``request_phone``).
     """
 
     channel: str
@@ -32,6 +34,7 @@ class Incoming:
     is_office_chat: bool = False
     unverified_contact: bool = False
     unsupported: bool = False
+    phone_button: bool = True
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,8 @@ MAX_TEXT = 4000
 # Whole messages (folded) that mean a command, as people type them without a slash.
 ALIASES = {
     "bat dau": "start",
-    "lien ket": "start",
+    "lien ket": "lienket",
+    "lienket": "lienket",
     "nhap": "nhap",
     "nhap so lieu": "nhap",
     "nhap lieu": "nhap",
@@ -65,6 +66,8 @@ ALIASES = {
 
 # Commands that may interrupt a flow without stopping it first.
 _HARMLESS = {"trogiup"}
+# Commands that, given a code, bind at once whatever the person was doing.
+_CODE_COMMANDS = {"start", "lienket"}
 
 
 def parse_command(text: str) -> tuple[str, str] | None:
@@ -102,7 +105,7 @@ async def _route(ctx: Context) -> None:
         return
     if incoming.unverified_contact or incoming.unsupported:
         ctx.note(
-            _('Bot chỉ nhận số điện thoại của chính bạn, gửi bằng nút "Gửi số điện thoại".')
+            _unverified_contact_note(ctx)
             if incoming.unverified_contact
             else _("Bot chỉ đọc được tin nhắn chữ. Hãy gõ câu trả lời.")
         )
@@ -142,7 +145,7 @@ async def _command(ctx: Context, name: str, args: str) -> None:
     elif busy and name in _HARMLESS:
         await COMMANDS[name](ctx, args)
         await ask_again(ctx)
-    elif busy and flow is not None and not (name == "start" and args):
+    elif busy and flow is not None and not (name in _CODE_COMMANDS and args):
         note = _("Bạn đang {doing}. Hãy trả lời câu hỏi dưới đây, hoặc gõ /huy để dừng.").format(
             doing=FLOWS[flow].doing
         )
@@ -153,6 +156,16 @@ async def _command(ctx: Context, name: str, args: str) -> None:
     else:
         ctx.finish()
         await COMMANDS[name](ctx, args)
+
+
+def _unverified_contact_note(ctx: Context) -> str:
+    """Why a shared contact is not used, worded for channels with or without a phone button."""
+    if ctx.incoming.phone_button:
+        return _('Bot chỉ nhận số điện thoại của chính bạn, gửi bằng nút "Gửi số điện thoại".')
+    return _(
+        "Bot không liên kết bằng danh bạ hay số điện thoại được gửi tới. "
+        "Để liên kết, hãy gửi mã mời 8 ký tự do văn phòng cấp."
+    )
 
 
 def _keeps_draft(ctx: Context) -> bool:

@@ -1,6 +1,6 @@
 """People and their channels: accounts, conversation state, processed messages, the outbox,
-invites and bindings. Every function works inside the caller's transaction (one per user
-action) and never commits.
+invites, pairing codes and bindings. Every function works inside the caller's transaction (one
+per user action) and never commits.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -163,6 +163,62 @@ async def create_invite(
     session.add(invite)
     await session.flush()
     return invite
+
+
+async def create_link_code(
+    session: AsyncSession, reporter: Reporter, now: datetime, valid_for: timedelta
+) -> Invite:
+    """Create a pairing code (kind LINK) that joins another channel account to ``reporter``,
+    valid for ``valid_for`` and single-use; nothing is shared until it is used."""
+    invite = Invite(
+        code=new_code(),
+        kind=InviteKind.LINK,
+        for_reporter_id=reporter.id,
+        created_at=now,
+        expires_at=now + valid_for,
+    )
+    session.add(invite)
+    await session.flush()
+    return invite
+
+
+async def accounts_of(session: AsyncSession, reporter_id: int) -> list[ChannelAccount]:
+    """The channel accounts of a reporter, oldest first."""
+    rows = await session.scalars(
+        select(ChannelAccount)
+        .where(ChannelAccount.reporter_id == reporter_id)
+        .order_by(ChannelAccount.id)
+    )
+    return list(rows)
+
+
+async def link_account(
+    session: AsyncSession, account: ChannelAccount, reporter: Reporter, at: datetime
+) -> list[OrgUnit]:
+    """Make ``account`` one of ``reporter``'s; return the units newly carried over.
+
+    When the account belonged to another reporter, that reporter's unit bindings (bound via
+    ``"link"``) and office flag are carried over to ``reporter``. History is not rewritten:
+    submissions, values and audit rows keep pointing at the old reporter. The old reporter
+    keeps its bindings while it has other accounts; left with none, its bindings are removed
+    (they moved), so the office's lists do not show it as an unreachable representative.
+    """
+    old = await load_reporter(session, account)
+    account.reporter_id = reporter.id
+    await session.flush()
+    if old is None or old.id == reporter.id:
+        return []
+    if old.is_office:
+        reporter.is_office = True
+    carried = [
+        unit
+        for unit in await units_of(session, old.id)
+        if await bind_unit(session, reporter, unit.id, "link", at)
+    ]
+    if not await accounts_of(session, old.id):
+        await session.execute(delete(ReporterUnit).where(ReporterUnit.reporter_id == old.id))
+    await session.flush()
+    return carried
 
 
 async def find_invite(session: AsyncSession, code: str) -> Invite | None:

@@ -92,10 +92,12 @@ class OutboxStatus(enum.StrEnum):
 
 
 class InviteKind(enum.StrEnum):
-    """An invite binds a person to a unit, or makes them an office user."""
+    """An invite binds a person to a unit, or makes them an office user; a pairing code (LINK)
+    joins another channel account of a person already bound (``/lienket``)."""
 
     UNIT = "unit"
     OFFICE = "office"
+    LINK = "link"
 
 
 class AuditAction(enum.StrEnum):
@@ -256,9 +258,11 @@ class ChannelAccount(Base):
 
 
 class Invite(Base):
-    """An invite code (mã mời): binds one person to a unit, or makes them an office user.
+    """An invite code (mã mời): binds one person to a unit, or makes them an office user; or a
+    pairing code (mã liên kết, kind LINK): an account that uses it joins ``for_reporter_id``.
 
-    Codes expire at ``expires_at`` and are single-use: the first person to use one owns it.
+    Codes expire at ``expires_at`` and are single-use: the first person to use one owns it
+    (``used_by_reporter_id``; for a pairing code, the reporter the account was linked to).
     """
 
     __tablename__ = "invite"
@@ -271,6 +275,7 @@ class Invite(Base):
     expires_at: Mapped[datetime]
     used_by_reporter_id: Mapped[int | None] = mapped_column(ForeignKey("reporter.id"))
     used_at: Mapped[datetime | None]
+    for_reporter_id: Mapped[int | None] = mapped_column(ForeignKey("reporter.id"))
 
     org_unit: Mapped[OrgUnit | None] = relationship()
 
