@@ -150,6 +150,7 @@ REPORTER_COMMANDS = [
     ("nhap", "Nhập số liệu kỳ báo cáo"),
     ("dangky", "Đăng ký thi đua"),
     ("donvi", "Chọn đơn vị"),
+    ("lienket", "Dùng bot trên cả Zalo và Telegram"),
     ("huy", "Dừng việc đang làm"),
     ("trogiup", "Hướng dẫn"),
     ("start", "Bắt đầu, liên kết đơn vị"),

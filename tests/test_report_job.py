@@ -71,15 +71,22 @@ async def test_report_goes_to_every_office_account(app: App, reports_dir: Path) 
 
 
 async def test_report_goes_to_the_office_groups(app: App, reports_dir: Path) -> None:
-    clerk = Person(app, "clerk")
+    """Telegram groups replace the personal chats of office users on Telegram; an office user
+    on Zalo (no office groups there) still gets it in their own chat."""
+    clerk = Person(app, "clerk", channel="telegram")
     await clerk.say(f"/start {await make_invite(app, None)}")
+    on_zalo = Person(app, "zalo-clerk", channel="zalo")
+    await on_zalo.say(f"/start {await make_invite(app, None)}")
     before = len(await queued(app, "clerk"))
-    assert await push(app, reports_dir, frozenset({"-100200", "-100100"})) == 2
+    assert await push(app, reports_dir, frozenset({"-100200", "-100100"})) == 3
     for group in ("-100100", "-100200"):
         found = await rows(app, OutboxMessage, OutboxMessage.chat_id == group)
         assert [m.channel for m in found] == ["telegram", "telegram"]
         assert found[0].account_id is None and "document" in found[0].payload
     assert len(await queued(app, "clerk")) == before  # groups replace personal chats
+    found = await rows(app, OutboxMessage, OutboxMessage.chat_id == "zalo-clerk")
+    assert [m.channel for m in found][-2:] == ["zalo", "zalo"]
+    assert "document" in found[-2].payload
 
 
 async def test_nobody_to_send_to(app: App, reports_dir: Path) -> None:

@@ -23,8 +23,17 @@ from bot.report_links import ReportLinks, derive_secret
 from bot.settings import Settings
 from domain.clock import SystemClock
 from handlers.messages import Document
-from storage.models import ProcessedMessage, Registration, Submission
+from storage.models import (
+    ChannelAccount,
+    OrgUnit,
+    ProcessedMessage,
+    Registration,
+    Submission,
+)
+from storage.recipients import unit_recipients
 from tests.bot_process import BotProcess
+from tests.fake_telegram import FakeTelegram
+from tests.fake_telegram import text_update as telegram_text
 from tests.fake_zalo import (
     SECRET_HEADER,
     TOKEN,
@@ -270,3 +279,43 @@ async def test_rate_limits_timeouts_and_server_errors(
     finally:
         assert await process.stop() == 0, process.output()[-3000:]
     assert "Traceback" not in process.output()
+
+
+async def test_one_person_on_telegram_and_zalo_in_one_process(
+    zalo: FakeZalo, fake: FakeTelegram, prepared: str, tmp_path: Path
+) -> None:
+    """Both tokens set: one process serves both platforms. A head bound on Telegram links
+    Zalo with a pairing code and submits from Zalo; reminders then follow the app used last."""
+    async with open_app(Settings(database_url=prepared)) as app:
+        code = await make_invite(app, "P1")
+    process = zalo_bot(
+        tmp_path,
+        zalo,
+        prepared,
+        TELEGRAM_BOT_TOKEN="123456:TEST-TOKEN",
+        TELEGRAM_API_BASE=f"http://127.0.0.1:{fake.port}",
+        TELEGRAM_CHAT_PER_SECOND="1000",
+    )
+    await process.start()
+    try:
+        on_telegram = 1001
+        await fake.push(telegram_text(on_telegram, f"/start {code}", name="Nguyễn An"))
+        await fake.wait_for_text(on_telegram, "Đã liên kết bạn với đơn vị: Phường 1")
+        await fake.push(telegram_text(on_telegram, "/lienket"))
+        issued = await fake.wait_for_text(on_telegram, "Mã liên kết của bạn")
+        pairing = re.search(r"/lienket ([A-Z0-9]{8})", issued)
+        assert pairing, issued
+        linked = await say(zalo, HEAD, f"/lienket {pairing.group(1)}", "✅ Đã liên kết")
+        assert "Phường 1" in linked
+        await say(zalo, HEAD, "/nhap", "Chỉ tiêu 1/26")
+    finally:
+        assert await process.stop() == 0, process.output()[-3000:]
+
+    async with open_app(Settings(database_url=prepared)) as app:
+        accounts = await rows(app, ChannelAccount, ChannelAccount.reporter_id.is_not(None))
+        people = {account.channel: account.reporter_id for account in accounts}
+        assert people["telegram"] == people["zalo"]
+        [unit] = await rows(app, OrgUnit, OrgUnit.code == "P1")
+        async with app.sessions() as session:
+            [recipient] = (await unit_recipients(session, [unit.id]))[unit.id]
+        assert (recipient.channel, recipient.chat_id) == ("zalo", HEAD)
