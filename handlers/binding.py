@@ -57,8 +57,11 @@ async def link(ctx: Context, args: str) -> None:
 
 
 async def _issue_link_code(ctx: Context, reporter: Reporter) -> None:
-    invite = await accounts.create_link_code(ctx.session, reporter, ctx.now, LINK_CODE_VALID_FOR)
     ctx.finish()
+    if ctx.incoming.is_group:  # anyone in the group could take the person's place with it
+        ctx.say(_("Để lấy mã liên kết, hãy nhắn riêng cho bot (không gõ trong nhóm)."))
+        return
+    invite = await accounts.create_link_code(ctx.session, reporter, ctx.now, LINK_CODE_VALID_FOR)
     ctx.say(
         _(
             "Mã liên kết của bạn: {code}\n"
@@ -218,26 +221,31 @@ async def _already_linked(ctx: Context, invite: Invite) -> None:
 
 
 async def _use_link_code(ctx: Context, invite: Invite) -> None:
-    """Make this account the code's person's, carrying over what its old person had."""
+    """Make this account the code's person's. An account that already represents a unit or
+    has office rights is not moved (a code passed on by someone else must not take it over,
+    nor hand its units to them); it keeps working as it is."""
     assert invite.for_reporter_id is not None
     reporter = await ctx.session.get(Reporter, invite.for_reporter_id)
     assert reporter is not None
-    carried = await accounts.link_account(ctx.session, ctx.account, reporter, ctx.now)
+    ctx.finish()
+    if ctx.reporter is not None and await _is_bound(ctx):
+        ctx.say(
+            _(
+                "Tài khoản này đang được dùng cho đơn vị hoặc văn phòng nên không liên kết với "
+                "người khác được. Mã {code} chưa bị dùng. Mã liên kết chỉ dùng cho tài khoản "
+                "chưa liên kết; tài khoản này vẫn báo cáo được như trước."
+            ).format(code=invite.code)
+        )
+        return
+    await accounts.link_account(ctx.session, ctx.account, reporter)
     invite.used_by_reporter_id, invite.used_at = reporter.id, ctx.now
     ctx.reporter = reporter
     ctx.command_menu = "office" if reporter.is_office else "reporter"
-    ctx.finish()
     ctx.note(
         _("✅ Đã liên kết tài khoản này với {name}.").format(name=reporter.full_name)
         if reporter.full_name
         else _("✅ Đã liên kết tài khoản này với tài khoản bạn đã dùng trước đó.")
     )
-    if carried:
-        ctx.note(
-            _("Đã thêm các đơn vị tài khoản này đại diện trước đây: {units}.").format(
-                units=", ".join(unit.name for unit in carried)
-            )
-        )
     if roles := await _roles(ctx, reporter):
         ctx.note(" ".join(roles))
     ctx.note(_("Từ nay bot gửi lời nhắc qua ứng dụng bạn dùng gần nhất (Zalo hoặc Telegram)."))

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -192,39 +192,26 @@ async def accounts_of(session: AsyncSession, reporter_id: int) -> list[ChannelAc
     return list(rows)
 
 
-async def link_account(
-    session: AsyncSession, account: ChannelAccount, reporter: Reporter, at: datetime
-) -> list[OrgUnit]:
-    """Make ``account`` one of ``reporter``'s; return the units newly carried over.
-
-    When the account belonged to another reporter, that reporter's unit bindings (bound via
-    ``"link"``) and office flag are carried over to ``reporter``. History is not rewritten:
-    submissions, values and audit rows keep pointing at the old reporter. The old reporter
-    keeps its bindings while it has other accounts; left with none, its bindings are removed
-    (they moved), so the office's lists do not show it as an unreachable representative.
-    """
-    old = await load_reporter(session, account)
+async def link_account(session: AsyncSession, account: ChannelAccount, reporter: Reporter) -> None:
+    """Make ``account`` one of ``reporter``'s (the caller has checked that the account's
+    previous person, if any, represents nothing: nothing is carried over)."""
     account.reporter_id = reporter.id
     await session.flush()
-    if old is None or old.id == reporter.id:
-        return []
-    if old.is_office:
-        reporter.is_office = True
-    carried = [
-        unit
-        for unit in await units_of(session, old.id)
-        if await bind_unit(session, reporter, unit.id, "link", at)
-    ]
-    if not await accounts_of(session, old.id):
-        await session.execute(delete(ReporterUnit).where(ReporterUnit.reporter_id == old.id))
-    await session.flush()
-    return carried
 
 
 async def find_invite(session: AsyncSession, code: str) -> Invite | None:
-    """The invite with ``code`` (case-insensitive, spaces and dashes ignored)."""
+    """The invite with ``code`` (case-insensitive, spaces and dashes ignored), its row locked
+    until the transaction ends (``SELECT … FOR UPDATE`` on PostgreSQL; SQLite's write
+    transaction is exclusive already), so two people using one code at the same moment are
+    served one after the other and the second sees it used."""
     cleaned = "".join(ch for ch in code.upper() if ch.isalnum())
-    found = await session.scalar(select(Invite).where(Invite.code == cleaned))
+    query = (
+        select(Invite)
+        .where(Invite.code == cleaned)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    found = await session.scalar(query)
     return found
 
 

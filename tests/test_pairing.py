@@ -4,9 +4,12 @@ phone button (Zalo)."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 import uuid
 from datetime import timedelta
+
+from sqlalchemy import select
 
 from bot.app import App
 from domain.clock import ManualClock
@@ -16,7 +19,6 @@ from storage.campaigns import find_unit
 from storage.models import (
     BindFailure,
     ChannelAccount,
-    DataValue,
     Invite,
     InviteKind,
     OutboxMessage,
@@ -148,44 +150,62 @@ async def test_refused_pairing_codes_and_the_limit(app: App, clock: ManualClock)
     assert "Đã liên kết tài khoản này với Dung" in await guesser.say(f"/start {fresh}")
 
 
-async def test_linking_another_persons_account_carries_units_and_office(app: App) -> None:
+async def test_an_account_of_someone_else_is_not_taken_over(app: App) -> None:
+    """A code passed to someone already bound (as a trick, or by mistake) links nothing: their
+    account, units and office rights stay theirs, the code stays usable, nothing is counted."""
     telegram = await bound(app, "Em", "telegram", "P1")
     zalo = await bound(app, "em-zalo", "zalo", "P2")
     await zalo.say(f"/start {await make_invite(app, None)}")
-    receipt = await submit(zalo, app)
-    assert "Phường 2" in receipt
     old_id = (await account(app, zalo)).reporter_id
     new_id = (await account(app, telegram)).reporter_id
-    assert old_id != new_id
+    code = pairing_code(await telegram.say("/lienket"))
 
-    answer = await zalo.say(f"/lienket {pairing_code(await telegram.say('/lienket'))}")
-    assert "Đã thêm các đơn vị tài khoản này đại diện trước đây: Phường 2" in answer
-    assert "Bạn đại diện cho: Phường 1, Phường 2" in answer and "quyền văn phòng" in answer
-    assert (await account(app, zalo)).reporter_id == new_id
-    carried = await rows(app, ReporterUnit, ReporterUnit.reporter_id == new_id)
-    assert {(b.bound_via) for b in carried} == {"invite", "link"} and len(carried) == 2
-    person = (await rows(app, Reporter, Reporter.id == new_id))[0]
-    assert person.is_office
-    # history is not rewritten; the old reporter, left with no account, keeps no binding
-    assert [s.submitted_by_id for s in await rows(app, Submission)] == [old_id]
-    assert {v.entered_by_id for v in await rows(app, DataValue)} == {old_id}
-    assert await count(app, ReporterUnit, ReporterUnit.reporter_id == old_id) == 0
-    assert "Bạn làm việc cho đơn vị nào?" in await telegram.say("/donvi")
-    assert "Xem tiến độ phong trào nào?" in await telegram.say("/tiendo")
+    answer = await zalo.say(f"/lienket {code}")
+    assert "không liên kết với người khác được" in answer and f"Mã {code} chưa bị dùng" in answer
+    assert (await account(app, zalo)).reporter_id == old_id
+    assert await count(app, ReporterUnit, ReporterUnit.reporter_id == new_id) == 1
+    assert not (await rows(app, Reporter, Reporter.id == new_id))[0].is_office
+    assert await count(app, BindFailure) == 0
+    newcomer = Person(app, "em-moi", channel="zalo")
+    assert "✅ Đã liên kết" in await newcomer.say(code)
 
 
-async def test_old_reporter_with_another_account_keeps_its_units(app: App) -> None:
-    telegram = await bound(app, "Hòa", "telegram", "P1")
-    zalo = await bound(app, "hoa-zalo", "zalo", "P2")
-    console = Person(app, "hoa-console")
-    await console.say(f"/lienket {pairing_code(await zalo.say('/lienket'))}")
-    old_id = (await account(app, zalo)).reporter_id
-    assert (await account(app, console)).reporter_id == old_id
+async def test_no_pairing_code_in_a_group(app: App) -> None:
+    office = Person(app, "van-phong", channel="telegram")
+    await office.say(f"/start {await make_invite(app, None)}")
+    incoming = Incoming(
+        channel="telegram",
+        external_id="van-phong",
+        chat_id="-100123",
+        message_id="group-1",
+        text="/lienket",
+        is_group=True,
+        is_office_chat=True,
+    )
+    await app.pipeline.process(incoming)
+    async with app.sessions() as session:
+        texts = [
+            message.payload["text"]
+            for message in await session.scalars(
+                select(OutboxMessage).where(OutboxMessage.chat_id == "-100123")
+            )
+        ]
+    assert texts == ["Để lấy mã liên kết, hãy nhắn riêng cho bot (không gõ trong nhóm)."]
+    assert await count(app, Invite, Invite.kind == InviteKind.LINK) == 0
 
-    answer = await zalo.say(f"/lienket {pairing_code(await telegram.say('/lienket'))}")
-    assert "Bạn đại diện cho: Phường 1, Phường 2" in answer
-    assert await count(app, ReporterUnit, ReporterUnit.reporter_id == old_id) == 1
-    assert "Bạn đại diện cho: Phường 2" in await console.say("/donvi")
+
+async def test_one_code_used_by_many_at_once_links_one(app: App) -> None:
+    """Six accounts send the same code in the same instant: one is linked, five are told it
+    was used (the invite row is locked while a step uses it)."""
+    telegram = await bound(app, "Lan", "telegram", "P1")
+    code = pairing_code(await telegram.say("/lienket"))
+    people = [Person(app, f"lan-{n}", channel="zalo") for n in range(6)]
+    answers = await asyncio.gather(*(person.say(f"/lienket {code}") for person in people))
+    assert sum("✅ Đã liên kết" in answer for answer in answers) == 1
+    assert sum("đã được dùng" in answer for answer in answers) == 5
+    owner = (await account(app, telegram)).reporter_id
+    linked = await rows(app, ChannelAccount, ChannelAccount.reporter_id == owner)
+    assert len(linked) == 2
 
 
 async def test_reminders_go_to_the_account_used_last(app: App, clock: ManualClock) -> None:
