@@ -22,6 +22,7 @@ from urllib.parse import quote
 
 from aiohttp import web
 
+from bot.errors import ConfigurationError
 from handlers.messages import Document
 from handlers.reports import OWN_FILE
 
@@ -91,7 +92,9 @@ class ReportLinks:
         Raises :class:`LinkRefused` (a part changed), :class:`LinkExpired` or
         :class:`ReportGone`.
         """
-        if not expires.isdigit() or not OWN_FILE.fullmatch(stored):
+        if not (expires.isascii() and expires.isdigit() and len(expires) <= 12):
+            raise LinkRefused
+        if not OWN_FILE.fullmatch(stored):
             raise LinkRefused
         expected = self._sign(stored, name, int(expires))
         if not hmac.compare_digest(expected.encode(), signature.encode()):
@@ -109,9 +112,19 @@ class ReportLinks:
         return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
 
+MIN_SECRET = 16  # characters of a configured REPORT_LINK_SECRET
+
+
 def derive_secret(configured: str | None, token: str) -> bytes:
-    """The signing key: the configured secret, else one derived from the bot token."""
+    """The signing key: the configured secret, else one derived from the bot token.
+
+    Raises ``ConfigurationError`` for a configured secret shorter than ``MIN_SECRET``.
+    """
     if configured:
+        if len(configured) < MIN_SECRET:
+            raise ConfigurationError(
+                f"REPORT_LINK_SECRET phải dài ít nhất {MIN_SECRET} ký tự (để trống thì bot tự tạo)."
+            )
         return configured.encode()
     return hmac.new(token.encode(), b"reportbot report links", hashlib.sha256).digest()
 

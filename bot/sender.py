@@ -53,9 +53,10 @@ class DeliveryError(Exception):
 
 
 class RetryLater(DeliveryError):
-    """The platform asked us to wait ``retry_after`` seconds (HTTP 429)."""
+    """The platform asked us to wait ``retry_after`` seconds (HTTP 429); None when it gave no
+    time (Zalo): the sender then backs off, ``Pacing.throttle_backoff`` doubling per attempt."""
 
-    def __init__(self, retry_after: float, reason: str = "") -> None:
+    def __init__(self, retry_after: float | None, reason: str = "") -> None:
         super().__init__(reason or f"retry after {retry_after}s")
         self.retry_after = retry_after
 
@@ -151,6 +152,7 @@ class Pacing:
     max_attempts: int = 8
     base_backoff: float = 1.0
     max_backoff: float = 60.0
+    throttle_backoff: float = 5.0  # first wait after a 429 that names no time
     lease: timedelta = timedelta(minutes=2)
     batch: int = 100
     idle_poll: float = 1.0
@@ -271,10 +273,16 @@ class OutboxSender:
         reason = f"{type(error).__name__}: {error}"
         progress = {"parts_sent": error.parts_sent} if error.parts_sent else None
         if isinstance(error, RetryLater) and row.attempts < self.pacing.max_attempts * 4:
-            wait = min(error.retry_after, self.pacing.lease.total_seconds() / 2)
+            asked = error.retry_after
+            if asked is None:
+                asked = min(
+                    self.pacing.max_backoff,
+                    self.pacing.throttle_backoff * 2 ** (row.attempts - 1),
+                )
+            wait = min(asked, self.pacing.lease.total_seconds() / 2)
             loop_now = asyncio.get_running_loop().time()
             self._paused_until = max(self._paused_until, loop_now + wait)
-            when = self.now() + timedelta(seconds=error.retry_after)
+            when = self.now() + timedelta(seconds=asked)
             return outbox.Outcome(row.row_id, "retry", when, reason, progress)
         if isinstance(error, TemporaryFailure) and row.attempts < self.pacing.max_attempts:
             delay = min(self.pacing.max_backoff, self.pacing.base_backoff * 2 ** (row.attempts - 1))

@@ -84,9 +84,9 @@ async def serve(app: App, channels: list[ChannelRuntime], stop: asyncio.Event) -
             scheduler.shutdown(wait=False)
         # receiving ends by itself once ``stop`` is set: a step under way commits first
         failures = await asyncio.gather(*receiving, return_exceptions=True)
-        await asyncio.gather(*sending)  # each sender records its last round
         if server is not None:
-            await server.stop()
+            await server.stop()  # no webhook step after the senders' last round
+        await asyncio.gather(*sending)  # each sender records its last round
         for channel in channels:
             await channel.close()
     for failure in failures:

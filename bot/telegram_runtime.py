@@ -81,11 +81,14 @@ def build_dispatcher(
 
 async def poll(bot: Bot, dispatcher: Dispatcher, stop: asyncio.Event) -> None:
     """Long polling that confirms an update only after it was fully processed."""
-    await bot.delete_webhook(drop_pending_updates=False)
     offset: int | None = None
     backoff = 1.0
+    webhook_cleared = False
     while not stop.is_set():
         try:
+            if not webhook_cleared:
+                await bot.delete_webhook(drop_pending_updates=False)
+                webhook_cleared = True
             updates = await _fetch(bot, offset, stop)
         except TelegramUnauthorizedError:
             raise  # a wrong token: nothing to retry, say so at once
@@ -203,12 +206,16 @@ class TelegramRuntime:
         self.dispatcher = build_dispatcher(self.app.pipeline, self.sender, settings.office_chats)
 
     async def prepare(self) -> None:
-        """Set the command menus; raises ``ConfigurationError`` when the token is refused."""
+        """Set the command menus (best effort); raises ``ConfigurationError`` when the token
+        is refused."""
         try:
             await set_default_commands(self.bot)
             await set_office_menus(self.app, self.bot)
         except TelegramUnauthorizedError:
             raise unauthorized() from None
+        except (TelegramAPIError, ClientError, TimeoutError) as error:
+            # menus are a convenience: Telegram unreachable at start must not stop Zalo
+            log.warning("could not set the command menus (%s); carrying on", error)
 
     def routes(self) -> list[web.RouteDef]:
         """The webhook route."""

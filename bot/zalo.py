@@ -17,6 +17,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from aiolimiter import AsyncLimiter
 
@@ -42,7 +43,8 @@ from handlers.messages import Document, Incoming, Reply, render_text, split_text
 CHANNEL = "zalo"
 MAX_TEXT = 2000  # characters per message (Zalo Bot Platform, sendMessage)
 MAX_LIMITERS = 10_000  # per-chat pacing state kept at once
-RETRY_AFTER_429 = 5.0  # seconds; Zalo's 429 says no time, so wait this long (then doubled)
+MAX_ID = 64  # characters of a message, chat or user id the database keeps
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 TEXT_EVENTS = {"message.text.received"}
 IMAGE_EVENTS = {"message.image.received"}
 
@@ -58,15 +60,19 @@ def unwrap(body: Any) -> dict[str, Any] | None:
 
 def from_update(update: dict[str, Any]) -> Incoming | None:
     """A normalised message, or None for updates without a person or a message id behind
-    them (the bot's own messages, events without a message)."""
+    them (the bot's own messages, events without a message) and for malformed ones (ids
+    missing or longer than the 64 characters the database keeps)."""
     message = update.get("message")
     if not isinstance(message, dict):
         return None
-    sender = message.get("from") or {}
-    chat = message.get("chat") or {}
+    sender = _mapping(message.get("from"))
+    chat = _mapping(message.get("chat"))
     message_id = str(message.get("message_id") or "")
     sender_id = str(sender.get("id") or "")
-    if not message_id or not sender_id or sender.get("is_bot"):
+    chat_id = str(chat.get("id") or sender_id)
+    if sender.get("is_bot") or not all(0 < len(key) <= MAX_ID for key in (message_id, chat_id)):
+        return None
+    if not sender_id or len(sender_id) > MAX_ID:
         return None
     event = str(update.get("event_name", ""))
     text = _text_of(event, message)
@@ -76,7 +82,7 @@ def from_update(update: dict[str, Any]) -> Incoming | None:
     return Incoming(
         channel=CHANNEL,
         external_id=sender_id,
-        chat_id=str(chat.get("id") or sender_id),
+        chat_id=chat_id,
         message_id=message_id,
         text=text,
         display_name=str(sender.get("display_name") or sender.get("name") or ""),
@@ -84,6 +90,10 @@ def from_update(update: dict[str, Any]) -> Incoming | None:
         unsupported=not text,
         phone_button=False,
     )
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 def _text_of(event: str, message: dict[str, Any]) -> str:
@@ -99,7 +109,7 @@ class ZaloChannel:
     """Delivers outbox payloads with the Zalo Bot API and maps its errors for the sender.
 
     ``links`` makes the download links of workbooks (None without ``PUBLIC_BASE_URL``);
-    ``now`` is the application's clock (link expiry). Zalo publishes no rate limits; the
+    ``now`` is the application's clock (link expiry, told in ``zone``'s time). Zalo publishes no rate limits; the
     per-chat pace defaults to one message a second as on Telegram, and a 429 pauses the
     channel (``bot.sender``).
     """
@@ -112,10 +122,12 @@ class ZaloChannel:
         links: ReportLinks | None,
         now: Callable[[], datetime],
         chat_per_second: float = 1.0,
+        zone: ZoneInfo = VIETNAM,
     ) -> None:
         self.api = api
         self.links = links
         self.now = now
+        self.zone = zone
         self.chat_per_second = chat_per_second
         self._limiters: dict[str, AsyncLimiter] = {}
 
@@ -160,7 +172,9 @@ class ZaloChannel:
                 return _(
                     "📎 Tải file Excel {name}:\n{url}\n(Link dùng được đến {time}, chỉ mở được "
                     "báo cáo này.)"
-                ).format(name=document.filename, url=url, time=moment(expires))
+                ).format(
+                    name=document.filename, url=url, time=moment(expires.astimezone(self.zone))
+                )
         chat_command, command_line = how_to_get(document.filename)
         return _(
             "📎 Zalo không gửi được file. Để có file Excel {name}: gõ {chat} với bot trên "
@@ -169,11 +183,11 @@ class ZaloChannel:
 
 
 def delivery_error(error: ZaloError) -> DeliveryError:
-    """What the sender should do about a Zalo failure: 429 waits (``RETRY_AFTER_429``), 401 and
-    5xx and network trouble are retried with back-off, 403 means the person is unreachable,
-    other client errors (400, 404) are final."""
+    """What the sender should do about a Zalo failure: 429 pauses the channel (Zalo gives no
+    time: the sender backs off, 5 s doubling), 401 and 5xx and network trouble are retried with
+    back-off, 403 means the person is unreachable, other client errors (400, 404) are final."""
     if isinstance(error, ZaloTooManyRequests):
-        return RetryLater(RETRY_AFTER_429, str(error))
+        return RetryLater(None, str(error))  # no time given: the sender backs off
     if isinstance(error, ZaloUnauthorized):
         return TemporaryFailure(str(error))  # a token revoked while running: retried, bounded
     if isinstance(error, ZaloAPIError):

@@ -80,7 +80,7 @@ class ZaloBotAPI:
         limit = ClientTimeout(total=timeout or self.timeout)
         try:
             async with self.session.post(url, json=params, timeout=limit) as response:
-                text = await response.text()
+                text = (await response.read()).decode("utf-8", errors="replace")
         except (ClientError, TimeoutError, OSError) as error:
             raise ZaloNetworkError(f"{method}: {type(error).__name__}") from None
         return _result(method, text)

@@ -6,7 +6,8 @@ and a step that fails for a reason outside the conversation (the database briefl
 retried here, with back-off, until it commits; duplicates (a webhook retry, a redelivery) are
 dropped by ``message_id`` in the step's transaction. A 408 is an empty poll; a 429 waits; other
 errors and network trouble wait 1, 2, 4 ... 60 s and poll again; 401 stops the process with a
-clear message (a wrong ``ZALO_BOT_TOKEN``).
+clear message (a wrong ``ZALO_BOT_TOKEN``). Stopping waits for the poll under way (at most
+``ZALO_POLL_SECONDS``) so that an update it brings is processed, not dropped.
 
 Webhook (``PUBLIC_BASE_URL`` set): ``setWebhook`` with a secret; the route answers 403 without
 the right ``X-Bot-Api-Secret-Token``, accepts bodies wrapped in ``{ok, result}`` or bare, and
@@ -80,8 +81,12 @@ async def process_update(
     """Hand one update to the pipeline, retrying while the step cannot commit (the pipeline
     answers every conversation error itself; what escapes it is the database). True when it
     was processed (or has nothing for the bot); False when ``stop`` came first."""
-    incoming = from_update(update)
+    try:
+        incoming = from_update(update)
+    except (AttributeError, TypeError, ValueError):
+        incoming = None
     if incoming is None:
+        log.info("Zalo update without a readable message dropped: %.300r", update)
         return True
     delay = 1.0
     while True:
@@ -117,7 +122,9 @@ async def poll(
             if not webhook_cleared:
                 await api.delete_webhook()  # getUpdates works only without a webhook
                 webhook_cleared = True
-            updates = await _fetch(api, stop, seconds)
+            # not abandoned at ``stop``: an update already handed over would be lost; the
+            # wait is at most ``seconds``, then the update is processed before leaving
+            updates = await api.get_updates(seconds)
         except ZaloUnauthorized as error:
             raise unauthorized(error) from None
         except ZaloTooManyRequests:
@@ -131,19 +138,6 @@ async def poll(
         backoff = 1.0
         for update in updates:
             await handle(update)
-
-
-async def _fetch(api: ZaloBotAPI, stop: asyncio.Event, seconds: int) -> list[dict[str, Any]]:
-    """One long poll, abandoned when ``stop`` is set (the server keeps an update it has not
-    answered with)."""
-    fetch = asyncio.ensure_future(api.get_updates(seconds))
-    stopping = asyncio.ensure_future(stop.wait())
-    await asyncio.wait({fetch, stopping}, return_when=asyncio.FIRST_COMPLETED)
-    stopping.cancel()
-    if not fetch.done():
-        fetch.cancel()
-        return []
-    return fetch.result()
 
 
 def webhook_route(secret: str, handle: Callable[[dict[str, Any]], Awaitable[bool]]) -> web.RouteDef:
@@ -196,7 +190,7 @@ class ZaloRuntime:
                 timedelta(hours=settings.report_link_hours),
             )
         self.channel = ZaloChannel(
-            self.api, self.links, self.app.clock.now, settings.zalo_chat_per_second
+            self.api, self.links, self.app.clock.now, settings.zalo_chat_per_second, settings.zone
         )
         pacing = Pacing(
             per_second=settings.zalo_per_second,

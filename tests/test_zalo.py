@@ -24,6 +24,7 @@ from bot.settings import Settings
 from domain.clock import SystemClock
 from handlers.messages import Document
 from storage.models import (
+    Campaign,
     ChannelAccount,
     OrgUnit,
     ProcessedMessage,
@@ -38,6 +39,8 @@ from tests.fake_zalo import (
     SECRET_HEADER,
     TOKEN,
     FakeZalo,
+    Fault,
+    bad_gateway,
     server_error,
     slow,
     sticker_update,
@@ -78,21 +81,9 @@ async def say(zalo: FakeZalo, user: str, text: str, needle: str, **options: str)
     return await zalo.wait_for_text(user, needle, since=since)
 
 
-async def test_reporter_and_office_on_zalo_by_polling(
-    zalo: FakeZalo, polling: BotProcess, prepared: str
-) -> None:
-    async with open_app(Settings(database_url=prepared)) as app:
-        code = await make_invite(app, "P1")
-        office_code = await make_invite(app, None)
-        campaign = await sample(app)
-
-    # a stranger is asked for a code, with no word of buttons or phone sharing
-    question = await say(zalo, STRANGER, "/start", "mã mời", name="Người lạ")
-    assert "nút" not in question and "số điện thoại" not in question
-    sticker = sticker_update(STRANGER)
-    await zalo.push(sticker)
-    await zalo.wait_for_text(STRANGER, "chỉ đọc được tin nhắn chữ")
-
+async def reporter_round(zalo: FakeZalo, code: str, campaign: Campaign) -> None:
+    """The head of Phường 1 binds by typing the invite code, registers and submits all 26
+    figures, every choice answered by its number."""
     # binding by the invite code typed as the first message
     await say(zalo, HEAD, code, "Đã liên kết bạn với đơn vị: Phường 1", name="Nguyễn An")
 
@@ -109,6 +100,24 @@ async def test_reporter_and_office_on_zalo_by_polling(
         needle = f"Chỉ tiêu {position + 2}/26" if position < 25 else "Nộp báo cáo này?"
         await say(zalo, HEAD, typed_answer(element, position), needle)
     await say(zalo, HEAD, "1", "✅ Đã nhận báo cáo Quý 4/2026 của Phường 1")
+
+
+async def test_reporter_and_office_on_zalo_by_polling(
+    zalo: FakeZalo, polling: BotProcess, prepared: str
+) -> None:
+    async with open_app(Settings(database_url=prepared)) as app:
+        code = await make_invite(app, "P1")
+        office_code = await make_invite(app, None)
+        campaign = await sample(app)
+
+    # a stranger is asked for a code, with no word of buttons or phone sharing
+    question = await say(zalo, STRANGER, "/start", "mã mời", name="Người lạ")
+    assert "nút" not in question and "số điện thoại" not in question
+    sticker = sticker_update(STRANGER)
+    await zalo.push(sticker)
+    await zalo.wait_for_text(STRANGER, "chỉ đọc được tin nhắn chữ")
+
+    await reporter_round(zalo, code, campaign)
 
     # the same message delivered twice is answered once
     before = len(zalo.texts(HEAD))
@@ -142,7 +151,9 @@ async def test_webhook_and_report_links(
     zalo: FakeZalo, prepared: str, tmp_path: Path, unused_tcp_port: int
 ) -> None:
     async with open_app(Settings(database_url=prepared)) as app:
+        code = await make_invite(app, "P1")
         office_code = await make_invite(app, None)
+        campaign = await sample(app)
     hook = f"http://127.0.0.1:{unused_tcp_port}"
     process = zalo_bot(
         tmp_path,
@@ -159,8 +170,12 @@ async def test_webhook_and_report_links(
         # the platform delivers wrapped and bare bodies; both are answered
         await zalo.push(text_update(OFFICE, f"/start {office_code}"), wrapped=True)
         await zalo.wait_for_text(OFFICE, "quyền văn phòng")
+        await reporter_round(zalo, code, campaign)
+        progress = await say(zalo, OFFICE, "/tiendo NGANAM2026", "Đã báo cáo: 1/8")
+        assert "Chưa báo cáo (7)" in progress
         await zalo.push(text_update(OFFICE, "/tonghop NGANAM2026"), wrapped=False)
         report = await zalo.wait_for_text(OFFICE, "📊 Báo cáo tổng hợp Quý 4/2026")
+        assert "Đã báo cáo 1/8 đơn vị" in report
         await zalo.push(text_update(OFFICE, "/dangkythidua NGANAM2026"))
         registrations = await zalo.wait_for_text(OFFICE, "📋 Danh sách đăng ký thi đua")
         await zalo.wait_until_delivered()
@@ -257,10 +272,19 @@ async def test_rate_limits_timeouts_and_server_errors(
     async with open_app(Settings(database_url=prepared)) as app:
         code = await make_invite(app, "P1")
     process = zalo_bot(tmp_path, zalo, prepared, ZALO_REQUEST_TIMEOUT="1")
-    zalo.fail("getUpdates", slow(4), server_error())
+    zalo.fail("getUpdates", slow(6), server_error(), too_many_requests(), bad_gateway())
     await process.start()
     try:
-        await zalo.wait_for_call("getUpdates", count=2, timeout=30)  # past the slow and the 500
+
+        def polls() -> list[float]:
+            return [call.at for call in zalo.attempts if call.method == "getUpdates"]
+
+        await zalo.wait_until(lambda: len(polls()) >= 5, 60, "five polls")  # past every fault
+        # the slow poll was given up after 1 s of poll + 1 s of time-out, well before its
+        # answer (6 s); then 1 s back-off after it, 2 s after the 500, 5 s after the 429
+        first, second, third, fourth = polls()[:4]
+        assert second - first < 4.5
+        assert fourth - third >= 4
         started = time.monotonic()
         zalo.fail("sendMessage", too_many_requests())
         await say(zalo, HEAD, code, "Đã liên kết bạn với đơn vị: Phường 1")
@@ -279,6 +303,19 @@ async def test_rate_limits_timeouts_and_server_errors(
     finally:
         assert await process.stop() == 0, process.output()[-3000:]
     assert "Traceback" not in process.output()
+
+
+async def test_a_token_revoked_while_running_stops_the_bot_clearly(
+    zalo: FakeZalo, prepared: str, tmp_path: Path
+) -> None:
+    process = zalo_bot(tmp_path, zalo, prepared)
+    await process.start()
+    await zalo.wait_for_call("getUpdates", count=2, timeout=60)
+    zalo.fail("getUpdates", Fault(401, "Unauthorized"))
+    assert process.process is not None
+    code = await asyncio.wait_for(process.process.wait(), timeout=60)
+    output = process.output()
+    assert code == 1 and "ZALO_BOT_TOKEN" in output and "Traceback" not in output
 
 
 async def test_one_person_on_telegram_and_zalo_in_one_process(

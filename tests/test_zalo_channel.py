@@ -65,6 +65,9 @@ def test_photos_stickers_groups_and_bots() -> None:
     assert from_update(update(**{"from": {"id": "b", "is_bot": True}})) is None
     assert from_update(update(message_id="")) is None
     assert from_update({"event_name": "message.text.received"}) is None
+    assert from_update(update(**{"from": "u1"})) is None  # malformed: no crash, no message
+    assert from_update(update(chat=["u1"])) is not None  # the sender's own chat then
+    assert from_update(update(message_id="m" * 65)) is None  # longer than the database keeps
 
 
 def test_webhook_bodies_wrapped_or_bare() -> None:
@@ -75,7 +78,8 @@ def test_webhook_bodies_wrapped_or_bare() -> None:
 
 
 def test_zalo_errors_for_the_sender() -> None:
-    assert isinstance(delivery_error(ZaloTooManyRequests("sendMessage", 429, "")), RetryLater)
+    throttled = delivery_error(ZaloTooManyRequests("sendMessage", 429, ""))
+    assert isinstance(throttled, RetryLater) and throttled.retry_after is None
     assert isinstance(delivery_error(ZaloNetworkError("sendMessage: timeout")), TemporaryFailure)
     assert isinstance(delivery_error(ZaloAPIError("sendMessage", 500, "x")), TemporaryFailure)
     assert isinstance(delivery_error(ZaloUnauthorized("sendMessage", 401, "")), TemporaryFailure)
@@ -89,6 +93,8 @@ def test_webhook_secret_rules() -> None:
     assert webhook_secret(SecretStr("mot-bi-mat-dai"), "123:abc") == "mot-bi-mat-dai"
     with pytest.raises(ConfigurationError):
         webhook_secret(SecretStr("ngan"), "123:abc")
+    with pytest.raises(ConfigurationError):
+        derive_secret("qua-ngan", "123:abc")  # REPORT_LINK_SECRET under 16 characters
 
 
 def links(folder: Path, hours: float = 24) -> ReportLinks:
@@ -133,11 +139,13 @@ def test_a_changed_link_opens_nothing(tmp_path: Path) -> None:
         (expires, signature, stored, "Khac.xlsx"),
         (expires, signature, "../../etc/passwd", name),
         ("soon", signature, stored, name),
+        ("²" * 3, signature, stored, name),
+        ("9" * 5000, signature, stored, name),
     ):
         with pytest.raises(LinkRefused) as refused:
             maker.open(*tampered, NOW)
         assert type(refused.value) is LinkRefused
-    stranger = ReportLinks(derive_secret("khac", ""), "https://xa.example.vn", tmp_path)
+    stranger = ReportLinks(derive_secret("mot-bi-mat-khac-dai", ""), "https://x.vn", tmp_path)
     with pytest.raises(LinkRefused):
         stranger.open(expires, signature, stored, name, NOW)
 
@@ -166,6 +174,7 @@ def test_choices_are_numbered_and_documents_become_links(tmp_path: Path) -> None
     with_link = channel(links(tmp_path)).text_of(reply)
     assert "https://xa.example.vn/bao-cao/" in with_link
     assert "chỉ mở được báo cáo này" in with_link
+    assert "đến 09:00 22/11/2026" in with_link  # Vietnam time (NOW is 02:00 UTC on the 21st)
     without = channel(None).text_of(reply)
     assert "http" not in without
     assert "/tonghop NGANAM2026 2026Q4" in without
