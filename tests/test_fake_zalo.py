@@ -28,17 +28,6 @@ SECRET = "s3cret-for-tests"
 
 
 @pytest.fixture
-async def zalo() -> AsyncIterator[FakeZalo]:
-    """A fake platform with short polls and retries; fails the test on a leftover violation."""
-    server = FakeZalo(max_poll=0.3)
-    server.webhook_retry_delay = 0.05
-    await server.start()
-    yield server
-    await server.stop()
-    assert server.violations == [], server.violations
-
-
-@pytest.fixture
 async def http() -> AsyncIterator[aiohttp.ClientSession]:
     """A plain HTTP client."""
     async with aiohttp.ClientSession() as session:
