@@ -228,14 +228,29 @@ class TelegramRuntime:
             if not settings.public_base_url:
                 await poll(self.bot, self.dispatcher, stop)
                 return
-            url = settings.public_base_url.rstrip("/") + WEBHOOK_PATH
-            await self.bot.set_webhook(
-                url, secret_token=self._secret(), allowed_updates=ALLOWED_UPDATES
-            )
+            await self._register_webhook(settings.public_base_url, stop)
         except TelegramUnauthorizedError:
             raise unauthorized() from None
-        log.warning("Telegram webhook at %s", url)
         await stop.wait()
+
+    async def _register_webhook(self, base_url: str, stop: asyncio.Event) -> None:
+        """``setWebhook``, retried with back-off while Telegram cannot be reached."""
+        url = base_url.rstrip("/") + WEBHOOK_PATH
+        delay = 1.0
+        while not stop.is_set():
+            try:
+                await self.bot.set_webhook(
+                    url, secret_token=self._secret(), allowed_updates=ALLOWED_UPDATES
+                )
+            except TelegramUnauthorizedError:
+                raise
+            except (TelegramAPIError, ClientError, TimeoutError) as error:
+                log.warning("setWebhook failed (%s); retrying in %.0fs", error, delay)
+                await _pause(stop, delay)
+                delay = min(delay * 2, 60)
+                continue
+            log.warning("Telegram webhook at %s", url)
+            return
 
     async def close(self) -> None:
         """Close the HTTP session."""
