@@ -24,62 +24,26 @@ import sys
 import tempfile
 import time
 from datetime import date, timedelta
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.ingest import ELEMENTS, TimedPipeline, _wait, campaign, percentile  # noqa: E402
 from bot.app import open_app  # noqa: E402
-from bot.pipeline import Pipeline  # noqa: E402
 from bot.sender import OutboxSender, Pacing  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from bot.zalo import ZaloChannel, from_update  # noqa: E402
 from bot.zalo_api import ZaloBotAPI  # noqa: E402
 from bot.zalo_runtime import poll, process_update  # noqa: E402
-from domain.campaign_spec import CampaignSpec, ElementSpec, Frequency, UnitSpec  # noqa: E402
 from domain.clock import FixedDayClock  # noqa: E402
 from storage import accounts  # noqa: E402
 from storage.campaigns import find_unit, import_campaign  # noqa: E402
 from storage.models import InviteKind  # noqa: E402
 from tests.fake_zalo import FakeZalo, text_update  # noqa: E402
 
-ELEMENTS = 25
 FIRST_USER = 7_000_000_000_000_000_000  # Zalo user ids are long digit strings
-
-
-def campaign(units: int) -> CampaignSpec:
-    """A yearly campaign of ``units`` units and 25 numeric data elements, open today."""
-    year = date.today().year
-    return CampaignSpec(
-        code="BENCH",
-        name="Phong trào đo hiệu năng",
-        start=date(year, 1, 1),
-        end=date(year, 12, 31),
-        frequency=Frequency.YEARLY,
-        due_days=30,
-        lock_days=30,
-        elements=tuple(
-            ElementSpec(
-                code=f"E{i:02d}", name=f"Chỉ tiêu {i}", measure_unit="người", maximum=Decimal(10**9)
-            )
-            for i in range(ELEMENTS)
-        ),
-        units=tuple(UnitSpec(code=f"U{n:04d}", name=f"Đơn vị {n}") for n in range(units)),
-    )
-
-
-class TimedPipeline(Pipeline):
-    """The real pipeline, timing each step."""
-
-    latencies: list[float]
-
-    async def process(self, incoming):  # type: ignore[no-untyped-def]
-        started = time.perf_counter()
-        result = await super().process(incoming)
-        self.latencies.append(time.perf_counter() - started)
-        return result
 
 
 class TimedAPI(ZaloBotAPI):
@@ -168,20 +132,6 @@ async def run(n: int, database_url: str) -> dict[str, Any]:
         "rejected": fake.rejected,
         "replies": len(fake.sent()) - sent_before,
     }
-
-
-async def _wait(done, timeout: float = 3600) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.perf_counter() + timeout
-    while not done():
-        if time.perf_counter() > deadline:
-            raise TimeoutError
-        await asyncio.sleep(0.01)
-
-
-def percentile(values: list[float], share: float) -> float:
-    """The value below which ``share`` of ``values`` fall (nearest rank)."""
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
 def ms(seconds: float) -> str:

@@ -309,3 +309,12 @@ class ChatResult:
     chat_id: str
     outcomes: list[outbox.Outcome] = field(default_factory=list)
     gone: bool = False
+
+
+async def sleep_or_stop(stop: asyncio.Event, seconds: float) -> None:
+    """Wait ``seconds``, or less when ``stop`` is set meanwhile (the back-off of every loop
+    that polls a platform)."""
+    try:
+        await asyncio.wait_for(stop.wait(), timeout=seconds)
+    except TimeoutError:
+        return

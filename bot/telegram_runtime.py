@@ -30,7 +30,7 @@ from sqlalchemy import select
 from bot.app import App
 from bot.errors import ConfigurationError
 from bot.pipeline import Pipeline
-from bot.sender import OutboxSender, Pacing
+from bot.sender import OutboxSender, Pacing, sleep_or_stop
 from bot.telegram import (
     CHANNEL,
     TelegramChannel,
@@ -93,13 +93,13 @@ async def poll(bot: Bot, dispatcher: Dispatcher, stop: asyncio.Event) -> None:
         except TelegramUnauthorizedError:
             raise  # a wrong token: nothing to retry, say so at once
         except TelegramRetryAfter as error:
-            await _pause(stop, float(error.retry_after))
+            await sleep_or_stop(stop, float(error.retry_after))
             continue
         except (TelegramAPIError, ClientError, TimeoutError) as error:
             # 409 while another instance still polls (a rolling restart), 5xx, a proxy's
             # non-JSON answer, network trouble: wait and ask again, nothing was confirmed
             log.warning("getUpdates failed (%s); retrying in %.0fs", error, backoff)
-            await _pause(stop, backoff)
+            await sleep_or_stop(stop, backoff)
             backoff = min(backoff * 2, 60)
             continue
         backoff = 1.0
@@ -108,7 +108,7 @@ async def poll(bot: Bot, dispatcher: Dispatcher, stop: asyncio.Event) -> None:
                 await dispatcher.feed_update(bot, update)
             except Exception:  # e.g. the database is down: keep the update unconfirmed
                 log.exception("update %s not processed; it will be fetched again", update.update_id)
-                await _pause(stop, 5)
+                await sleep_or_stop(stop, 5)
                 break
             offset = update.update_id + 1
 
@@ -130,13 +130,6 @@ async def _fetch(bot: Bot, offset: int | None, stop: asyncio.Event) -> list[Upda
         fetch.cancel()
         return []
     return fetch.result()
-
-
-async def _pause(stop: asyncio.Event, seconds: float) -> None:
-    try:
-        await asyncio.wait_for(stop.wait(), timeout=seconds)
-    except TimeoutError:
-        return
 
 
 def webhook_route(bot: Bot, dispatcher: Dispatcher, secret: str) -> web.RouteDef:
@@ -246,7 +239,7 @@ class TelegramRuntime:
                 raise
             except (TelegramAPIError, ClientError, TimeoutError) as error:
                 log.warning("setWebhook failed (%s); retrying in %.0fs", error, delay)
-                await _pause(stop, delay)
+                await sleep_or_stop(stop, delay)
                 delay = min(delay * 2, 60)
                 continue
             log.warning("Telegram webhook at %s", url)

@@ -12,7 +12,6 @@ The token is part of every URL, so no error raised here carries a URL (aiohttp's
 
 from __future__ import annotations
 
-import asyncio
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -154,11 +153,3 @@ def _updates(result: Any) -> list[dict[str, Any]]:
     """``getUpdates`` gives one update object; a list (as Telegram's) is taken whole."""
     items = result if isinstance(result, list) else [result]
     return [item for item in items if isinstance(item, dict) and item]
-
-
-async def sleep_or_stop(stop: asyncio.Event, seconds: float) -> None:
-    """Wait ``seconds``, or less when ``stop`` is set meanwhile."""
-    try:
-        await asyncio.wait_for(stop.wait(), timeout=seconds)
-    except TimeoutError:
-        return

@@ -32,14 +32,13 @@ from bot.app import App
 from bot.errors import ConfigurationError
 from bot.pipeline import Pipeline
 from bot.report_links import ReportLinks, derive_secret, download_route
-from bot.sender import OutboxSender, Pacing
+from bot.sender import OutboxSender, Pacing, sleep_or_stop
 from bot.zalo import CHANNEL, ZaloChannel, from_update, unwrap
 from bot.zalo_api import (
     ZaloBotAPI,
     ZaloError,
     ZaloTooManyRequests,
     ZaloUnauthorized,
-    sleep_or_stop,
 )
 
 log = logging.getLogger(__name__)
@@ -55,7 +54,7 @@ def unauthorized(error: ZaloUnauthorized) -> ConfigurationError:
     return ConfigurationError(
         "Zalo từ chối ZALO_BOT_TOKEN (lỗi 401: mã bot không đúng hoặc đã bị thu hồi). "
         "Hãy chép lại mã bot từ Zalo Bot Manager vào tệp .env rồi chạy lại. "
-        f"(Zalo refused ZALO_BOT_TOKEN: {error.description or 'Unauthorized'})"
+        f"(Zalo trả lời: {error.description or 'Unauthorized'})"
     )
 
 
@@ -81,10 +80,7 @@ async def process_update(
     """Hand one update to the pipeline, retrying while the step cannot commit (the pipeline
     answers every conversation error itself; what escapes it is the database). True when it
     was processed (or has nothing for the bot); False when ``stop`` came first."""
-    try:
-        incoming = from_update(update)
-    except (AttributeError, TypeError, ValueError):
-        incoming = None
+    incoming = from_update(update)
     if incoming is None:
         log.info("Zalo update without a readable message dropped: %.300r", update)
         return True

@@ -216,15 +216,7 @@ class FakeTelegram:
         return None
 
     def _over_rate(self) -> bool:
-        if self.per_second is None:
-            return False
-        now = time.monotonic()
-        while self._sent_times and now - self._sent_times[0] >= 1.0:
-            self._sent_times.popleft()
-        if len(self._sent_times) >= self.per_second:
-            return True
-        self._sent_times.append(now)
-        return False
+        return over_rate(self._sent_times, self.per_second)
 
     async def _result(self, method: str, params: dict[str, Any]) -> Any:
         if method == "getupdates":
@@ -290,6 +282,20 @@ class FakeTelegram:
             if message["chat"]["id"] == chat_id and needle in text:
                 return message
         raise AssertionError(f"no message to {chat_id} with {needle!r}")
+
+
+def over_rate(sent_times: deque[float], per_second: float | None) -> bool:
+    """True when one more send now would exceed ``per_second`` in the last second (a sliding
+    window, as platforms count); otherwise the send is recorded in ``sent_times``."""
+    if per_second is None:
+        return False
+    now = time.monotonic()
+    while sent_times and now - sent_times[0] >= 1.0:
+        sent_times.popleft()
+    if len(sent_times) >= per_second:
+        return True
+    sent_times.append(now)
+    return False
 
 
 async def _params(request: web.Request, uploads: list[Upload]) -> dict[str, Any]:

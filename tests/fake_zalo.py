@@ -36,6 +36,8 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from tests.fake_telegram import over_rate
+
 TOKEN = "12345689:fake-zalo-token"
 BOT_ID = "2912345678901234567"
 MAX_TEXT = 2000
@@ -483,15 +485,7 @@ class FakeZalo:
         return None
 
     def _over_rate(self) -> bool:
-        if self.per_second is None:
-            return False
-        now = time.monotonic()
-        while self._sent_times and now - self._sent_times[0] >= 1.0:
-            self._sent_times.popleft()
-        if len(self._sent_times) >= self.per_second:
-            return True
-        self._sent_times.append(now)
-        return False
+        return over_rate(self._sent_times, self.per_second)
 
     async def _result(self, method: str, params: dict[str, Any]) -> Any:
         if method == "getMe":
