@@ -19,9 +19,10 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -36,17 +37,28 @@ from bot.settings import Settings  # noqa: E402
 from bot.telegram import TelegramChannel, make_bot  # noqa: E402
 from bot.telegram_runtime import build_dispatcher, poll  # noqa: E402
 from domain.campaign_spec import CampaignSpec, ElementSpec, Frequency, UnitSpec  # noqa: E402
-from domain.clock import FixedDayClock  # noqa: E402
+from domain.clock import ShiftedClock  # noqa: E402
 from storage.campaigns import import_campaign  # noqa: E402
 from tests.fake_telegram import FakeTelegram, contact_update, text_update  # noqa: E402
 
 ELEMENTS = 25
 TOKEN = "1:BENCH"
+BENCH_DAY = date(2026, 6, 15)
+"""The day the benchmarks run on (inside their yearly campaign), whatever the machine's date."""
+
+
+def bench_clock(zone: ZoneInfo) -> ShiftedClock:
+    """A clock that starts at 09:00 on :data:`BENCH_DAY` in ``zone`` and runs on: the same
+    figures on any date."""
+    return ShiftedClock.starting_at(
+        datetime(BENCH_DAY.year, BENCH_DAY.month, BENCH_DAY.day, 9, tzinfo=zone)
+    )
 
 
 def campaign(units: int) -> CampaignSpec:
-    """A yearly campaign of ``units`` units and 25 numeric data elements, open today."""
-    year = date.today().year
+    """A yearly campaign of ``units`` units and 25 numeric data elements, open on
+    :data:`BENCH_DAY`."""
+    year = BENCH_DAY.year
     return CampaignSpec(
         code="BENCH",
         name="Phong trào đo hiệu năng",
@@ -86,7 +98,7 @@ async def run_ours(n: int, database_url: str) -> tuple[float, float, list[float]
     fake = FakeTelegram()
     await fake.start()
     settings = Settings(database_url=database_url)
-    async with open_app(settings, clock=FixedDayClock(date.today(), settings.zone)) as app:
+    async with open_app(settings, clock=bench_clock(settings.zone)) as app:
         async with app.sessions() as session, session.begin():
             await import_campaign(session, campaign(units), app.clock.now())
         pipeline = TimedPipeline(app.sessions, app.clock, settings.zone, settings.reports_dir)

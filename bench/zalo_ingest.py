@@ -23,21 +23,27 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.ingest import ELEMENTS, TimedPipeline, _wait, campaign, percentile  # noqa: E402
+from bench.ingest import (  # noqa: E402
+    ELEMENTS,
+    TimedPipeline,
+    _wait,
+    bench_clock,
+    campaign,
+    percentile,
+)
 from bot.app import open_app  # noqa: E402
 from bot.sender import OutboxSender, Pacing  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from bot.zalo import ZaloChannel, from_update  # noqa: E402
 from bot.zalo_api import ZaloBotAPI  # noqa: E402
 from bot.zalo_runtime import poll, process_update  # noqa: E402
-from domain.clock import FixedDayClock  # noqa: E402
 from storage import accounts  # noqa: E402
 from storage.campaigns import find_unit, import_campaign  # noqa: E402
 from storage.models import InviteKind  # noqa: E402
@@ -73,7 +79,7 @@ async def run(n: int, database_url: str) -> dict[str, Any]:
     fake = FakeZalo(max_poll=1.0)
     await fake.start()
     settings = Settings(database_url=database_url)
-    async with open_app(settings, clock=FixedDayClock(date.today(), settings.zone)) as app:
+    async with open_app(settings, clock=bench_clock(settings.zone)) as app:
         async with app.sessions() as session, session.begin():
             await import_campaign(session, campaign(units), app.clock.now())
             codes = []

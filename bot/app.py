@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.pipeline import Pipeline
 from bot.settings import Settings
-from domain.clock import Clock, FixedDayClock, ShiftedClock, SystemClock, local_day
+from domain.clock import Clock, ShiftedClock, SystemClock, local_day
 from handlers.i18n import use_locale
 from reports.samples import SAMPLES
 from storage.campaigns import ImportResult, import_campaign
@@ -44,13 +44,13 @@ class App:
 
 
 def make_clock(settings: Settings) -> Clock:
-    """The system clock; or one started at ``REPORTBOT_NOW`` / ``--now``; or one fixed on the
-    day ``REPORTBOT_TODAY`` / ``--today``."""
+    """The system clock; or one started at ``REPORTBOT_NOW`` / ``--now``; or one started on
+    the day ``REPORTBOT_TODAY`` / ``--today`` at the current time of day (both run on)."""
     start = settings.start_moment
     if start is not None:
         return ShiftedClock.starting_at(start)
     if settings.today is not None:
-        return FixedDayClock(settings.today, settings.zone)
+        return ShiftedClock.on_day(settings.today, settings.zone)
     return SystemClock()
 
 

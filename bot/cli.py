@@ -66,8 +66,8 @@ NowOption = Annotated[
 
 def _settings(today: date | None = None, now: datetime | None = None) -> Settings:
     settings = Settings()
-    if today is not None:
-        settings = settings.model_copy(update={"today": today})
+    if today is not None:  # a flag beats the environment: --today wins over REPORTBOT_NOW
+        settings = settings.model_copy(update={"today": today, "now": None})
     if now is not None:
         settings = settings.model_copy(update={"now": now})
     logging.basicConfig(
@@ -97,9 +97,10 @@ def chat(
         ),
     ] = "nguoi-dung",
     today: TodayOption = None,
+    now: NowOption = None,
 ) -> None:
     """Chat with the bot in the terminal (one message per line when reading from a pipe)."""
-    _run(_settings(today), lambda application: run_console(application, as_), samples=True)
+    _run(_settings(today, now), lambda application: run_console(application, as_), samples=True)
 
 
 @app.command()

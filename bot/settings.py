@@ -20,8 +20,8 @@ from domain.reminders import DailyHours
 class Settings(BaseSettings):
     """Application settings.
 
-    ``today`` overrides the clock's date (for demos and tests: the bot behaves as if it were
-    that day in Vietnam); ``now`` (a Vietnam wall-clock time unless it carries an offset) sets
+    ``today`` starts the clock on that day in Vietnam at the current time of day (for demos:
+    the bot behaves as if it were that day, and the clock runs on past midnight); ``now`` (a Vietnam wall-clock time unless it carries an offset) sets
     the clock to that moment at start, after which it runs on (demos of reminders, tests). ``database_url`` is an SQLAlchemy async URL: SQLite via aiosqlite for
     one office, PostgreSQL via asyncpg for a province. With ``telegram_bot_token`` set,
     ``reportbot run`` serves Telegram: long polling, or a webhook when ``public_base_url`` is

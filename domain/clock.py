@@ -25,27 +25,12 @@ class SystemClock:
 
 
 @dataclass(frozen=True)
-class FixedDayClock:
-    """A clock that lives on ``day`` (in ``zone``) at the machine's time of day.
-
-    Used by ``--today`` / ``REPORTBOT_TODAY``: the bot behaves as on that day in Vietnam.
-    """
-
-    day: date
-    zone: ZoneInfo
-
-    def now(self) -> datetime:
-        """``day`` at the current local time of day, converted to UTC."""
-        local_time = datetime.now(self.zone).time()
-        return datetime.combine(self.day, local_time, self.zone).astimezone(UTC)
-
-
-@dataclass(frozen=True)
 class ShiftedClock:
     """The machine's clock moved by ``offset``: it starts at a chosen moment and runs on.
 
     Used by ``REPORTBOT_NOW`` (demos, training, tests of the running bot): the bot behaves as
-    from that moment, reminders and deadlines included.
+    from that moment, reminders and deadlines included; and by ``REPORTBOT_TODAY``
+    (:meth:`on_day`).
     """
 
     offset: timedelta
@@ -54,6 +39,15 @@ class ShiftedClock:
     def starting_at(cls, start: datetime) -> ShiftedClock:
         """A clock that reads ``start`` (aware) now and advances in real time."""
         return cls(start - datetime.now(UTC))
+
+    @classmethod
+    def on_day(cls, day: date, zone: ZoneInfo) -> ShiftedClock:
+        """A clock that reads ``day`` (in ``zone``) at the machine's current time of day, and
+        runs on from there: past midnight it is the next day, never back to the start of
+        ``day``. Used by ``--today`` / ``REPORTBOT_TODAY``: the bot behaves as on that day.
+        """
+        local_time = datetime.now(zone).time()
+        return cls.starting_at(datetime.combine(day, local_time, zone))
 
     def now(self) -> datetime:
         """The machine's time plus the offset, aware, in UTC."""

@@ -17,10 +17,9 @@ import errno
 import os
 import re
 import secrets
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 from zoneinfo import ZoneInfo
@@ -137,39 +136,42 @@ async def write_file(
     no file behind."""
     folder = folder.resolve()
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{prefix}-{now:%Y%m%dT%H%M%S}-{secrets.token_hex(4)}.xlsx"
+    written = now.astimezone(UTC)
+    path = folder / f"{prefix}-{written:%Y%m%dT%H%M%S}-{secrets.token_hex(4)}.xlsx"
     try:
         await asyncio.to_thread(write, report, path)
     except BaseException:
         path.unlink(missing_ok=True)
         raise
-    prune(folder)
+    prune(folder, now)
     return path
 
 
-OWN_FILE = re.compile(r"(tong-hop|dang-ky-thi-dua)-[A-Za-z0-9_.-]+-\d{8}T\d{6}-[0-9a-f]{8}\.xlsx")
-"""The names :func:`write_file` gives; :func:`prune` deletes nothing else."""
+OWN_FILE = re.compile(
+    r"(?:tong-hop|dang-ky-thi-dua)-[A-Za-z0-9_.-]+-(?P<written>\d{8}T\d{6})-[0-9a-f]{8}\.xlsx"
+)
+"""The names :func:`write_file` gives (with the UTC time it wrote them, by the application's
+clock); :func:`prune` deletes nothing else."""
 
 KEEP_REPORTS = timedelta(days=7)
 """How long a workbook file stays in the reports folder: long enough for the outbox to send
 it (its retries end within hours), short enough that old phone lists do not pile up."""
 
 
-def prune(folder: Path, keep: timedelta = KEEP_REPORTS) -> int:
-    """Delete the bot's workbooks (:data:`OWN_FILE`) in ``folder`` last written more than
-    ``keep`` ago (by the file system's clock); returns how many. Other files are never touched;
-    files that vanish meanwhile are skipped."""
-    oldest = time.time() - keep.total_seconds()
+def prune(folder: Path, now: datetime, keep: timedelta = KEEP_REPORTS) -> int:
+    """Delete the bot's workbooks (:data:`OWN_FILE`) in ``folder`` written more than ``keep``
+    before ``now`` (aware, the application's clock), judged by the time in their names, so the
+    file system's clock never disagrees with the bot's; returns how many. Other files are never
+    touched; files that vanish meanwhile are skipped."""
+    oldest = now.astimezone(UTC).replace(tzinfo=None) - keep
     removed = 0
     for path in folder.glob("*.xlsx"):
-        if not OWN_FILE.fullmatch(path.name):
+        name = OWN_FILE.fullmatch(path.name)
+        if name is None:
             continue  # someone else's workbook in the same folder
-        try:
-            if path.stat().st_mtime < oldest:
-                path.unlink()
-                removed += 1
-        except FileNotFoundError:
-            continue
+        if datetime.strptime(name["written"], "%Y%m%dT%H%M%S") < oldest:
+            path.unlink(missing_ok=True)
+            removed += 1
     return removed
 
 

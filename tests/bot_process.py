@@ -6,19 +6,28 @@ import asyncio
 import os
 import signal
 import sys
+from datetime import datetime
 from pathlib import Path
+
+from domain.clock import ShiftedClock
+from tests.timeline import START, clock_setting
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 class BotProcess:
-    """Starts ``python -m bot run`` with the given settings; stop it gently or with SIGKILL."""
+    """Starts ``python -m bot run`` with the given settings; stop it gently or with SIGKILL.
+
+    The bot's clock starts at ``REPORTBOT_NOW`` (aware ISO 8601, default ``tests.timeline.START``) and runs on
+    in real time; :attr:`clock` reads the same time in the test. A restart goes on from where
+    the clock is, never back to the start."""
 
     def __init__(self, log_dir: Path, **settings: str) -> None:
+        start = settings.pop("REPORTBOT_NOW", None)
+        self.clock = ShiftedClock.starting_at(datetime.fromisoformat(start) if start else START)
         self.env = {
             **os.environ,
             "PYTHONPATH": str(ROOT),
-            "REPORTBOT_TODAY": "2026-11-21",
             "TELEGRAM_CHAT_PER_SECOND": "1000",
             "REPORTBOT_LOG_LEVEL": "INFO",
             "REPORTBOT_REPORTS_DIR": str(log_dir / "reports"),
@@ -31,6 +40,7 @@ class BotProcess:
     async def start(self) -> None:
         """Start the bot (its output goes to ``bot-N.log`` in the log folder)."""
         self.starts += 1
+        self.env["REPORTBOT_NOW"] = clock_setting(self.clock.now())
         log = (self.log_dir / f"bot-{self.starts}.log").open("wb")
         self.process = await asyncio.create_subprocess_exec(
             sys.executable,

@@ -8,9 +8,7 @@ import asyncio
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, date, datetime, time
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import asyncpg
 import pytest
@@ -25,15 +23,22 @@ from storage.db import create_engine, migrate
 from storage.models import OutboxMessage
 from tests.fake_telegram import FakeTelegram
 from tests.fake_zalo import FakeZalo
+from tests.timeline import TODAY, ZONE, clock_setting, vn_time
 
-ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
-# A day inside the fourth quarter of the shifted sample (reporting open, before the due date).
-TODAY = date(2026, 11, 21)
+__all__ = ["TODAY", "ZONE", "Person", "vn_time"]
 
 
-def vn_time(day: date, hour: int = 9) -> datetime:
-    """``day`` at ``hour`` o'clock in Vietnam, as aware UTC."""
-    return datetime.combine(day, time(hour), ZONE).astimezone(UTC)
+@pytest.fixture(scope="session", autouse=True)
+def _test_clock_everywhere() -> Iterator[None]:
+    """Whatever builds its clock from the settings (``Settings()`` in a test, a ``reportbot``
+    subprocess) starts at ``tests.timeline.START``, never at the machine's date."""
+    saved = {name: os.environ.pop(name, None) for name in ("REPORTBOT_NOW", "REPORTBOT_TODAY")}
+    os.environ["REPORTBOT_NOW"] = clock_setting()
+    yield
+    for name, value in saved.items():
+        os.environ.pop(name, None)
+        if value is not None:
+            os.environ[name] = value
 
 
 def _pg_admin(base: str, *statements: str) -> None:

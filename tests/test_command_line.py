@@ -46,8 +46,8 @@ async def test_scripted_console_chat_end_to_end(database_url: str) -> None:
         "chat",
         "--as",
         "0900000001",
-        "--today",
-        "2026-11-21",
+        "--now",
+        "2026-11-21T09:00",
         stdin=submission_script(),
     )
     assert head.returncode == 0, head.stderr

@@ -123,8 +123,6 @@ async def test_console_chat_saves_the_file_and_prints_its_path(
         "chat",
         "--as",
         "office",
-        "--today",
-        "2026-11-21",
         stdin="/tonghop NGANAM2026\n/dangkythidua NGANAM2026\n",
     )
     assert result.returncode == 0, result.stderr

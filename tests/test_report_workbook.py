@@ -11,7 +11,7 @@ import re
 import shutil
 import subprocess
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal as D
 from pathlib import Path
 
@@ -36,6 +36,7 @@ from reports.data import (
     UnitRow,
 )
 from reports.registrations import write_registrations
+from tests.timeline import vn_time
 
 NOW = datetime(2026, 11, 21, 9, 30)
 Q2, Q3 = PeriodLabel("2026Q2", "Quý 2/2026"), PeriodLabel("2026Q3", "Quý 3/2026")
@@ -561,18 +562,17 @@ def test_libreoffice_prints_it_and_reads_back_the_same_totals(
 
 
 def test_old_workbooks_are_pruned_from_the_reports_folder(tmp_path: Path) -> None:
-    from handlers.reports import KEEP_REPORTS, prune
+    from handlers.reports import prune
 
-    old = tmp_path / "tong-hop-NGANAM2026-2026Q4-20261101T020304-0a1b2c3d.xlsx"
+    now = vn_time(date(2026, 11, 21))  # 02:00 UTC
+    old = tmp_path / "tong-hop-NGANAM2026-2026Q4-20261114T015959-0a1b2c3d.xlsx"  # 7 days + 1 s
+    kept = tmp_path / "tong-hop-NGANAM2026-2026Q4-20261114T020000-0a1b2c3d.xlsx"  # 7 days
     fresh = tmp_path / "dang-ky-thi-dua-NGANAM2026-20261121T020304-0a1b2c3d.xlsx"
-    clerks = tmp_path / "bao-cao-quy-3.xlsx"  # the office's own file in the same folder
-    for path in (old, fresh, clerks):
+    clerks = tmp_path / "bao-cao-quy-3-20261001T020304-0a1b2c3d.xlsx"  # the office's own file
+    for path in (old, kept, fresh, clerks):
         path.write_bytes(b"x")
-    long_ago = datetime.now().timestamp() - KEEP_REPORTS.total_seconds() - 60
-    os.utime(old, (long_ago, long_ago))
-    os.utime(clerks, (long_ago, long_ago))
-    assert prune(tmp_path) == 1
-    assert not old.exists() and fresh.exists() and clerks.exists()
+    assert prune(tmp_path, now) == 1  # by the time in the name, never the file system's clock
+    assert not old.exists() and kept.exists() and fresh.exists() and clerks.exists()
 
 
 async def test_saving_goes_through_a_temporary_file(tmp_path: Path) -> None:

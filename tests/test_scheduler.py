@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from sqlalchemy import update
@@ -389,7 +389,9 @@ async def test_a_period_locked_at_once_still_gets_its_report(app: App, clock: Ma
     async with app.sessions() as session, session.begin():
         await session.execute(update(Period).values(lock_date=Period.due_date))
         # as a re-import would: the campaign's stamp moves, so cached definitions reload
-        await session.execute(update(Campaign).values(updated_at=datetime.now(UTC)))
+        await session.execute(
+            update(Campaign).values(updated_at=clock.now() + timedelta(minutes=1))
+        )
     clock.current = at(11, 8)
     await Jobs.from_settings(app.settings, app.sessions, clock).run_all()
     got = await office.inbox()

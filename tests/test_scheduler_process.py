@@ -5,7 +5,7 @@ fan-out."""
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import date
 from pathlib import Path
 
 from bot.app import open_app
@@ -15,6 +15,7 @@ from tests.bot_process import BotProcess
 from tests.fake_telegram import FakeTelegram
 from tests.helpers import campaign_with_people, count
 from tests.test_telegram import TOKEN, _until
+from tests.timeline import clock_setting, vn_time
 
 UNITS = 120
 FIRST_USER = 3000
@@ -32,7 +33,7 @@ async def test_a_restart_in_the_middle_of_a_fanout_neither_loses_nor_repeats(
     fake: FakeTelegram, database_url: str, tmp_path: Path
 ) -> None:
     async with open_app(Settings(database_url=database_url)) as app:
-        await campaign_with_people(app.sessions, UNITS, FIRST_USER, datetime.now(UTC))
+        await campaign_with_people(app.sessions, UNITS, FIRST_USER, app.clock.now())
     fake.per_second = 40  # about 3 s of sending: time to stop the bot in the middle
     process = BotProcess(
         tmp_path,
@@ -40,7 +41,7 @@ async def test_a_restart_in_the_middle_of_a_fanout_neither_loses_nor_repeats(
         TELEGRAM_BOT_TOKEN=TOKEN,
         TELEGRAM_API_BASE=f"http://127.0.0.1:{fake.port}",
         TELEGRAM_PER_SECOND="40",
-        REPORTBOT_NOW="2027-01-10T08:00:00",  # the due date of 2026Q4, in the morning
+        REPORTBOT_NOW=clock_setting(vn_time(date(2027, 1, 10), 8)),  # 2026Q4 due, in the morning
     )
     await process.start()
     await _until(lambda: len(reminders_received(fake)) >= 20, process)

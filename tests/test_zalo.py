@@ -21,7 +21,6 @@ from openpyxl import load_workbook
 from bot.app import open_app
 from bot.report_links import ReportLinks, derive_secret
 from bot.settings import Settings
-from domain.clock import SystemClock
 from handlers.messages import Document
 from storage.models import (
     Campaign,
@@ -190,7 +189,7 @@ async def test_webhook_and_report_links(
                 )
                 book = load_workbook(io.BytesIO(await answer.read()))
                 assert book.sheetnames[:2] == ["Tổng hợp", "Tiến độ"]
-            await _refused_links(http, link, _link(registrations), tmp_path, hook)
+            await _refused_links(http, link, _link(registrations), tmp_path, process)
             await _forged_webhook_calls(http, f"{hook}/zalo/webhook", secret)
         await zalo.wait_for_text(STRANGER, "mã mời")
         await asyncio.sleep(0.5)
@@ -206,9 +205,11 @@ def _link(text: str) -> str:
 
 
 async def _refused_links(
-    http: aiohttp.ClientSession, link: str, other: str, tmp_path: Path, hook: str
+    http: aiohttp.ClientSession, link: str, other: str, tmp_path: Path, process: BotProcess
 ) -> None:
-    """A changed signature, another report's name and a genuine but expired link open nothing."""
+    """A changed signature, another report's name and a genuine but expired link open nothing
+    (expired by the bot's own clock)."""
+    hook = process.env["PUBLIC_BASE_URL"]
     path, _sep, name = link.partition("?ten=")
     expires, signature, stored = path.split("/bao-cao/")[1].split("/")
     other_stored = other.partition("?")[0].rsplit("/", 1)[1]
@@ -225,11 +226,11 @@ async def _refused_links(
     reports = tmp_path / "reports"
     links = ReportLinks(derive_secret(None, TOKEN), hook, reports)
     document = Document(unquote(name), str(reports / stored))
-    expired, _when = links.url_for(document, SystemClock().now() - timedelta(hours=25))
+    expired, _when = links.url_for(document, process.clock.now() - timedelta(hours=25))
     async with http.get(expired) as answer:
         assert answer.status == 410
         assert "hết hạn" in await answer.text()
-    fresh, _when = links.url_for(document, SystemClock().now())
+    fresh, _when = links.url_for(document, process.clock.now())
     async with http.get(fresh) as answer:
         assert answer.status == 200  # the same key and file: only the time was wrong
 
