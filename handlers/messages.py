@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from domain.text import clean_text
+
 
 @dataclass(frozen=True)
 class Incoming:
@@ -21,6 +23,11 @@ class Incoming:
     photo without caption). ``phone_button``: the channel can ask for the person's own phone
     with a button (Telegram); False on text-only channels such as Zalo, where binding is by code
     only (texts then mention no button and replies set no ``request_phone``).
+
+    Every channel builds one of these, so this is where what a person sends is made safe: on
+    construction ``text`` goes through :func:`domain.text.clean_text` (control, bidi and
+    zero-width characters removed, line breaks kept) and ``display_name`` too, on one line.
+    Nothing a person typed reaches a step, the database or an echo without it.
     """
 
     channel: str
@@ -35,6 +42,10 @@ class Incoming:
     unverified_contact: bool = False
     unsupported: bool = False
     phone_button: bool = True
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "text", clean_text(self.text))
+        object.__setattr__(self, "display_name", clean_text(self.display_name, multiline=False))
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,14 @@ an instructions sheet "Hướng dẫn" that the reader ignores.
 Headers, drop-down choices and help texts live in :data:`TEMPLATE_COLUMNS`. Headers are matched
 after folding (case, diacritics and punctuation do not matter), so a header typed
 ``"Ma phong trao"`` is found; drop-down values must keep their diacritics (``"so"`` is refused,
-``"SỐ"`` is fine), since a value without them can be ambiguous. Columns may be in any order and
-extra columns are ignored; a column whose cells are required must be present.
+``"SỐ"`` is fine), since a value without them can be ambiguous, but either placement of the
+tone mark is fine (``"luỹ kế"`` = ``"lũy kế"``). Columns may be in any order and extra columns
+are ignored; a column whose cells are required must be present.
+
+Numbers: a number cell formatted as a percentage (Excel shows ``95%`` and stores 0.95) reads as
+the percentage, 95; text is read the Vietnamese way (``12.500``, ``95,15%``, ``45 tỷ``) and may
+end with the element's own measure unit (``12 hộ``, ``12.500 tấn``); a percentage or a unit
+that is not the element's is reported, never dropped.
 """
 
 from __future__ import annotations
@@ -49,10 +55,16 @@ from domain.campaign_spec import (
     label,
 )
 from domain.errors import DomainError
-from domain.numbers import NumberParseError, format_number, parse_boolean, parse_number
+from domain.numbers import (
+    NumberParseError,
+    ParsedNumber,
+    format_number,
+    parse_boolean,
+    parse_number,
+)
 from domain.numbers import to_measure_unit as _to_measure_unit
 from domain.phones import normalize_phone
-from domain.text import fold
+from domain.text import fold, normalize_tone_placement
 from domain.validation import MAX_MAGNITUDE
 
 __all__ = [
@@ -788,7 +800,7 @@ def _read_table(workbook: Any, sheet: str, errors: list[TemplateError]) -> _Tabl
         errors.append(TemplateError(sheet, None, None, f'thiếu trang "{sheet}" trong file'))
         return None
     ws.reset_dimensions()  # some writers store a wrong sheet size; read every row there is
-    values = ws.iter_rows(values_only=True)
+    values = (tuple(_cell_value(cell) for cell in row) for row in ws.iter_rows())
     positions = _match_headers(sheet, next(values, ()), errors)
     rows = []
     for number, row in enumerate(values, start=2):
@@ -826,6 +838,39 @@ def _match_headers(
     return positions
 
 
+@dataclass(frozen=True)
+class _PercentCell:
+    """A number cell formatted as a percentage: Excel shows ``95%`` and stores ``stored`` 0.95."""
+
+    stored: int | float
+
+    @property
+    def percent(self) -> Decimal:
+        """The number of percent shown (0.9515 -> 95.15), exact, without trailing zeros."""
+        return _canonical(Decimal(str(self.stored)) * 100)
+
+
+_QUOTED_FORMAT = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
+
+
+def _is_percent_format(number_format: object) -> bool:
+    """True when an Excel number format shows the value ×100 with ``%`` (``0%``, ``0.00%``);
+    a ``%`` inside quotes, escaped or in brackets is literal text and does not count."""
+    return isinstance(number_format, str) and "%" in _QUOTED_FORMAT.sub("", number_format)
+
+
+def _cell_value(cell: Any) -> object:
+    """A cell's value; numbers in percentage-formatted cells wrapped in :class:`_PercentCell`."""
+    value = cell.value
+    if (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and _is_percent_format(getattr(cell, "number_format", None))
+    ):
+        return _PercentCell(value)
+    return value
+
+
 def _clean(value: object) -> object:
     """Text NFC-normalised and stripped, empty text as None; other values unchanged."""
     if isinstance(value, str):
@@ -842,7 +887,10 @@ def _key(text: str) -> str:
 
 
 def _text_of(raw: object) -> str:
-    """A cell as text: whole floats without ``.0``, dates as dd/mm/yyyy."""
+    """A cell as text: whole floats without ``.0``, dates as dd/mm/yyyy, percentage cells as
+    shown (``95,15%``)."""
+    if isinstance(raw, _PercentCell):
+        return format_number(raw.percent, max_decimals=6) + "%"
     if isinstance(raw, datetime | date):
         return raw.strftime("%d/%m/%Y")
     if isinstance(raw, float) and raw.is_integer():
@@ -910,20 +958,134 @@ def _parse_decimal(raw: object, measure_unit: str = "") -> Decimal:
 
 
 def _decimal_of(raw: object, measure_unit: str) -> Decimal:
+    """A cell's number in ``measure_unit``; raises :class:`_CellProblem` (see ``_parse_decimal``)."""
     if isinstance(raw, bool | datetime | date):
         raise _CellProblem(f"{_quoted(raw)} không phải là số")
+    if isinstance(raw, _PercentCell):
+        if not math.isfinite(raw.stored):
+            raise _CellProblem(f"{_quoted(raw.stored)} không phải là số")
+        if not _is_percent_unit(measure_unit):
+            raise _CellProblem(_percent_problem(raw, measure_unit))
+        return raw.percent
     if isinstance(raw, int):
         return Decimal(raw)
     if isinstance(raw, float):
         if not math.isfinite(raw):
             raise _CellProblem(f"{_quoted(raw)} không phải là số")
         return Decimal(str(raw))
+    text = _text_of(raw)
     try:
-        return _to_measure_unit(parse_number(_text_of(raw)), measure_unit)
+        parsed = parse_number(text)
     except NumberParseError:
+        parsed = _number_with_unit(text, measure_unit)
+    else:
+        _check_typed_suffix(text, parsed, measure_unit)
+    return _to_measure_unit(parsed, measure_unit)
+
+
+# Scale words a measure unit may begin with (folded): "tỷ đồng", "triệu đồng", "nghìn người".
+_UNIT_SCALES = frozenset({"ty", "ti", "trieu", "nghin", "ngan"})
+# A typed currency word the number reader ignores: "12 đồng", "12đ", "12 vnd" (folded).
+_CURRENCY_SUFFIX = re.compile(r"(?<![a-z])(?:dong|d|vnd)$")
+
+
+def _unit_key(text: str) -> str:
+    """Matching key of a measure unit: folded (so either tone placement), letters, digits, %."""
+    key = re.sub(r"[^a-z0-9%]", "", fold(text))
+    return "%" if key == "phantram" else key
+
+
+def _is_percent_unit(measure_unit: str) -> bool:
+    """True for ``%``, ``phần trăm`` and units such as ``tỷ lệ (%)``."""
+    return "%" in _unit_key(measure_unit)
+
+
+def _shown_unit(measure_unit: str) -> str:
+    return f'"{measure_unit}"' if measure_unit else "(chưa ghi đơn vị tính)"
+
+
+def _percent_problem(raw: object, measure_unit: str) -> str:
+    return (
+        f"{_quoted(raw)} là phần trăm nhưng đơn vị tính là {_shown_unit(measure_unit)} — "
+        "ghi số theo đơn vị tính (bỏ dấu % hoặc định dạng phần trăm của ô)"
+    )
+
+
+def _unit_matches(typed: str, measure_unit: str, parsed: ParsedNumber) -> bool:
+    """Whether a unit typed after a number is the element's own: the same after folding
+    (``luỹ``/``lũy``, ``tan``/``tấn``), or, after a scale word (``12 triệu đồng`` in
+    ``tỷ đồng``), the unit without its own scale word."""
+    key = _unit_key(typed)
+    if not key:
+        return False
+    if key == _unit_key(measure_unit):
+        return True
+    words = fold(measure_unit).split()
+    return (
+        parsed.scale_word
+        and len(words) > 1
+        and words[0] in _UNIT_SCALES
+        and key == _unit_key(" ".join(words[1:]))
+    )
+
+
+def _number_with_unit(text: str, measure_unit: str) -> ParsedNumber:
+    """Read ``"12 hộ"``, ``"12.500 tấn"``: a number followed by the element's measure unit.
+
+    Every split of ``text`` into a number and a trailing part without digits is tried, left to
+    right; the first whose trailing part is ``measure_unit`` wins. Raises :class:`_CellProblem`
+    naming the unit typed when the number reads but the unit is another, else "not a number".
+    """
+    stripped = text.strip()
+    wrong: str | None = None
+    for index in range(1, len(stripped)):
+        before, here = stripped[index - 1], stripped[index]
+        if here.isspace() or not (before.isspace() or (before.isdigit() and not here.isdigit())):
+            continue
+        head, tail = stripped[:index].strip(), stripped[index:].strip()
+        if any(ch.isdigit() for ch in tail):
+            continue
+        try:
+            parsed = parse_number(head)
+        except NumberParseError:
+            continue
+        if _unit_matches(tail, measure_unit, parsed):
+            return parsed
+        wrong = wrong or tail
+    if wrong is not None:
         raise _CellProblem(
-            f"{_quoted(raw)} không phải là số — ghi ví dụ 12.500 hoặc 12,5"
-        ) from None
+            f'{_quoted(text)}: đơn vị "{wrong}" không phải đơn vị tính của chỉ tiêu '
+            f"({_shown_unit(measure_unit)}) — ghi số theo đơn vị tính, ví dụ 12.500 hoặc "
+            f"12.500 {measure_unit}".rstrip()
+        )
+    raise _CellProblem(f"{_quoted(text)} không phải là số — ghi ví dụ 12.500 hoặc 12,5")
+
+
+def _check_typed_suffix(text: str, parsed: ParsedNumber, measure_unit: str) -> None:
+    """Refuse a ``%`` or a currency word the number reader accepted but the unit contradicts:
+    ``"95%"`` in ``người``; ``"12 đồng"`` in ``hộ``, or in ``tỷ đồng`` without a scale word."""
+    if parsed.percent and not _is_percent_unit(measure_unit):
+        raise _CellProblem(_percent_problem(text, measure_unit))
+    if not _CURRENCY_SUFFIX.search(fold(text)):
+        return
+    words = fold(measure_unit).split()
+    if "dong" not in words and "vnd" not in words:
+        raise _CellProblem(
+            f"{_quoted(text)} là số tiền nhưng đơn vị tính là {_shown_unit(measure_unit)} — "
+            "ghi số theo đơn vị tính"
+        )
+    if not parsed.scale_word and words[0] in _UNIT_SCALES:
+        raise _CellProblem(
+            f'{_quoted(text)}: chưa rõ là đồng hay {measure_unit} — ghi ví dụ "12" hoặc '
+            f'"12 {measure_unit}"'
+        )
+
+
+def _canonical(value: Decimal) -> Decimal:
+    """``value`` without trailing zeros, whole numbers with exponent 0 (``95.00`` -> ``95``)."""
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1))
+    return value.normalize()
 
 
 def _whole_days(raw: object, maximum: int | None = None) -> int | None:
@@ -967,9 +1129,10 @@ def _parse_yes_no(raw: object) -> bool:
 
 
 def _choice_key(text: str) -> str:
-    """Matching key of a drop-down value: case, spaces and punctuation do not matter, diacritics
-    do (``"so"`` is not ``"số"``: the issue's own example of a value to refuse)."""
-    return re.sub(r"[\W_]", "", unicodedata.normalize("NFC", text).casefold())
+    """Matching key of a drop-down value: case, spaces, punctuation and the placement of the
+    tone mark (``"luỹ kế"`` = ``"lũy kế"``) do not matter, diacritics do (``"so"`` is not
+    ``"số"``: the issue's own example of a value to refuse)."""
+    return re.sub(r"[\W_]", "", normalize_tone_placement(text).casefold())
 
 
 def _choice_parser(options: Mapping[str, _E], shown: Sequence[str]) -> Callable[[object], _E]:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, String, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -28,8 +28,28 @@ from storage.models import (
     UnitContact,
 )
 
+
+def _size(column: ColumnElement[Any]) -> int:
+    """The declared size of a ``String(n)`` column."""
+    kind = column.type
+    if not isinstance(kind, String) or kind.length is None:
+        raise TypeError(f"{column} is not a sized string column")
+    return kind.length
+
+
+DISPLAY_NAME_CHARS = _size(ChannelAccount.__table__.c.display_name)
+"""Size of ``channel_accounts.display_name``: longer names a channel reports are cut to it."""
+FULL_NAME_CHARS = _size(Reporter.__table__.c.full_name)
+"""Size of ``reporters.full_name``."""
+
 # Invite codes avoid look-alike characters (0/O, 1/I/L) so they survive being read aloud.
 _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+def fit(text: str, size: int) -> str:
+    """``text`` cut to at most ``size`` characters (a column's size), ending with "…" when cut,
+    so that a long name from a channel never makes a step fail on PostgreSQL. Never raises."""
+    return text if len(text) <= size else text[: size - 1].rstrip() + "…"
 
 
 async def mark_processed(
@@ -72,7 +92,7 @@ async def upsert_account(
         session.add(account)
     if private or account.chat_id is None:
         account.chat_id = chat_id
-    account.display_name = display_name or account.display_name
+    account.display_name = fit(display_name.strip(), DISPLAY_NAME_CHARS) or account.display_name
     account.last_seen_at = at
     account.is_active = True
     await session.flush()
@@ -238,7 +258,9 @@ async def ensure_reporter(
     """The reporter behind ``account``, created and linked if the account has none yet."""
     reporter = await load_reporter(session, account)
     if reporter is None:
-        reporter = Reporter(full_name=name, phone=phone, created_at=at)
+        reporter = Reporter(
+            full_name=fit(name.strip(), FULL_NAME_CHARS), phone=phone, created_at=at
+        )
         session.add(reporter)
         await session.flush()
         account.reporter_id = reporter.id

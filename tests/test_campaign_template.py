@@ -1037,3 +1037,146 @@ def test_any_reminder_days_text_parses_or_is_refused(typed: str) -> None:
         assert str(problem)
     else:
         assert len(set(days)) == len(days) and all(1 <= day <= 60 for day in days)
+
+
+# --------------------------------------------------------------------------- what offices write
+
+
+def _set_formatted(sheet: str, row: str | int, header: str, value: object, fmt: str) -> Edit:
+    """An edit setting one cell and its Excel number format (``0%``, ``0.00%``, ...)."""
+
+    def edit(workbook: Workbook) -> None:
+        ws = workbook[sheet]
+        number = row if isinstance(row, int) else _row_of(ws, row)
+        cell = ws.cell(number, _column(ws, header))
+        cell.value = value
+        cell.number_format = fmt
+
+    return edit
+
+
+def _element(spec: CampaignSpec, code: str) -> ElementSpec:
+    return next(element for element in spec.elements if element.code == code)
+
+
+@pytest.mark.parametrize(
+    ("stored", "fmt", "expected"),
+    [
+        (0.95, "0%", "95"),
+        (0.9515, "0.00%", "95.15"),
+        (0.9, "0.0%", "90"),
+        (1, "0%", "100"),
+        (65.5, '0.0"%"', "65.5"),  # a quoted "%" is literal text: the value is shown as is
+    ],
+)
+def test_percentage_cells_read_as_the_percentage_shown(
+    stored: float, fmt: str, expected: str
+) -> None:
+    """Excel stores "95%" typed in a percentage cell as 0.95; the office means 95."""
+    read = _read_edited(
+        NGA_NAM, _set_formatted(ELEMENTS_SHEET, "TL_BHYT", "Chỉ tiêu kế hoạch", stored, fmt)
+    )
+
+    assert str(_element(read, "TL_BHYT").target) == expected
+
+
+def test_percentage_cells_in_minimum_and_maximum() -> None:
+    read = _read_edited(
+        NGA_NAM,
+        _set_formatted(ELEMENTS_SHEET, "TL_BHYT", "Tối thiểu", 0.5, "0%"),
+        _set_formatted(ELEMENTS_SHEET, "TL_BHYT", "Tối đa", 1, "0%"),
+    )
+
+    element = _element(read, "TL_BHYT")
+    assert (element.minimum, element.maximum) == (Decimal(50), Decimal(100))
+
+
+def test_a_percentage_cell_in_an_element_counted_in_tonnes_is_reported() -> None:
+    errors = _errors(
+        NGA_NAM, _set_formatted(ELEMENTS_SHEET, "THUY_SAN", "Chỉ tiêu kế hoạch", 0.95, "0%")
+    )
+
+    assert [_where(error) for error in errors] == [(ELEMENTS_SHEET, 5, "Chỉ tiêu kế hoạch")]
+    assert '"95%" là phần trăm nhưng đơn vị tính là "tấn"' in errors[0].message
+
+
+def test_a_percentage_formatted_day_count_is_not_a_day_count() -> None:
+    errors = _errors(NGA_NAM, _set_formatted(CAMPAIGN_SHEET, 2, "Số ngày nộp sau kỳ", 0.1, "0%"))
+
+    assert [_where(error) for error in errors] == [(CAMPAIGN_SHEET, 2, "Số ngày nộp sau kỳ")]
+
+
+@pytest.mark.parametrize(
+    ("code", "typed", "expected"),
+    [
+        ("THUY_SAN", "12.500 tấn", Decimal(12500)),
+        ("THUY_SAN", "12.500 tan", Decimal(12500)),
+        ("THUY_SAN", "12.500tấn", Decimal(12500)),
+        ("THUY_SAN", "12,5 TẤN", Decimal("12.5")),
+        ("TL_BHYT", "95,15%", Decimal("95.15")),
+        ("TL_BHYT", "95,15 %", Decimal("95.15")),
+        ("TL_BHYT", "95 phần trăm", Decimal(95)),
+        ("DAN_SO", "12.345 người", Decimal(12345)),
+        ("TONG_HO", "12 hộ", Decimal(12)),
+        ("TONG_HO", "12 ho", Decimal(12)),
+        ("TRUONG", "3 trường", Decimal(3)),
+        ("TH_DUNG_TUOI", "1.200 học sinh", Decimal(1200)),
+        ("THU_NGAN_SACH", "45 tỷ đồng", Decimal(45)),
+        ("THU_NGAN_SACH", "45 tỷ", Decimal(45)),
+        ("THU_NGAN_SACH", "45 tỉ đồng", Decimal(45)),
+        ("THU_NGAN_SACH", "500 triệu đồng", Decimal("0.5")),
+        ("THU_NGAN_SACH", "1 tỷ 500 triệu đồng", Decimal("1.5")),
+    ],
+)
+def test_targets_written_with_their_unit(code: str, typed: str, expected: Decimal) -> None:
+    read = _read_edited(NGA_NAM, _set(ELEMENTS_SHEET, code, "Chỉ tiêu kế hoạch", typed))
+
+    assert _element(read, code).target == expected
+
+
+@pytest.mark.parametrize(
+    ("code", "typed", "fragment"),
+    [
+        ("TONG_HO", "12 người", '"12 người": đơn vị "người" không phải đơn vị tính'),
+        ("THUY_SAN", "12.500 kg", '"12.500 kg": đơn vị "kg" không phải đơn vị tính'),
+        ("THUY_SAN", "95%", '"95%" là phần trăm nhưng đơn vị tính là "tấn"'),
+        ("DAN_SO", "12 đồng", '"12 đồng" là số tiền nhưng đơn vị tính là "người"'),
+        ("THU_NGAN_SACH", "45 đồng", '"45 đồng": chưa rõ là đồng hay tỷ đồng'),
+        ("TONG_HO", "mười hai hộ", '"mười hai hộ" không phải là số'),
+        ("TONG_HO", "hộ", '"hộ" không phải là số'),
+    ],
+)
+def test_a_unit_that_is_not_the_elements_is_reported(code: str, typed: str, fragment: str) -> None:
+    errors = _errors(NGA_NAM, _set(ELEMENTS_SHEET, code, "Chỉ tiêu kế hoạch", typed))
+
+    assert len(errors) == 1
+    assert errors[0].sheet == ELEMENTS_SHEET and errors[0].column == "Chỉ tiêu kế hoạch"
+    assert errors[0].row == _row_of(_workbook(NGA_NAM)[ELEMENTS_SHEET], code)
+    assert fragment in errors[0].message
+
+
+def test_either_tone_placement_is_accepted_everywhere_a_word_is_matched() -> None:
+    """The cell "luỹ kế" (tone on y) is "lũy kế" (tone on u); headers likewise."""
+
+    def rename(workbook: Workbook) -> None:
+        ws = workbook[ELEMENTS_SHEET]
+        ws.cell(1, _column(ws, "Lũy kế")).value = "Luỹ kế"
+        ws.title = "Chi tieu"
+
+    spec = nga_nam_2023()
+    read = _read_edited(
+        spec,
+        _set(ELEMENTS_SHEET, "THUY_SAN", "Lũy kế", "luỹ kế"),
+        _set(ELEMENTS_SHEET, "LUA_TONG", "Lũy kế", "LUỸ KẾ"),
+        _set(ELEMENTS_SHEET, "TL_BHYT", "Cách tổng hợp", "tỉ lệ"),
+        rename,
+    )
+
+    assert read == spec
+
+
+def test_a_unit_typed_with_the_other_tone_placement_matches() -> None:
+    spec = _small_spec(elements=(ElementSpec("TUOI", "Diện tích tưới", "ha thuỷ lợi"),))
+    read = _read_edited(spec, _set(ELEMENTS_SHEET, "TUOI", "Chỉ tiêu kế hoạch", "120 ha thủy lợi"))
+
+    assert read.elements[0].target == Decimal(120)
