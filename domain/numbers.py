@@ -55,10 +55,76 @@ _TRAILING_DIGITS = re.compile(r"[0-9]{1,3}")
 _EXAMPLES = "Hãy nhập số, ví dụ: 12.500 hoặc 12,5 hoặc 45 tỷ."
 _SHOWN_CHARS = 20
 
-_TRUE_WORDS = frozenset({"co", "c", "x", "dat", "da dat", "roi", "1", "yes", "y", "ok"})
-_FALSE_WORDS = frozenset(
-    {"khong", "k", "ko", "chua", "chua dat", "khong dat", "0", "no", "n"},
+# Yes/no answers, folded. Telex and VNI leftovers of a phone keyboard count too ("cos" is "có"
+# typed in Telex without the keyboard converting it; "khoong" is "không").
+_TRUE_WORDS = frozenset(
+    {
+        "co",
+        "c",
+        "x",
+        "dat",
+        "da dat",
+        "roi",
+        "1",
+        "yes",
+        "y",
+        "ok",
+        "oke",
+        "okay",
+        "vang",
+        "da",
+        "da co",
+        "co roi",
+        "da co roi",
+        "dat roi",
+        "da dat roi",
+        "co chu",
+        "dung vay",
+        "cos",
+        "coos",
+        "co1",
+        "ddat",
+        "ddatj",
+        "dat5",
+        "roif",
+        "coo",
+    }
 )
+_FALSE_WORDS = frozenset(
+    {
+        "khong",
+        "k",
+        "ko",
+        "kh",
+        "khg",
+        "hong",
+        "hok",
+        "khum",
+        "chua",
+        "chua dat",
+        "khong dat",
+        "0",
+        "no",
+        "n",
+        "khong co",
+        "k co",
+        "ko co",
+        "kh co",
+        "chua co",
+        "chua dat duoc",
+        "khong dat duoc",
+        "khoong",
+        "kho6ng",
+        "khongo",
+        "chuaw",
+        "chua7",
+        "ko dat",
+        "k dat",
+    }
+)
+# Polite words around a yes/no answer: "dạ có", "có ạ", "vâng ạ", "không ạ".
+_LEADING_POLITE = ("da ", "vang ", "thua ", "bao cao ")
+_TRAILING_POLITE = (" a", " nhe", " nha", " a nhe", " roi a", " ah", " ak")
 
 
 class NumberParseError(DomainError):
@@ -362,13 +428,26 @@ def _unit_exponent(measure_unit: str) -> int | None:
 def parse_boolean(text: str) -> bool:
     """Read a yes/no answer, with or without diacritics, case-insensitive.
 
-    True: có, c, x, đạt, đã đạt, rồi, 1, yes, y, ok. False: không, k, ko, chưa, chưa đạt,
-    không đạt, 0, no, n. A trailing ``.`` or ``!`` is ignored. Anything else raises
+    True: có, c, x, đạt, đã đạt, rồi, 1, yes, y, ok, vâng, dạ, đã có, có rồi, đạt rồi, and
+    Telex/VNI leftovers (cos, co1, ddat). False: không, k, ko, chưa, chưa đạt, không đạt,
+    không có, k có, chưa có, 0, no, n, and khoong, chuaw. Polite words around the answer
+    are dropped ("dạ có", "có ạ", "rồi ạ", "không ạ", "chưa ạ", "vâng ạ"), and so are
+    trailing ``.``, ``!``, ``?`` and whitespace. Anything else raises
     :class:`NumberParseError` asking for "có" or "không".
     """
-    answer = fold(text).strip(" .!")
-    if answer in _TRUE_WORDS:
-        return True
-    if answer in _FALSE_WORDS:
-        return False
+    answer = fold(text).strip(" .!?")
+    for _ in range(3):
+        if answer in _TRUE_WORDS:
+            return True
+        if answer in _FALSE_WORDS:
+            return False
+        for word in _TRAILING_POLITE:
+            if answer.endswith(word) and len(answer) > len(word):
+                answer = answer[: -len(word)].strip(" .!?")
+                break
+        else:
+            for word in _LEADING_POLITE:
+                if answer.startswith(word):
+                    answer = answer[len(word) :].strip(" .!?")
+                    break
     raise NumberParseError(f'Chưa hiểu {_quote(text)}. Hãy trả lời "có" hoặc "không".')

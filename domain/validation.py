@@ -11,7 +11,7 @@ from decimal import Decimal, localcontext
 
 from domain.campaign_spec import ValueType
 from domain.errors import DomainError
-from domain.numbers import format_number, parse_boolean, parse_number, to_measure_unit
+from domain.numbers import format_number
 
 MAX_TEXT = 500
 # Figures are counts and amounts of a commune or a town: a thousand trillion is beyond any of
@@ -47,32 +47,30 @@ def canonical(value: Decimal) -> str:
 def parse_value(text: str, rules: Rules) -> str:
     """Read ``text`` as a value of ``rules``; return its canonical text.
 
+    The reading is :func:`domain.reading.read_figure`'s (units, words, labels, ask-backs).
     Raises ``ValueRejected`` (or ``NumberParseError``, also a ``DomainError``) with a Vietnamese
     explanation when it does not fit: not a number, not whole, out of bounds, share over 100.
+    Where ``read_figure`` would ask back (two readings, a phone-number-like count), this
+    function, having no way to offer choices, raises ``ValueRejected`` with the question and
+    the readings, asking the person to type the figure unambiguously.
     """
-    if rules.value_type is ValueType.TEXT:
-        return _text(text)
-    if rules.value_type is ValueType.BOOLEAN:
-        return "1" if parse_boolean(text) else "0"
-    parsed = parse_number(text)
-    unit = "%" if rules.value_type is ValueType.PERCENTAGE else rules.measure_unit
-    value = parsed.value if parsed.percent else to_measure_unit(parsed, unit)
-    if parsed.percent and rules.value_type is not ValueType.PERCENTAGE:
-        raise ValueRejected(f"{rules.name} không phải là tỷ lệ %. Hãy nhập số ({unit}).")
-    _check_number(value, rules)
-    return canonical(value)
+    from domain.reading import AskBack, read_figure  # reading builds on this module
+
+    try:
+        return read_figure(text, rules).value
+    except AskBack as question:
+        labels = " hoặc ".join(option.label for option in question.options)
+        hint = f" Hãy nhập lại cho rõ, ví dụ: {labels}." if labels else " Hãy nhập lại."
+        raise ValueRejected(question.user_message + hint) from question
 
 
-def _text(text: str) -> str:
-    cleaned = text.strip()
-    if not cleaned:
-        raise ValueRejected("Nội dung trống. Hãy nhập nội dung.")
-    if len(cleaned) > MAX_TEXT:
-        raise ValueRejected(f"Nội dung quá dài ({len(cleaned)} ký tự). Tối đa {MAX_TEXT} ký tự.")
-    return cleaned
+def check_number(value: Decimal, rules: Rules) -> None:
+    """Check a number (in the element's measure unit) against ``rules``.
 
-
-def _check_number(value: Decimal, rules: Rules) -> None:
+    Raises :class:`ValueRejected` when an INTEGER element gets a fraction, when ``|value|`` is
+    :data:`MAX_MAGNITUDE` or more, below ``minimum`` (0 when unset), above ``maximum``, or a
+    percentage above 100. Returns None otherwise.
+    """
     shown = display_number(value, rules)
     if rules.value_type is ValueType.INTEGER and value != value.to_integral_value():
         raise ValueRejected(f"{rules.name} phải là số nguyên (ví dụ 125), không phải {shown}.")
@@ -95,10 +93,16 @@ def _check_number(value: Decimal, rules: Rules) -> None:
 
 
 def display_number(value: Decimal, rules: Rules) -> str:
-    """A number with its measure unit, the Vietnamese way: ``12.500 tấn``, ``95,15%``."""
+    """A number with its measure unit, the Vietnamese way: ``12.500 tấn``, ``95,15%``.
+
+    Shows every decimal of ``value`` up to six (at least the usual two places are allowed), so
+    that ``3,255 ha`` is echoed as typed, not rounded to ``3,26 ha``.
+    """
+    exponent = value.as_tuple().exponent
+    places = min(max(2, -exponent), 6) if isinstance(exponent, int) else 2
     if rules.value_type is ValueType.PERCENTAGE or rules.measure_unit == "%":
-        return f"{format_number(value)}%"
-    return f"{format_number(value)} {rules.measure_unit}".rstrip()
+        return f"{format_number(value, places)}%"
+    return f"{format_number(value, places)} {rules.measure_unit}".rstrip()
 
 
 def display_value(stored: str | None, rules: Rules) -> str:
