@@ -7,7 +7,8 @@ are several); ``/tiendo 2026Q3`` or ``/tiendo NGANAM2023 2026Q3`` picks another 
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -16,6 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.numbers import format_number
 from domain.periods import period_name
+from domain.phones import normalize_phone
+from domain.text import fold
 from handlers.common import campaign_step, day
 from handlers.flow import Context, Flow, command, register
 from handlers.i18n import _
@@ -163,17 +166,58 @@ async def period_progress(
     session: AsyncSession, campaign: Campaign, period: Period
 ) -> list[UnitProgress]:
     """Every unit of ``campaign`` with its submission for ``period`` (None: missing) and its
-    representatives, in campaign order."""
+    representatives, each person once (:func:`distinct_people`), in campaign order."""
     units = await campaign_store.campaign_units(session, campaign.id)
-    return await value_store.progress(session, units, period)
+    rows = await value_store.progress(session, units, period)
+    return [replace(row, representatives=distinct_people(row.representatives)) for row in rows]
+
+
+def distinct_people(people: Sequence[Representative]) -> list[Representative]:
+    """``people`` with each person once, in first-seen order.
+
+    One person can appear several times for a unit: bound from two channel accounts that each
+    became a reporter (same phone), or bound without a phone and also listed by the office.
+    Entries with the same phone (compared normalised: ``+84 90…`` = ``090…``) are one person;
+    an entry without a phone is the same person as an entry with the same name (case and
+    diacritics aside). The merged entry keeps the first name and the first phone, and is
+    reachable when any of its entries is. Never raises.
+    """
+    merged: list[Representative] = []
+    for person in people:
+        phone = _phone_key(person.phone)
+        index = next(
+            (
+                i
+                for i, seen in enumerate(merged)
+                if (phone and phone == _phone_key(seen.phone))
+                or ((not phone or not seen.phone) and fold(person.name) == fold(seen.name))
+            ),
+            None,
+        )
+        if index is None:
+            merged.append(person)
+            continue
+        seen = merged[index]
+        merged[index] = replace(
+            seen,
+            name=seen.name or person.name,
+            phone=seen.phone or person.phone,
+            reachable=seen.reachable or person.reachable,
+        )
+    return merged
+
+
+def _phone_key(phone: str) -> str:
+    """A phone compared: normalised when it is a Vietnamese number, else as typed, stripped."""
+    return normalize_phone(phone) or phone.strip() if phone.strip() else ""
 
 
 def missing_lines(rows: list[UnitProgress]) -> list[str]:
     """Numbered lines "1. Thôn Đông — Nguyễn Văn An 0912345678" for units still missing, with
-    "(đã chặn bot)" after people the bot cannot reach."""
+    "(đã chặn bot)" after people the bot cannot reach; a person bound twice is listed once."""
     lines = []
     for number, row in enumerate(rows, 1):
-        people = ", ".join(_person(person) for person in row.representatives)
+        people = ", ".join(_person(person) for person in distinct_people(row.representatives))
         lines.append(f"{number}. {row.unit.name}" + (f" — {people}" if people else ""))
     return lines
 
