@@ -384,8 +384,8 @@ def format_number(value: Decimal | int, max_decimals: int = 2) -> str:
     number = Decimal(value)
     if not number.is_finite() or max_decimals < 0:
         raise ValueError(f"cannot format {value!r} with {max_decimals} decimals")
-    with localcontext() as context:
-        context.prec = max(28, number.adjusted() + max_decimals + 3)
+    # A fresh context: the caller's may trap Inexact, and rounding here is the point.
+    with localcontext(Context(prec=max(28, number.adjusted() + max_decimals + 3))):
         rounded = number.quantize(Decimal(1).scaleb(-max_decimals), rounding=ROUND_HALF_UP)
     whole, _, fraction = f"{rounded.copy_abs():f}".partition(".")
     grouped = f"{int(whole):,}".replace(",", ".")

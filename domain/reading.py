@@ -48,7 +48,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from decimal import Context, Decimal, DecimalException, Inexact, InvalidOperation, Overflow
+from decimal import Context, Decimal, DecimalException, InvalidOperation, Overflow
 from decimal import localcontext as _localcontext
 
 from domain.campaign_spec import ValueType
@@ -78,7 +78,9 @@ MAX_FIGURE_CHARS = 160
 """A typed figure with its label and particles ("Dân số: 12.345 người ạ") fits in this; longer
 text is refused outright."""
 
-_EXACT = Context(prec=200, traps=[InvalidOperation, Inexact, Overflow])
+# Wide enough that no sum or power-of-ten shift of a 160-character answer is ever rounded;
+# rounding stays allowed for display (format_number rounds to two places on purpose).
+_EXACT = Context(prec=400, traps=[InvalidOperation, Overflow])
 _EXAMPLES = "Hãy nhập số, ví dụ: 12.500 hoặc 12,5 hoặc 45 tỷ."
 _SHOWN_CHARS = 30
 # Below this, a converted amount is too small to be meant (``45 đồng`` in tỷ đồng): asked back.
@@ -325,7 +327,7 @@ class _NumberReader:
                 "hay chưa biết số? Chọn 0, hoặc nhập số khi đã có.",
                 (zero,) if zero else (),
             )
-        phone = _phone_like(core)
+        phone = _phone_like(core, money=self.unit.family == MONEY)
         if phone is not None:
             return self._phone(phone)
         readings = self._readings(core)
@@ -418,12 +420,21 @@ class _NumberReader:
             if not core.endswith(spelling) or len(core) == len(spelling):
                 continue
             amount = core[: -len(spelling)]
-            if spelling in _NUMBER_WORDS and amount.rstrip()[-1:].isalpha():
-                continue  # "tám trăm" is 800, not 8 trạm
+            if spelling in _NUMBER_WORDS and not self._unit_word_typed(spelling):
+                continue  # "tám trăm", "2 trăm" are 800 and 200, not 8 and 2 trạm
             if amount[-1].isdigit() or amount[-1] in " %" or spelling[0] in "%":
                 splits.append((spelling, amount.strip()))
         splits.append(("", core))
         return splits
+
+    def _unit_word_typed(self, spelling: str) -> bool:
+        """True when a word folding to ``spelling`` was typed with marks that make it a unit,
+        not a number word (``trạm``, not ``trăm`` or an unmarked ``tram``)."""
+        words = unicodedata.normalize("NFC", self.line).lower().split()
+        return any(
+            fold(word) == spelling and word != spelling and word not in _MARKED_NUMBER_WORDS
+            for word in words
+        )
 
     def _in_element_unit(self, amount: _Amount, spelling: str) -> _Reading:
         """Express ``amount`` (typed with unit ``spelling``, maybe none) in the element's unit."""
@@ -436,14 +447,17 @@ class _NumberReader:
         if amount.magnitude and amount.magnitude not in measured_in.magnitudes:
             self._refuse_magnitude(amount, measured_in)
         if typed is None:
-            if element.family == MONEY and amount.magnitude:
-                typed = unit_of("đồng")
-            else:
+            if not (element.scaled and amount.magnitude):
                 return self._plain(amount)
-        value = amount.value.scaleb(typed.exponent - element.exponent)
-        if typed.exponent == element.exponent and typed.name == element.name:
-            return _Reading(value, self._display(value))
-        typed_shown = _typed_display(amount, typed)
+            # "45 tỷ" in tỷ đồng, "3 nghìn" in nghìn người: an absolute amount of the base unit.
+            value = amount.value.scaleb(element.base_exponent - element.exponent)
+            base_name = "đồng" if element.family == MONEY else element.name.partition(" ")[2]
+            typed_shown = _typed_display(amount, base_name, money=element.family == MONEY)
+        else:
+            value = amount.value.scaleb(typed.exponent - element.exponent)
+            if typed.exponent == element.exponent and typed.name == element.name:
+                return _Reading(value, self._display(value))
+            typed_shown = _typed_display(amount, typed.name, money=typed.family == MONEY)
         shown = f"{typed_shown} = {self._display(value)}"
         if typed_shown == self._display(value):
             shown = typed_shown
@@ -604,16 +618,16 @@ _DOT_MANY = re.compile(r"(?<![0-9.,])([1-9][0-9]*)\.([0-9]{4,})(?![0-9.,])")
 _PHONE = re.compile(r"\+?(?:0[0-9]{9,10}|84[0-9]{9,10})")
 
 
-def _phone_like(core: str) -> str | None:
-    """The digits of a phone-number-like figure (``0912345678``, ``+84 912 345 678``)."""
+def _phone_like(core: str, *, money: bool) -> str | None:
+    """The digits of a phone-number-like figure: 10-11 digits starting with 0 (``0912345678``,
+    ``0912 345 678``), or 84 and 9-10 digits (``+84 912 345 678``, ``84912345678``; in a money
+    element only with the ``+``, since 84.000.000.000 đồng is an amount)."""
     squeezed = re.sub(r"[ .\-()]", "", core)
-    if _PHONE.fullmatch(squeezed) and (squeezed[0] in "0+" or squeezed.startswith("84")):
-        if squeezed.startswith("84") and not core.lstrip().startswith(("84", "+84")):
-            return None
-        if squeezed[0] != "0" and not core.startswith("+") and " " not in core.strip():
-            return None  # 84912345678 typed bare is just a number
-        return squeezed
-    return None
+    if not _PHONE.fullmatch(squeezed):
+        return None
+    if money and squeezed.startswith("84"):
+        return None
+    return squeezed
 
 
 def _unknown_unit(core: str) -> str | None:
@@ -628,15 +642,14 @@ def _unknown_unit(core: str) -> str | None:
     return match["word"].strip()
 
 
-def _typed_display(amount: _Amount, typed: Unit) -> str:
+def _typed_display(amount: _Amount, unit_name: str, *, money: bool) -> str:
     """How the typed amount is echoed before a conversion: ``1.250 tạ``, ``45.000 triệu
-    đồng``, ``2,5 tỷ đồng``, ``500.000 đồng``."""
-    places = _places(amount.value)
-    if typed.family == MONEY and typed.exponent == 0 and amount.magnitude >= 6:
+    đồng``, ``2,5 tỷ đồng``, ``500.000 đồng``, ``3.000 người``."""
+    if money and unit_name == "đồng" and amount.magnitude >= MILLION:
         word = {6: "triệu", 9: "tỷ"}[amount.magnitude]
         scaled = amount.value.scaleb(-amount.magnitude)
         return f"{format_number(scaled, _places(scaled))} {word} đồng"
-    return f"{format_number(amount.value, places)} {typed.name}"
+    return f"{format_number(amount.value, _places(amount.value))} {unit_name}".rstrip()
 
 
 def _places(value: Decimal) -> int:
@@ -672,6 +685,13 @@ _DIGIT_WORDS: dict[str, int] = {
     "chin": 9,
 }
 _WORD_SCALES: dict[str, int] = {"nghin": 3, "ngan": 3, "van": 4, "trieu": 6, "ty": 9, "ti": 9}
+_MARKED_NUMBER_WORDS = frozenset(
+    {
+        *("không", "một", "mốt", "hai", "ba", "bốn", "tư", "năm", "lăm", "nhăm", "sáu", "bảy"),
+        *("tám", "chín", "mười", "mươi", "chục", "trăm", "linh", "lẻ", "nghìn", "ngàn", "vạn"),
+        *("triệu", "tỷ", "tỉ", "rưỡi", "phẩy"),
+    }
+)
 _NUMBER_WORDS = frozenset(
     {*_DIGIT_WORDS, *_WORD_SCALES, "muoi", "chuc", "tram", "linh", "le", "ruoi", "phay"}
 )
@@ -734,6 +754,7 @@ class _WordParser:
         magnitude = 0
         previous_scale: int | None = None
         while self.index < len(self.tokens):
+            start = self.index
             group = self._group()
             if group is None:
                 raise _not_a_number(self.shown)
@@ -741,7 +762,12 @@ class _WordParser:
             number = group + fraction
             scale = self._scale()
             if scale is None:
-                if previous_scale is not None and self._lone_digit_before_end(number, fraction):
+                lone = self.index - start == 1
+                if (
+                    previous_scale is not None
+                    and lone
+                    and self._lone_digit_at_end(number, fraction)
+                ):
                     total += number.scaleb(previous_scale - 1)
                 else:
                     if previous_scale is not None and number >= 1000:
@@ -763,8 +789,8 @@ class _WordParser:
             raise _not_a_number(self.shown)
         return _Amount(total, magnitude)
 
-    def _lone_digit_before_end(self, number: Decimal, fraction: Decimal) -> bool:
-        """True when the last group was a single digit (word or numeral) and nothing followed."""
+    def _lone_digit_at_end(self, number: Decimal, fraction: Decimal) -> bool:
+        """True when the last group, one token, was a single digit and nothing followed."""
         last = self.tokens[self.index - 1]
         single = last in _DIGIT_WORDS or (last.isdigit() and len(last) == 1)
         return single and not fraction and self.index == len(self.tokens) and 0 < number < 10

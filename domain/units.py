@@ -24,7 +24,7 @@ to ``d``. A measure unit that is not in the vocabulary (a template may say "con"
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from domain.text import fold
 
@@ -52,6 +52,19 @@ class Unit:
     spellings: frozenset[str]
     magnitudes: frozenset[int] = COUNT_MAGNITUDES
     known: bool = True
+    base: int | None = None
+
+    @property
+    def base_exponent(self) -> int:
+        """Exponent of the unit without its leading magnitude word: 0 for "tỷ đồng" (đồng),
+        3 for "nghìn tấn" (tấn, in kg); the unit's own exponent when it has no such word."""
+        return self.exponent if self.base is None else self.base
+
+    @property
+    def scaled(self) -> bool:
+        """True when the unit's name starts with a magnitude word ("tỷ đồng", "nghìn người"):
+        a number typed with a magnitude word is then an absolute amount to convert."""
+        return self.base_exponent != self.exponent
 
 
 def _unit(
@@ -64,6 +77,11 @@ def _unit(
     """Build a unit; ``spellings`` is a ``|``-separated list, folded here (the name included)."""
     forms = {fold(form) for form in spellings.split("|") if form} | {fold(name)}
     return Unit(name, family, exponent, frozenset(forms), magnitudes)
+
+
+def _scaled(unit: Unit) -> Unit:
+    """A money unit named with a magnitude word: its base is the đồng."""
+    return replace(unit, base=0)
 
 
 def _count(name: str, spellings: str) -> Unit:
@@ -83,9 +101,11 @@ VOCABULARY: tuple[Unit, ...] = (
     _unit("km²", AREA, 6, "km2|km²|ki lô mét vuông|cây số vuông"),
     # Money (typed magnitude words such as "tỷ" are read with the number, not as units).
     _unit("đồng", MONEY, 0, "đồng|đ|d|vnd|vnđ|vnđồng|dong", MONEY_MAGNITUDES),
-    _unit("nghìn đồng", MONEY, 3, "nghìn đồng|ngàn đồng|nghìn đ|ngàn đ", MONEY_MAGNITUDES),
-    _unit("triệu đồng", MONEY, 6, "triệu đồng|triệu đ|tr đồng|trđ|tr.đ|tr đ", MONEY_MAGNITUDES),
-    _unit("tỷ đồng", MONEY, 9, "tỷ đồng|tỉ đồng|tỷ đ|tỉ đ|tỷđ", MONEY_MAGNITUDES),
+    _scaled(_unit("nghìn đồng", MONEY, 3, "nghìn đồng|ngàn đồng|nghìn đ|ngàn đ", MONEY_MAGNITUDES)),
+    _scaled(
+        _unit("triệu đồng", MONEY, 6, "triệu đồng|triệu đ|tr đồng|trđ|tr.đ|tr đ", MONEY_MAGNITUDES)
+    ),
+    _scaled(_unit("tỷ đồng", MONEY, 9, "tỷ đồng|tỉ đồng|tỷ đ|tỉ đ|tỷđ", MONEY_MAGNITUDES)),
     # Percent.
     _unit("%", PERCENT, 0, "%|phần trăm|phan tram|pt", frozenset()),
     # Counts.
@@ -123,15 +143,27 @@ VOCABULARY: tuple[Unit, ...] = (
 )
 
 _BY_NAME: dict[str, Unit] = {fold(unit.name): unit for unit in VOCABULARY}
+_MAGNITUDE_PREFIXES = {"nghin": 3, "ngan": 3, "trieu": 6, "ty": 9, "ti": 9}
+# Spellings that may open a longer measure unit ("hộ nghèo"); one letter is too short to tell.
+_PREFIXES: dict[str, Unit] = {
+    spelling: unit
+    for unit in VOCABULARY
+    if unit.family not in (MONEY, PERCENT)
+    for spelling in unit.spellings
+    if len(spelling) > 1 and spelling not in ("em", "chau", "d", "ta", "ha")
+}
 
 
 def unit_of(measure_unit: str) -> Unit:
     """The :class:`Unit` of a data element's measure unit text (any spelling of it).
 
-    ``unit_of("tấn").exponent == 3``; ``unit_of("Tỷ đồng").family == "money"``; ``unit_of("")``
-    is an unknown unit with no spellings (a bare number); an unknown text (``"con giống"``)
-    gives an unknown unit accepting its own folded spelling, with or without spaces, and the
-    magnitude words nghìn and vạn. Never raises.
+    ``unit_of("tấn").exponent == 3``; ``unit_of("Tỷ đồng").family == "money"``. A unit made of a
+    magnitude word and a known unit (``"nghìn người"``, ``"nghìn tấn"``) is that unit times the
+    power of ten (``base`` is the inner unit's exponent); a known unit with a qualifier
+    (``"hộ nghèo"``) is that unit under its own name. ``unit_of("")`` is an unknown unit with no
+    spellings (a bare number); any other text (``"con giống"``) gives an unknown unit accepting
+    its own folded spelling, with or without spaces, and the magnitude words nghìn and vạn.
+    Never raises.
     """
     folded = fold(measure_unit).strip()
     if folded in _BY_NAME:
@@ -142,6 +174,23 @@ def unit_of(measure_unit: str) -> Unit:
     if folded in ("co/khong", "co / khong"):
         return Unit(measure_unit, "boolean", 0, frozenset(), frozenset(), known=False)
     forms = frozenset({folded, folded.replace(" ", "")} - {""})
+    first, _, rest = folded.partition(" ")
+    if first in _MAGNITUDE_PREFIXES and rest and not rest.startswith("le"):
+        inner = unit_of(rest)
+        if inner.known:  # "nghìn người", "nghìn tấn": the inner unit times a power of ten
+            exponent = inner.exponent + _MAGNITUDE_PREFIXES[first]
+            return Unit(
+                measure_unit.strip(),
+                inner.family,
+                exponent,
+                forms,
+                MONEY_MAGNITUDES,
+                base=inner.exponent,
+            )
+    for spelling in sorted(_PREFIXES, key=len, reverse=True):
+        if folded.startswith(spelling + " "):  # "hộ nghèo", "người cao tuổi": a kind of hộ
+            inner = _PREFIXES[spelling]
+            return replace(inner, name=measure_unit.strip(), spellings=inner.spellings | forms)
     return Unit(measure_unit.strip(), "custom:" + folded, 0, forms, COUNT_MAGNITUDES, known=False)
 
 
