@@ -983,6 +983,8 @@ def _decimal_of(raw: object, measure_unit: str) -> Decimal:
     return _to_measure_unit(parsed, measure_unit)
 
 
+_MAX_NUMBER_WITH_UNIT = 80
+"""Longer text is not searched for a number and a unit (a cell may hold 32 767 characters)."""
 # Scale words a measure unit may begin with (folded): "tỷ đồng", "triệu đồng", "nghìn người".
 _UNIT_SCALES = frozenset({"ty", "ti", "trieu", "nghin", "ngan"})
 # A typed currency word the number reader ignores: "12 đồng", "12đ", "12 vnd" (folded).
@@ -1038,6 +1040,8 @@ def _number_with_unit(text: str, measure_unit: str) -> ParsedNumber:
     """
     stripped = text.strip()
     wrong: str | None = None
+    if len(stripped) > _MAX_NUMBER_WITH_UNIT:
+        stripped = ""  # no figure is that long; skip the search, say "not a number"
     for index in range(1, len(stripped)):
         before, here = stripped[index - 1], stripped[index]
         if here.isspace() or not (before.isspace() or (before.isdigit() and not here.isdigit())):
