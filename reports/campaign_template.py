@@ -65,6 +65,7 @@ from domain.numbers import (
 from domain.numbers import to_measure_unit as _to_measure_unit
 from domain.phones import normalize_phone
 from domain.text import fold, normalize_tone_placement
+from domain.units import unit_of
 from domain.validation import MAX_MAGNITUDE
 
 __all__ = [
@@ -1015,12 +1016,13 @@ def _percent_problem(raw: object, measure_unit: str) -> str:
 
 def _unit_matches(typed: str, measure_unit: str, parsed: ParsedNumber) -> bool:
     """Whether a unit typed after a number is the element's own: the same after folding
-    (``luỹ``/``lũy``, ``tan``/``tấn``), or, after a scale word (``12 triệu đồng`` in
+    (``luỹ``/``lũy``, ``tan``/``tấn``), one of its spellings in :func:`domain.units.unit_of`
+    (``t`` for tấn, ``hs`` for học sinh, ``hộ dân`` for hộ), or, after a scale word (``12 triệu đồng`` in
     ``tỷ đồng``), the unit without its own scale word."""
     key = _unit_key(typed)
     if not key:
         return False
-    if key == _unit_key(measure_unit):
+    if key == _unit_key(measure_unit) or fold(typed) in unit_of(measure_unit).spellings:
         return True
     words = fold(measure_unit).split()
     return (
