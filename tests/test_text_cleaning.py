@@ -291,7 +291,7 @@ async def test_a_text_answer_is_stored_and_echoed_without_controls(app: App) -> 
 
     answer = await head.say("/nhap")
     assert "Kết quả nổi bật" in answer and APOLOGY not in answer
-    typed = f"Hoàn{NUL} thành{RLO} đường{ZWSP} giao thông{BOM}\r\nvà nhà văn hoá{PDF}"
+    typed = f"Hoàn{NUL} thành{RLO} đường{ZWSP} giao thông{BOM} và nhà văn hoá{PDF}{DEL}"
     answer = await head.say(typed)
     assert APOLOGY not in answer
     _assert_clean(answer)
@@ -301,6 +301,6 @@ async def test_a_text_answer_is_stored_and_echoed_without_controls(app: App) -> 
     async with app.sessions() as session:
         values = list(await session.scalars(select(DataValue.value)))
         submitted = list(await session.scalars(select(Submission)))
-    assert values == ["Hoàn thành đường giao thông\nvà nhà văn hoá"]
+    assert values == ["Hoàn thành đường giao thông và nhà văn hoá"]
     assert len(submitted) == 1
     _assert_clean(await _stored_texts(app))
