@@ -54,7 +54,7 @@ from decimal import localcontext as _localcontext
 from domain.campaign_spec import ValueType
 from domain.errors import DomainError
 from domain.numbers import NumberParseError, format_number, parse_boolean, parse_number
-from domain.text import fold
+from domain.text import clean_text, fold
 from domain.units import (
     MILLION,
     MONEY,
@@ -87,10 +87,6 @@ _SHOWN_CHARS = 30
 _TINY = Decimal("0.001")
 
 _LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
-_INVISIBLE = frozenset(
-    "\u00ad\u061c\u180e\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
-    "\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\ufeff"
-)
 
 
 @dataclass(frozen=True)
@@ -155,7 +151,7 @@ def read_figure(text: str, rules: Rules) -> Figure:
     Never raises anything but these three :class:`~domain.errors.DomainError` subclasses.
     """
     if rules.value_type is ValueType.TEXT:
-        cleaned = _clean_text(text)
+        cleaned = _text_answer(text)
         return Figure(cleaned, cleaned)
     line = _one_line(text)
     if rules.value_type is ValueType.BOOLEAN:
@@ -168,18 +164,10 @@ def read_figure(text: str, rules: Rules) -> Figure:
         raise _not_a_number(line) from error
 
 
-def _clean_text(text: str) -> str:
-    """A text answer: NFC, control and invisible characters removed, line breaks kept."""
-    normal = unicodedata.normalize("NFC", text.replace("\r\n", "\n"))
-    kept = "".join(
-        "\n"
-        if ch in _LINE_BREAKS
-        else ch
-        if ch == "\n" or not (ch in _INVISIBLE or unicodedata.category(ch) in ("Cc", "Cs"))
-        else ""
-        for ch in normal.replace("\t", " ")
-    )
-    cleaned = kept.strip()
+def _text_answer(text: str) -> str:
+    """A text answer, cleaned (:func:`domain.text.clean_text`: line breaks kept), within
+    :data:`~domain.validation.MAX_TEXT` characters."""
+    cleaned = clean_text(text).strip()
     if not cleaned:
         raise ValueRejected("Nội dung trống. Hãy nhập nội dung.")
     if len(cleaned) > MAX_TEXT:
@@ -199,8 +187,7 @@ def _one_line(text: str) -> str:
         raise NumberParseError("Chưa có số nào. " + _EXAMPLES)
     if len(stripped) > MAX_FIGURE_CHARS:
         raise NumberParseError(f"{_quote(stripped)} quá dài, không phải là một số. " + _EXAMPLES)
-    visible = "".join(ch for ch in stripped if ch not in _INVISIBLE)
-    return unicodedata.normalize("NFKC", visible).strip()
+    return unicodedata.normalize("NFKC", clean_text(stripped)).strip()
 
 
 # --------------------------------------------------------------------------- words around

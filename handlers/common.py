@@ -37,6 +37,26 @@ def rules_for(element: DataElement) -> Rules:
 
 YES_NO = ("Có", "Không")
 
+SHORT_NAME_CHARS = 48
+"""How much of a campaign's name every question repeats: one line on a small phone."""
+
+
+def short_name(name: str) -> str:
+    """A campaign's name short enough to head every question: the words "Phong trào thi đua"
+    dropped; a longer name keeps its start and its end (where the place and year are), joined
+    by "…", within about :data:`SHORT_NAME_CHARS` characters
+    (``[MẪU] yêu nước năm 2026 thị xã Ngã Năm``, ``[MẪU] "Thực hiện nhiệm… xã Xuân Sơn năm 2026``).
+    """
+    for prefix in ("Phong trào thi đua ", "phong trào thi đua ", "Phong trào "):
+        name = name.replace(prefix, "", 1) if prefix in name[: len(prefix) + 8] else name
+    name = " ".join(name.split())
+    if len(name) <= SHORT_NAME_CHARS:
+        return name
+    half = SHORT_NAME_CHARS // 2
+    head = name[:half].rsplit(" ", 1)[0]
+    tail = name[-half:].split(" ", 1)[-1]
+    return f"{head}… {tail}"
+
 
 def campaign_step(question: str, then: Callable[[Context, int], Awaitable[None]]) -> Step:
     """A step choosing one of the campaigns listed in ``data["campaigns"]``, then ``then``.

@@ -121,27 +121,62 @@ async def _to_targets(ctx: Context) -> None:
         await ctx.goto(_FLOW, "confirm")
 
 
+_ON, _OFF = "☑", "☐"
+_DONE = "Xong"
+
+
 async def _ask_titles(ctx: Context) -> None:
+    """The titles as toggle buttons (☑ chosen, ☐ not) and "Xong"; typing "1,2" works too."""
     titles = _unit_titles(await ctx.campaign(ctx.state.data["campaign_id"]))
     chosen = set(ctx.state.data["title_ids"])
-    lines = [_("Chọn danh hiệu thi đua tập thể đơn vị đăng ký — có thể chọn nhiều, ví dụ: 1,2")]
+    lines = [
+        _(
+            "Chọn danh hiệu thi đua tập thể đơn vị đăng ký — bấm để chọn hoặc bỏ chọn, "
+            'rồi bấm "Xong"; hoặc gõ số thứ tự, ví dụ: 1,2'
+        )
+    ]
     if chosen:
         names = [t.name for t in titles if t.id in chosen]
         lines.append(_("Đang chọn: {titles}").format(titles=", ".join(names)))
-    ctx.say("\n".join(lines), [t.name for t in titles])
+    boxes = [f"{_ON if t.id in chosen else _OFF} {t.name}" for t in titles]
+    ctx.say("\n".join(lines), [*boxes, _(_DONE)])
 
 
 async def _answer_titles(ctx: Context, text: str) -> None:
+    """A tapped title toggles it; "Xong" goes on with the titles chosen; typed numbers choose
+    those titles and go on."""
     titles = _unit_titles(await ctx.campaign(ctx.state.data["campaign_id"]))
+    names = [t.name for t in titles]
+    tapped = text.strip().removeprefix(_ON).removeprefix(_OFF).strip()
+    toggled = pick(tapped, names) if tapped != text.strip() else None
+    if toggled is not None:
+        chosen = ctx.state.data["title_ids"]
+        title_id = titles[toggled].id
+        ctx.state.data["title_ids"] = (
+            [i for i in chosen if i != title_id] if title_id in chosen else [*chosen, title_id]
+        )
+        await _ask_titles(ctx)
+        return
     indexes = pick_many(text, len(titles))
     if indexes is None:
-        single = pick(text, [t.name for t in titles])
+        single = pick(text, [*names, _(_DONE)])
+        if single == len(titles):
+            await _titles_done(ctx)
+            return
         indexes = [single] if single is not None else None
     if indexes is None:
         ctx.note(_("Hãy gõ số thứ tự các danh hiệu, cách nhau bằng dấu phẩy (ví dụ: 1,2)."))
         await _ask_titles(ctx)
         return
     ctx.state.data["title_ids"] = [titles[i].id for i in indexes]
+    await _to_targets(ctx)
+
+
+async def _titles_done(ctx: Context) -> None:
+    if not ctx.state.data["title_ids"]:
+        ctx.note(_("Hãy chọn ít nhất một danh hiệu."))
+        await _ask_titles(ctx)
+        return
     await _to_targets(ctx)
 
 

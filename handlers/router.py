@@ -170,7 +170,12 @@ def _unverified_contact_note(ctx: Context) -> str:
 
 def _keeps_draft(ctx: Context) -> bool:
     """True while entering figures into a draft (kept after /huy), not while correcting."""
-    return ctx.state.flow == "nhap" and ctx.state.data.get("mode") in ("fill", "fix_draft")
+    return ctx.state.flow == "nhap" and ctx.state.data.get("mode") in (
+        "fill",
+        "fix_draft",
+        "queue",
+        "fix_fill",
+    )
 
 
 async def _cancel(ctx: Context) -> None:

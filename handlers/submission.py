@@ -11,15 +11,29 @@ office reopened it for (``/mokhoa``, ``storage.reopenings``), up to the reopenin
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from domain.campaign_spec import ValueType
 from domain.errors import DomainError
+from domain.paste import is_paste, place, split_lines
 from domain.periods import period_name
+from domain.plausibility import doubt
+from domain.reading import AskBack, Figure
 from domain.text import fold
-from domain.validation import display_value, parse_value, unusual_change
+from domain.validation import display_value
 from handlers.choices import pick
-from handlers.common import YES_NO, campaign_step, day, moment, rules_for
+from handlers.common import YES_NO, campaign_step, day, moment, rules_for, short_name
+from handlers.figures import (
+    KEEP_WORDS,
+    SKIP_WORDS,
+    Histories,
+    correction,
+    is_stop,
+    is_submit,
+    read_answer,
+    shown,
+)
 from handlers.flow import Context, Flow, Step, command, register
 from handlers.i18n import _
 from handlers.indicators import indicator_lines
@@ -64,11 +78,22 @@ async def start(ctx: Context, _args: str) -> None:
             raise PeriodLocked(missed)  # the unit did not report before the lock: say whom to ask
         ctx.say(_("Hiện không có kỳ báo cáo nào đang mở cho đơn vị {unit}.").format(unit=unit.name))
         return
+    missed = await _missed_period(ctx, unit.id, joined)
+    if missed is not None:
+        ctx.note(_missed_note(missed))
     ctx.state.data = {"unit_id": unit.id, "campaigns": [c.id for c in choices]}
     if len(choices) == 1:
         await _choose_period(ctx, choices[0].id)
     else:
         await ctx.goto(_FLOW, "campaign")
+
+
+def _missed_note(period: Period) -> str:
+    """Told before the next period: the unit never reported a period that has since locked."""
+    return _(
+        "Lưu ý: đơn vị chưa nộp báo cáo {period}, kỳ này đã khóa sổ sau ngày {lock}. "
+        "Hãy liên hệ văn phòng nếu cần mở lại."
+    ).format(period=period_name(period.code), lock=day(period.lock_date))
 
 
 async def _missed_period(ctx: Context, unit_id: int, joined: list[Campaign]) -> Period | None:
@@ -104,20 +129,21 @@ async def _ensure_open(ctx: Context, period: Period) -> None:
 
 
 async def _open_periods_for(ctx: Context) -> list[Period]:
-    """Open periods, the default first: the oldest one the unit has not submitted yet,
-    else the newest."""
+    """Open periods in a stable order: those the unit has not submitted, oldest first (so
+    number 1 is the one due now), then the submitted ones, oldest first. The same period keeps
+    its number until the unit submits it."""
     campaign = await ctx.campaign(ctx.state.data["campaign_id"])
+    unit_id = ctx.state.data["unit_id"]
     reopened = await reopen_store.running_reopenings(
-        ctx.session, ctx.state.data["unit_id"], ctx.today, [p.id for p in campaign.periods]
+        ctx.session, unit_id, ctx.today, [p.id for p in campaign.periods]
     )
-    periods = reopen_store.open_periods(campaign, ctx.today, reopened)
-    for period in periods:
-        if (
-            await value_store.submission_of(ctx.session, ctx.state.data["unit_id"], period.id)
-            is None
-        ):
-            return [period, *[p for p in reversed(periods) if p is not period]]
-    return list(reversed(periods))
+    periods = sorted(
+        reopen_store.open_periods(campaign, ctx.today, reopened), key=lambda p: p.start_date
+    )
+    submitted = {
+        p.id for p in periods if await value_store.submission_of(ctx.session, unit_id, p.id)
+    }
+    return [p for p in periods if p.id not in submitted] + [p for p in periods if p.id in submitted]
 
 
 async def _period_labels(ctx: Context, periods: list[Period]) -> list[str]:
@@ -243,17 +269,23 @@ async def _current_element(ctx: Context) -> DataElement:
     return elements[int(ctx.state.data["index"])]
 
 
+async def _where(ctx: Context) -> str:
+    """``NGANAM 2026 · Quý 4/2026 · Phường 1``: campaign (short), period and unit."""
+    campaign = await ctx.campaign(ctx.state.data["campaign_id"])
+    unit = await ctx.session.get(OrgUnit, ctx.state.data["unit_id"])
+    period = await _period(ctx)
+    assert unit is not None
+    return f"{short_name(campaign.name)} · {period_name(period.code)} · {unit.name}"
+
+
 async def _ask_value(ctx: Context) -> None:
     elements = await _elements(ctx)
     index = ctx.state.data["index"]
     element = elements[index]
     rules = rules_for(element)
-    unit = await ctx.session.get(OrgUnit, ctx.state.data["unit_id"])
-    period = await _period(ctx)
     before, previous = await _previous(ctx)
-    assert unit is not None
     lines = [
-        f"{period_name(period.code)} · {unit.name}",
+        await _where(ctx),
         _("Chỉ tiêu {n}/{total}: {name}").format(
             n=index + 1, total=len(elements), name=element.name
         )
@@ -261,8 +293,7 @@ async def _ask_value(ctx: Context) -> None:
     ]
     if element.measure_unit and element.value_type not in (ValueType.BOOLEAN, ValueType.TEXT):
         lines.append(_("Đơn vị tính: {unit}").format(unit=element.measure_unit))
-    if element.target is not None:
-        lines.append(_("Kế hoạch: {value}").format(value=display_value(element.target, rules)))
+    lines += await _target_lines(ctx, element)
     if before is not None and element.id in previous:
         lines.append(
             _("Kỳ trước ({period}): {value}").format(
@@ -279,6 +310,28 @@ async def _ask_value(ctx: Context) -> None:
     lines.append(_hint(element, ctx.state.data["mode"]))
     choices = YES_NO if element.value_type is ValueType.BOOLEAN else ()
     ctx.say("\n".join(lines), choices)
+
+
+async def _target_lines(ctx: Context, element: DataElement) -> list[str]:
+    """Whose target is shown: the campaign's common one and the unit's own commitment."""
+    rules = rules_for(element)
+    lines = []
+    if element.target is not None:
+        lines.append(
+            _("Kế hoạch chung của phong trào: {value}").format(
+                value=display_value(element.target, rules)
+            )
+        )
+    committed = await value_store.committed_targets(
+        ctx.session, ctx.state.data["campaign_id"], ctx.state.data["unit_id"]
+    )
+    if element.id in committed:
+        lines.append(
+            _("Đơn vị đã cam kết: {value}").format(
+                value=display_value(committed[element.id], rules)
+            )
+        )
+    return lines
 
 
 def _current_value(ctx: Context, element: DataElement) -> str | None:
@@ -301,14 +354,29 @@ def _hint(element: DataElement, mode: str) -> str:
     }[element.value_type]
     extra = [] if element.required else [_("bỏ qua: không có số liệu")]
     extra += {
-        "fill": [_("quay lại: sửa chỉ tiêu trước"), _("/huy: dừng, giữ nháp")],
-        "fix_draft": [_("quay lại: về bảng tóm tắt"), _("/huy: dừng, giữ nháp")],
+        "fill": [
+            _("có thể dán tất cả số, mỗi số một dòng"),
+            _("quay lại: sửa chỉ tiêu trước"),
+            _("thôi: dừng, giữ nháp"),
+        ],
+        "fix_draft": [_("quay lại: về bảng tóm tắt"), _("thôi: dừng, giữ nháp")],
+        "queue": [_("quay lại: về bảng tóm tắt"), _("thôi: dừng, giữ nháp")],
+        "fix_fill": [_("quay lại: về bảng tóm tắt"), _("thôi: dừng, giữ nháp")],
         "fix_submitted": [_("quay lại: không sửa nữa"), _("/huy: dừng")],
     }[mode]
     return f"{how}\n({' · '.join(extra)})"
 
 
-_KEEP_WORDS = {"giu", "giu nguyen", "ok", "giu so cu"}
+def _stop(ctx: Context) -> None:
+    """ "thôi", "dừng", "stop": leave, keeping the draft (a correction after submitting is
+    simply dropped)."""
+    keeps = ctx.state.data.get("mode") != "fix_submitted"
+    ctx.finish()
+    ctx.say(
+        _("Đã dừng. Số đã nhập được giữ trong bản nháp; gõ /nhap để tiếp tục.")
+        if keeps
+        else _("Đã dừng, chưa có gì thay đổi.")
+    )
 
 
 async def _answer_value(ctx: Context, text: str) -> None:
@@ -316,44 +384,57 @@ async def _answer_value(ctx: Context, text: str) -> None:
     element = await _current_element(ctx)
     word = fold(text)
     current = _current_value(ctx, element)
-    if word == "quay lai":
+    fix = correction(text, len(await _elements(ctx)))
+    if is_stop(text):
+        _stop(ctx)
+    elif is_paste(text) and element.value_type is not ValueType.TEXT:  # a text may have lines
+        await _take_paste(ctx, text)
+    elif fix is not None and ctx.state.data["mode"] == "fill":  # "sửa 4 13 tỷ" mid-entry
+        ctx.state.data["resume"] = ctx.state.data["index"]
+        await _correct(ctx, fix.index, fix.value, mode="fix_fill")
+    elif word == "quay lai":
         await _go_back(ctx)
-    elif word == "bo qua":
+    elif word in SKIP_WORDS:
         await _skip(ctx, element)
-    elif word in _KEEP_WORDS and current is not None:
+    elif word in KEEP_WORDS and current is not None:
         await _accept(ctx, element, current)
     else:
         await _take_value(ctx, element, text)
 
 
 async def _take_value(ctx: Context, element: DataElement, text: str) -> None:
-    """Read, check and (after a question if it looks unusual) record one typed value."""
+    """Read, check and (after a question if unsure or unusual) record one typed value."""
     try:
-        value = _read(text, element)
+        figure = read_answer(text, element)
+    except AskBack as unsure:
+        await _ask_back(ctx, unsure.user_message, [(o.value, o.label) for o in unsure.options])
+        return
     except DomainError as error:
         ctx.note(error.user_message)
         await _ask_value(ctx)
         return
-    question = await _unusual(ctx, element, value)
+    question = await _doubt(ctx, element, figure.value)
     if question:
-        ctx.state.data.update(pending=value, question=question)
-        await ctx.goto(_FLOW, "check")
+        await _ask_back(ctx, question, [(figure.value, _("Đúng, giữ số này"))])
         return
-    await _accept(ctx, element, value)
+    await _accept(ctx, element, figure.value, figure)
 
 
-def _read(text: str, element: DataElement) -> str:
-    """The canonical value of ``text``; for yes/no, the numbered choices count too."""
-    if element.value_type is ValueType.BOOLEAN:
-        index = pick(text, YES_NO)
-        if index is not None:
-            return "1" if index == 0 else "0"
-    return parse_value(text, rules_for(element))
+async def _ask_back(ctx: Context, question: str, options: list[tuple[str, str]]) -> None:
+    """Ask which reading is meant (or to confirm an unusual value); with no reading to offer,
+    say why and ask the figure again."""
+    if not options:
+        ctx.note(question)
+        await _ask_value(ctx)
+        return
+    ctx.state.data.update(question=question, options=[list(option) for option in options])
+    await ctx.goto(_FLOW, "check")
 
 
 async def _go_back(ctx: Context) -> None:
     data = ctx.state.data
-    if data["mode"] == "fix_draft":
+    if data["mode"] in ("fix_draft", "queue", "fix_fill"):
+        data["mode"] = "fix_draft"
         await ctx.goto(_FLOW, "summary")
         return
     if data["mode"] == "fix_submitted":
@@ -374,74 +455,181 @@ async def _skip(ctx: Context, element: DataElement) -> None:
     await _accept(ctx, element, None)
 
 
-async def _unusual(ctx: Context, element: DataElement, value: str) -> str | None:
+async def _histories(ctx: Context) -> Histories:
+    """The unit's last period and the other units' values this period, read once."""
     before, previous = await _previous(ctx)
-    if before is None:
-        return None
     period = await _period(ctx)
-    return unusual_change(
-        value,
-        previous.get(element.id),
-        rules_for(element),
-        cumulative=element.cumulative,
-        same_year=before.start_date.year == period.start_date.year,
+    others = await value_store.others_values(
+        ctx.session, ctx.state.data["unit_id"], ctx.state.data["period_id"]
+    )
+    return Histories(
+        await ctx.campaign(ctx.state.data["campaign_id"]),
+        previous,
+        others,
+        same_year=before is not None and before.start_date.year == period.start_date.year,
     )
 
 
-_CHECK = ("Đúng, giữ số này", "Nhập lại")
+async def _doubt(
+    ctx: Context, element: DataElement, value: str, histories: Histories | None = None
+) -> str | None:
+    """The question to confirm ``value`` if it looks wrong against the unit's last period, the
+    other units, or its numerator/denominator; None when it is believable."""
+    if element.value_type in (ValueType.TEXT, ValueType.BOOLEAN):
+        return None
+    histories = histories or await _histories(ctx)
+    values = {**_draft(ctx), **ctx.state.data.get("stored", {})}
+    return doubt(Decimal(value), rules_for(element), histories.of(element, values))
+
+
+_AGAIN = "Nhập lại"
 
 
 async def _ask_check(ctx: Context) -> None:
-    ctx.say(ctx.state.data["question"], [_(c) for c in _CHECK])
+    labels = [label for _value, label in ctx.state.data["options"]]
+    ctx.say(ctx.state.data["question"], [*labels, _(_AGAIN)])
 
 
 async def _answer_check(ctx: Context, text: str) -> None:
-    """Keep the unusual value, type it again, or simply answer with a new value."""
+    """Take one of the readings offered, type the figure again, or simply answer anew."""
     await _open_period(ctx)
-    index = pick(text, [_(c) for c in _CHECK])
+    options = ctx.state.data["options"]
+    index = pick(text, [*(label for _value, label in options), _(_AGAIN)])
     element = await _current_element(ctx)
-    pending = ctx.state.data.pop("pending")
+    if is_stop(text):
+        _stop(ctx)
+        return
+    ctx.state.data.pop("options")
     ctx.state.data.pop("question")
     ctx.state.step = "value"
-    if index == 0:
-        await _accept(ctx, element, pending)
-    elif index == 1:
+    if index is not None and index < len(options):
+        await _accept(ctx, element, options[index][0])
+    elif index == len(options):
         await _ask_value(ctx)
     else:
         await _answer_value(ctx, text)
 
 
-async def _accept(ctx: Context, element: DataElement, value: str | None) -> None:
+async def _accept(
+    ctx: Context, element: DataElement, value: str | None, figure: Figure | None = None
+) -> None:
     data = ctx.state.data
-    rules = rules_for(element)
     if data["mode"] == "fix_submitted":
         if value == data["stored"].get(str(element.id)):
             ctx.note(_("Giá trị không thay đổi."))
             await ctx.goto(_FLOW, "submitted")
             return
         data["new_value"] = value
-        await ctx.goto(_FLOW, "reason")
+        reason = data.pop("reason", "")
+        if 3 <= len(reason) <= 300:
+            await _record_correction(ctx, reason)
+        else:
+            await ctx.goto(_FLOW, "reason")
         return
     _draft(ctx)[str(element.id)] = value
     ctx.note(
-        _("Đã ghi: {value}").format(value=display_value(value, rules))
+        _("Đã ghi — {name}: {value}").format(
+            name=element.name, value=figure.shown if figure else shown(element, value)
+        )
         if value is not None
         else _("Đã bỏ qua: {name}").format(name=element.name)
     )
+    await _next(ctx)
+
+
+async def _next(ctx: Context) -> None:
+    """After a figure: the next unclear pasted line, the next question (after a partial paste:
+    the first element still unanswered), or the summary."""
+    data = ctx.state.data
     elements = await _elements(ctx)
-    if data["mode"] == "fill" and data["index"] + 1 < len(elements):
+    draft = _draft(ctx)
+    missing = [i for i, e in enumerate(elements) if str(e.id) not in draft]
+    if data["mode"] == "queue" and data.get("queue"):
+        index, text = data["queue"].pop(0)
+        data["index"] = index
+        ctx.state.step = "value"
+        await _take_value(ctx, elements[index], text)
+    elif data["mode"] == "fix_fill":  # a correction mid-entry: back to where the person was
+        data.update(mode="fill", index=data.pop("resume"))
+        await ctx.goto(_FLOW, "value")
+    elif data["mode"] == "queue" and missing:  # a partial paste: go on with the rest
+        data.update(mode="fill", index=missing[0])
+        await ctx.goto(_FLOW, "value")
+    elif data["mode"] == "fill" and data["index"] + 1 < len(elements):
         data["index"] += 1
         await ctx.goto(_FLOW, "value")
     else:
+        data["mode"] = "fix_draft"
         await ctx.goto(_FLOW, "summary")
 
 
+async def _take_paste(ctx: Context, text: str) -> None:
+    """Every figure of a pasted message: the clear ones go into the draft at once, the unclear
+    or unusual ones are asked one by one, then the summary. Lines are never joined."""
+    data = ctx.state.data
+    elements = await _elements(ctx)
+    start = data["index"] if data["mode"] == "fill" and ctx.state.step == "value" else 0
+    placed = place(split_lines(text, [e.name for e in elements]), start, len(elements))
+    draft = _draft(ctx)
+    histories = await _histories(ctx)
+    read: list[str] = []
+    unclear: list[list[Any]] = []
+    for line in placed:
+        if line.element is None:
+            read.append(
+                _('Dòng {n} "{text}": thừa, không có chỉ tiêu nào.').format(
+                    n=line.line, text=line.text
+                )
+            )
+            continue
+        element = elements[line.element]
+        echo = _paste_line(element, line.text, draft)
+        if echo is None or (
+            draft.get(str(element.id)) is not None
+            and await _doubt(ctx, element, draft[str(element.id)], histories)
+        ):
+            draft.pop(str(element.id), None)
+            unclear.append([line.element, line.text])
+            echo = _('{name}: ❓ "{text}" — hỏi lại bên dưới').format(
+                name=element.name, text=line.text
+            )
+        read.append(_numbered(line.element, echo))
+    data["mode"] = "queue"
+    data["queue"] = unclear
+    ctx.note(
+        _("Đã đọc {lines} dòng, ghi {done} chỉ tiêu:").format(
+            lines=len(placed), done=len(placed) - len(unclear)
+        )
+        + "\n"
+        + "\n".join(read)
+    )
+    await _next(ctx)
+
+
+def _paste_line(element: DataElement, text: str, draft: dict[str, Any]) -> str | None:
+    """Record one pasted line in ``draft``; its echo, or None when it must be asked."""
+    if fold(text) in SKIP_WORDS and not element.required:
+        draft[str(element.id)] = None
+        return _("{name}: bỏ qua").format(name=element.name)
+    try:
+        figure = read_answer(text, element)
+    except DomainError:
+        return None
+    draft[str(element.id)] = figure.value
+    return f"{element.name}: {figure.shown}"
+
+
+def _numbered(index: int, echo: str) -> str:
+    return f"{index + 1}. {echo}"
+
+
 _SUMMARY = ("Xác nhận nộp", "Sửa một chỉ tiêu", "Dừng, giữ bản nháp")
+_SUMMARY_QUESTION = "Nộp báo cáo này?"
 
 
 async def _ask_summary(ctx: Context) -> None:
     ctx.say(
-        await _values_text(ctx, _draft(ctx)) + "\n\n" + _("Nộp báo cáo này?"),
+        await _values_text(ctx, _draft(ctx)) + "\n\n" + _(_SUMMARY_QUESTION),
         [_(c) for c in _SUMMARY],
     )
 
@@ -450,36 +638,53 @@ async def _values_text(ctx: Context, values: dict[str, Any]) -> str:
     """The values of every element, numbered, then the indicators computed from them."""
     elements = await _elements(ctx)
     campaign = await ctx.campaign(ctx.state.data["campaign_id"])
-    unit = await ctx.session.get(OrgUnit, ctx.state.data["unit_id"])
-    period = await _period(ctx)
-    assert unit is not None
-    lines = [
-        _("Số liệu {period} — {unit}:").format(period=period_name(period.code), unit=unit.name)
-    ]
+    lines = [_("Số liệu — {where}:").format(where=await _where(ctx))]
     lines += [
         f"{n}. {e.name}: {display_value(values.get(str(e.id)), rules_for(e))}"
         for n, e in enumerate(elements, 1)
     ]
     lines += indicator_lines(campaign, {int(k): v for k, v in values.items() if v is not None})
+    lines.append(_('Sửa nhanh: gõ "sửa 4 13 tỷ" (số thứ tự rồi giá trị mới).'))
     return "\n".join(lines)
 
 
 async def _answer_summary(ctx: Context, text: str) -> None:
     index = pick(text, [_(c) for c in _SUMMARY])
-    if fold(text) == "quay lai":
-        ctx.state.data.update(mode="fill", index=len(await _elements(ctx)) - 1)
+    elements = await _elements(ctx)
+    fix = correction(text, len(elements))
+    if is_stop(text):
+        _stop(ctx)
+    elif is_paste(text):
+        await _take_paste(ctx, text)
+    elif fold(text) == "quay lai":
+        ctx.state.data.update(mode="fill", index=len(elements) - 1)
         await ctx.goto(_FLOW, "value")
-    elif index == 0:
+    elif index == 0 or is_submit(text):
         await _submit(ctx)
+    elif fix is not None:
+        await _correct(ctx, fix.index, fix.value, mode="fix_draft")
     elif index == 1:
         ctx.state.data["mode"] = "fix_draft"
         await ctx.goto(_FLOW, "pick")
     elif index == 2:
-        ctx.finish()
-        ctx.say(_("Đã dừng. Bản nháp được giữ lại; gõ /nhap để tiếp tục."))
+        _stop(ctx)
     else:
-        ctx.note(_("Hãy gõ 1 để nộp, 2 để sửa, 3 để dừng."))
-        await _ask_summary(ctx)
+        ctx.say(
+            _('Chưa hiểu. Gõ "nộp" (hoặc 1) để nộp, "sửa 4 13 tỷ" để sửa, "thôi" để dừng.')
+            + "\n"
+            + _(_SUMMARY_QUESTION),
+            [_(c) for c in _SUMMARY],
+        )
+
+
+async def _correct(ctx: Context, index: int, value: str, *, mode: str) -> None:
+    """Correct element ``index`` (0-based) with ``value``, or ask it when ``value`` is empty."""
+    ctx.state.data.update(mode=mode, index=index)
+    ctx.state.step = "value"
+    if value:
+        await _take_value(ctx, await _current_element(ctx), value)
+    else:
+        await ctx.goto(_FLOW, "value")
 
 
 async def _ask_pick(ctx: Context) -> None:
@@ -489,9 +694,13 @@ async def _ask_pick(ctx: Context) -> None:
 
 async def _answer_pick(ctx: Context, text: str) -> None:
     elements = await _elements(ctx)
+    mode = ctx.state.data["mode"]
+    fix = correction(text, len(elements))
     if fold(text) == "quay lai":
-        back = "submitted" if ctx.state.data["mode"] == "fix_submitted" else "summary"
-        await ctx.goto(_FLOW, back)
+        await ctx.goto(_FLOW, "submitted" if mode == "fix_submitted" else "summary")
+        return
+    if fix is not None:
+        await _correct(ctx, fix.index, fix.value, mode=mode)
         return
     index = pick(text, [e.name for e in elements])
     if index is None:
@@ -532,6 +741,7 @@ async def _submit(ctx: Context) -> None:
         ctx.session, data["unit_id"], period.id, ctx.reporter.id, ctx.now, late
     )
     unit = await ctx.session.get(OrgUnit, data["unit_id"])
+    campaign = await ctx.campaign(data["campaign_id"])
     assert unit is not None
     filled = sum(1 for e in elements if draft.get(str(e.id)) is not None)
     _drop_draft(ctx)
@@ -542,6 +752,7 @@ async def _submit(ctx: Context) -> None:
                 _("✅ Đã nhận báo cáo {period} của {unit}.").format(
                     period=period_name(period.code), unit=unit.name
                 ),
+                _("Phong trào: {campaign}").format(campaign=short_name(campaign.name)),
                 _("Số chỉ tiêu đã nhập: {filled}/{total}").format(
                     filled=filled, total=len(elements)
                 ),
@@ -572,18 +783,25 @@ async def _ask_submitted(ctx: Context) -> None:
 
 async def _answer_submitted(ctx: Context, text: str) -> None:
     index = pick(text, [_(c) for c in _SUBMITTED])
-    if index == 0:
+    fix = correction(text, len(await _elements(ctx)))
+    if fix is not None or index == 0:
         await _open_period(ctx)
         data = ctx.state.data
         stored = await value_store.values_of(ctx.session, data["unit_id"], data["period_id"])
         data.update(mode="fix_submitted", stored={str(k): v for k, v in stored.items()})
-        await ctx.goto(_FLOW, "pick")
-    elif index == 1:
+        if fix is None:
+            await ctx.goto(_FLOW, "pick")
+            return
+        data["reason"] = fix.reason
+        await _correct(ctx, fix.index, fix.value, mode="fix_submitted")
+    elif index == 1 or is_stop(text) or fold(text) in ("ok", "xong"):
         ctx.finish()
         ctx.say(_("Xong."))
     else:
-        ctx.note(_("Hãy gõ 1 để sửa hoặc 2 để kết thúc."))
-        await _ask_submitted(ctx)
+        ctx.say(
+            _('Gõ 1 hoặc "sửa 4 13 tỷ vì nhập nhầm" để sửa, 2 để kết thúc.'),
+            [_(c) for c in _SUBMITTED],
+        )
 
 
 async def _ask_reason(ctx: Context) -> None:
@@ -596,6 +814,11 @@ async def _answer_reason(ctx: Context, text: str) -> None:
         ctx.note(_("Hãy ghi lý do ngắn gọn, từ 3 đến 300 ký tự."))
         await _ask_reason(ctx)
         return
+    await _record_correction(ctx, reason)
+
+
+async def _record_correction(ctx: Context, reason: str) -> None:
+    """Write the corrected value of a submitted period with its reason (audited)."""
     data = ctx.state.data
     period = await _open_period(ctx)
     element = await _current_element(ctx)
@@ -604,12 +827,11 @@ async def _answer_reason(ctx: Context, text: str) -> None:
     await value_store.write_values(
         ctx.session, data["unit_id"], period.id, [change], ctx.reporter.id, ctx.now
     )
-    rules = rules_for(element)
     ctx.note(
         _("✅ Đã sửa {name}: {old} → {new}. Lý do: {reason}").format(
             name=element.name,
-            old=display_value(data["stored"].get(str(element.id)), rules),
-            new=display_value(data["new_value"], rules),
+            old=shown(element, data["stored"].get(str(element.id))),
+            new=shown(element, data["new_value"]),
             reason=reason,
         )
     )

@@ -40,6 +40,35 @@ async def values_of(session: AsyncSession, org_unit_id: int, period_id: int) -> 
     return {element_id: value for element_id, value in rows}
 
 
+async def others_values(
+    session: AsyncSession, org_unit_id: int, period_id: int
+) -> dict[int, list[str]]:
+    """The values the other units stored for ``period_id``: data element id -> their canonical
+    texts (one query), for comparing a unit's figure with its peers'."""
+    rows = await session.execute(
+        select(DataValue.data_element_id, DataValue.value).where(
+            DataValue.period_id == period_id, DataValue.org_unit_id != org_unit_id
+        )
+    )
+    found: dict[int, list[str]] = {}
+    for element_id, value in rows:
+        found.setdefault(element_id, []).append(value)
+    return found
+
+
+async def committed_targets(
+    session: AsyncSession, campaign_id: int, org_unit_id: int
+) -> dict[int, str]:
+    """The targets the unit committed to when it registered: data element id -> canonical
+    text (empty when it did not register or committed none)."""
+    rows = await session.execute(
+        select(RegistrationTarget.data_element_id, RegistrationTarget.value)
+        .join(Registration, Registration.id == RegistrationTarget.registration_id)
+        .where(Registration.campaign_id == campaign_id, Registration.org_unit_id == org_unit_id)
+    )
+    return {element_id: value for element_id, value in rows}
+
+
 @dataclass(frozen=True)
 class Change:
     """One value to write: the element, the new canonical text (None deletes), the reason."""

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import App
 from domain.campaign_spec import CampaignSpec, ElementSpec, Frequency, UnitSpec, ValueType
+from reports.samples import nga_nam_2023, xuan_son_2022
 from storage import accounts
 from storage.campaigns import find_campaign, find_unit, import_campaign, load_campaign
 from storage.models import (
@@ -34,15 +35,27 @@ async def sample(app: App, code: str = SAMPLE) -> Campaign:
         return await load_campaign(session, found.id)
 
 
+NUMERATORS = frozenset(
+    element.numerator
+    for spec in (nga_nam_2023(), xuan_son_2022())
+    for element in spec.elements
+    if element.is_indicator and element.numerator
+)
+"""Codes of the samples' elements that are an indicator's numerator."""
+
+
 def typed_answer(element: DataElement, position: int) -> str:
-    """A plausible answer as a village head would type it, for the element at ``position``."""
+    """A plausible answer as a village head would type it, for the element at ``position``:
+    ``(position + 1) × 1.000``, a tenth of that for a numerator (never above its denominator,
+    which the samples ask first)."""
     if element.value_type is ValueType.BOOLEAN:
         return "có"
     if element.value_type is ValueType.TEXT:
         return "Hoàn thành"
     if element.value_type is ValueType.PERCENTAGE:
         return "2,5"
-    return f"{(position + 1) * 1000:,}".replace(",", ".")
+    amount = (position + 1) * (100 if element.code in NUMERATORS else 1000)
+    return f"{amount:,}".replace(",", ".")
 
 
 async def count(app: App, model: Any, *where: Any) -> int:

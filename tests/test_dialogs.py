@@ -160,7 +160,7 @@ async def test_integer_and_share_rules(app: App) -> None:
     assert "phải là số nguyên" in await head.say("12,5")  # number of schools
     await head.script("10", "8", "100", "90", "100", "99", "100", "98", "100", "50")
     answer = await head.say("có")  # commune health standard: boolean
-    assert "Đã ghi: Có" in answer
+    assert "Đã ghi — Xã, phường đạt chuẩn quốc gia về y tế: Có" in answer
     await head.script("có", "10.000", "9.500", "6.000", "4.000", "3.500", "3.000", "2.000")
     assert "không được lớn hơn 100%" in await head.say("120")
 
@@ -186,8 +186,9 @@ async def test_unusual_values_are_confirmed(app: App, clock: ManualClock) -> Non
     assert "Chỉ tiêu 2/26" in answer
     answer = await head.say("50.000")  # 25x last quarter's 2.000
     assert "lớn hơn 5 lần" in answer
-    answer = await head.say("1")
-    assert "Đã ghi: 50.000 tấn" in answer and "Chỉ tiêu 3/26" in answer
+    answer = await head.say("1")  # asked once, confirmed
+    assert "Đã ghi — Sản lượng lúa đặc sản, lúa thơm: 50.000 tấn" in answer
+    assert "Chỉ tiêu 3/26" in answer
 
 
 async def test_correcting_a_submitted_value_records_the_reason(app: App) -> None:
@@ -280,7 +281,7 @@ async def test_values_use_measure_units(app: App) -> None:
     await head.say("/start")
     await head.script("/nhap", "1.000", "800", "12.500")
     answer = await head.say("45.000 triệu")
-    assert "Đã ghi: 45 tỷ đồng" in answer
+    assert "Đã ghi — Thu ngân sách: 45.000 triệu đồng = 45 tỷ đồng" in answer
     campaign = await sample(app, VILLAGE_SAMPLE)
     assert campaign.is_sample and campaign.name.startswith("[MẪU]")
     assert Decimal(campaign.elements[0].sort_order) == 0
@@ -348,7 +349,7 @@ async def test_check_step_keeps_its_question(app: App, clock: ManualClock) -> No
     again = await head.say("/trogiup")
     assert "lớn hơn 5 lần" in again and "Đúng, giữ số này" in again
     answer = await head.say("1.100")  # a new number answers the question directly
-    assert "Đã ghi: 1.100 tấn" in answer and "Chỉ tiêu 2/26" in answer
+    assert "Đã ghi — Tổng sản lượng lúa: 1.100 tấn" in answer and "Chỉ tiêu 2/26" in answer
 
 
 async def test_a_failing_step_rolls_back_and_apologises(
@@ -369,7 +370,8 @@ async def test_a_failing_step_rolls_back_and_apologises(
     monkeypatch.undo()
     assert await count(app, ProcessedMessage, ProcessedMessage.message_id == "crash-1") == 1
     resumed = await head.say("800")
-    assert "Đã ghi: 800 tấn" in resumed and "Chỉ tiêu 3/26" in resumed
+    assert "Đã ghi — Sản lượng lúa đặc sản, lúa thơm: 800 tấn" in resumed
+    assert "Chỉ tiêu 3/26" in resumed
 
 
 async def test_progress_shows_who_blocked_the_bot(app: App) -> None:

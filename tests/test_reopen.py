@@ -65,7 +65,8 @@ async def test_reopen_by_conversation_lets_only_that_unit_submit_late(
     refused = await head.say("3.000")  # the lock date passed while typing
     assert LOCKED in refused and "liên hệ văn phòng" in refused
     answer = await head.say("/nhap")  # Quý 3 is no longer offered: straight into Quý 4
-    assert "Quý 4/2026 · Phường 2" in answer and "Quý 3" not in answer
+    assert "Quý 4/2026 · Phường 2" in answer and "1. Quý 3" not in answer
+    assert "chưa nộp báo cáo Quý 3/2026, kỳ này đã khóa sổ sau ngày 25/10/2026" in answer
     await head.say("/huy")
 
     office = await office_person(app)
@@ -113,7 +114,8 @@ async def test_reopen_by_conversation_lets_only_that_unit_submit_late(
     assert submission.is_late
 
     answer = await other.say("/nhap")  # Phường 1 stays locked: only Quý 4 for it
-    assert "Quý 4/2026 · Phường 1" in answer and "Quý 3" not in answer
+    assert "Quý 4/2026 · Phường 1" in answer and "1. Quý 3" not in answer
+    assert "chưa nộp báo cáo Quý 3/2026, kỳ này đã khóa sổ" in answer
 
     clock.current = vn_time(date(2026, 11, 25))  # the day after the reopening's last day
     answer = await head.say("/nhap")

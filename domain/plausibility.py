@@ -1,0 +1,92 @@
+"""Is an entered figure believable? Values far from what the element and the unit's history
+make plausible are asked back once, with the number spelled out; the person may confirm.
+
+Issue 13, item 2: over 5x or under 1/5 of the unit's last period; far beyond the other units'
+median this period; a numerator above its denominator; a year-to-date figure that fell. (A
+share above 100 % is refused outright by :mod:`domain.validation`; a phone-number-like count is
+asked back by :mod:`domain.reading`, which sees the typed text.)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from domain.campaign_spec import ValueType
+from domain.numbers import format_number
+from domain.reading import say_number
+from domain.validation import Rules, display_number
+
+UNUSUAL_FACTOR = Decimal(5)
+"""Over 5x or under 1/5 of the last period's value is asked about (issue 2)."""
+MEDIAN_FACTOR = Decimal(20)
+"""Over 20x the other units' median this period is asked about: units of one campaign differ
+(a ward has ten times a village's households), so only a gap of another order counts."""
+MEDIAN_MIN_UNITS = 3
+"""The other units' median is used only once this many have reported the element."""
+
+
+@dataclass(frozen=True)
+class History:
+    """What a figure is compared with; every value in the element's measure unit.
+
+    ``previous``: the unit's value last period; ``cumulative``/``same_year``: the element is
+    year-to-date and last period is in the same year; ``median``/``reported``: the median of the
+    other units' values this period and how many reported it; ``denominator``: for the
+    numerator of an indicator, the denominator's value entered (its name in
+    ``denominator_name``); ``numerator``: for a denominator, the numerator's value.
+    """
+
+    previous: Decimal | None = None
+    cumulative: bool = False
+    same_year: bool = False
+    median: Decimal | None = None
+    reported: int = 0
+    denominator: Decimal | None = None
+    denominator_name: str = ""
+    numerator: Decimal | None = None
+    numerator_name: str = ""
+
+
+def doubt(value: Decimal, rules: Rules, history: History) -> str | None:
+    """A Vietnamese question asking the person to confirm ``value``, or None if believable.
+
+    The question names the element, gives the number in figures and in words and says what it
+    was compared with: ``Tổng số hộ: 1.200.000 hộ (một triệu hai trăm nghìn) lớn hơn 5 lần kỳ
+    trước (230 hộ). Số này đúng không?``
+    """
+    if rules.value_type in (ValueType.TEXT, ValueType.BOOLEAN):
+        return None
+    reason = _reason(value, rules, history)
+    if reason is None:
+        return None
+    words = say_number(value)
+    return f"{rules.name}: {display_number(value, rules)} ({words}) {reason}. Số này đúng không?"
+
+
+def _reason(value: Decimal, rules: Rules, history: History) -> str | None:
+    """Why ``value`` looks wrong, as the end of a sentence; None if it does not."""
+
+    def shown(number: Decimal) -> str:
+        return display_number(number, rules)
+
+    before = history.previous
+    if before is not None and history.cumulative and history.same_year and value < before:
+        return f"là số lũy kế từ đầu năm nhưng thấp hơn kỳ trước ({shown(before)})"
+    if before is not None and before > 0 and value > before * UNUSUAL_FACTOR:
+        return f"lớn hơn 5 lần kỳ trước ({shown(before)})"
+    if before is not None and before > 0 and value * UNUSUAL_FACTOR < before:
+        return f"nhỏ hơn 1/5 kỳ trước ({shown(before)})"
+    if history.denominator is not None and value > history.denominator:
+        return f"lớn hơn {history.denominator_name} ({format_number(history.denominator)})"
+    if history.numerator is not None and value < history.numerator:
+        return f"nhỏ hơn {history.numerator_name} ({format_number(history.numerator)})"
+    median = history.median
+    if (
+        median is not None
+        and history.reported >= MEDIAN_MIN_UNITS
+        and median > 0
+        and value > median * MEDIAN_FACTOR
+    ):
+        return f"lớn hơn rất nhiều so với các đơn vị khác (trung vị {shown(median)})"
+    return None

@@ -1,0 +1,176 @@
+"""Reading figures inside ``/nhap``: one typed answer, a pasted list, a one-line correction,
+and the everyday words people answer with. Pure helpers over :mod:`domain.reading`,
+:mod:`domain.paste` and :mod:`domain.plausibility`; the conversation lives in
+:mod:`handlers.submission`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from statistics import median
+
+from domain.campaign_spec import ValueType
+from domain.plausibility import History
+from domain.reading import Figure, read_figure
+from domain.text import fold
+from domain.validation import display_value
+from handlers.choices import pick
+from handlers.common import YES_NO, rules_for
+from storage.models import Campaign, DataElement
+
+# At the summary: the everyday ways of saying "submit it" (folded), and a thumbs-up.
+SUBMIT_WORDS = frozenset(
+    {
+        "nop",
+        "nop di",
+        "nop luon",
+        "nop bao cao",
+        "gui",
+        "gui di",
+        "gui bao cao",
+        "ok",
+        "oke",
+        "okay",
+        "dong y",
+        "xong",
+        "xac nhan",
+        "co",
+        "yes",
+        "👍",
+    }
+)
+# Anywhere in /nhap: stop and keep the draft. Compared on the lowercased text with its marks,
+# since "dừng" (stop) and "đúng" (right) fold to the same "dung".
+STOP_WORDS = frozenset(
+    {"thôi", "thoi", "dừng", "dừng lại", "dung lai", "tạm dừng", "tam dung", "stop", "để sau"}
+)
+SKIP_WORDS = frozenset({"bo qua", "bo", "-", "skip"})
+KEEP_WORDS = frozenset({"giu", "giu nguyen", "ok", "giu so cu"})
+
+# "sửa 4 13 tỷ", "sửa chỉ tiêu 4: 13 tỷ vì nhập nhầm", "4: 13 tỷ", "4 = 13 tỷ"
+_CORRECTION = re.compile(
+    r"^\s*(?:(?:sửa|sua)\s+(?:(?:chỉ tiêu|chi tieu|số|so)\s+)?(?P<n1>\d{1,3})\s*[:=]?"
+    r"|(?P<n2>\d{1,3})\s*[:=])\s*(?P<value>.*?)\s*$",
+    re.IGNORECASE | re.DOTALL,
+)
+_REASON = re.compile(r"\s*[,;]?\s+(?:vì|vi|lý do|ly do)\s*:?\s*", re.IGNORECASE)
+
+
+def is_stop(text: str) -> bool:
+    """True for "thôi", "dừng", "stop" and the like (not "đúng")."""
+    cleaned = unicodedata.normalize("NFC", text).strip(" .!").lower()
+    return " ".join(cleaned.split()) in STOP_WORDS
+
+
+def is_submit(text: str) -> bool:
+    """True for "nộp", "gửi", "ok", "đồng ý", "xong", 👍 and the like."""
+    return fold(text).strip(" .!") in SUBMIT_WORDS or text.strip().startswith("\U0001f44d")
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A one-message correction: the 0-based element, the typed value (may be empty: then the
+    question is asked) and an inline reason ("vì nhập nhầm"), if any."""
+
+    index: int
+    value: str
+    reason: str
+
+
+def correction(text: str, count: int) -> Correction | None:
+    """Read ``sửa 4 13 tỷ`` / ``4: 13 tỷ`` / ``sửa 4 13 tỷ vì nhập nhầm``; None when ``text``
+    is not a correction of one of ``count`` elements."""
+    match = _CORRECTION.match(text)
+    if match is None:
+        return None
+    number = int(match["n1"] or match["n2"])
+    if not 1 <= number <= count:
+        return None
+    value, *reason = _REASON.split(match["value"], maxsplit=1)
+    return Correction(number - 1, value.strip(), reason[0].strip() if reason else "")
+
+
+def read_answer(text: str, element: DataElement) -> Figure:
+    """The figure ``text`` gives for ``element``; for yes/no the numbered choices count too.
+    Raises what :func:`domain.reading.read_figure` raises (``AskBack`` when unsure)."""
+    rules = rules_for(element)
+    if element.value_type is ValueType.BOOLEAN:
+        index = pick(text, YES_NO)
+        if index is not None:
+            value = "1" if index == 0 else "0"
+            return Figure(value, display_value(value, rules))
+    return read_figure(text, rules)
+
+
+def shown(element: DataElement, value: str | None) -> str:
+    """A stored value of ``element`` as read back (``12.500 tấn``, ``Có``, ``(bỏ trống)``)."""
+    return display_value(value, rules_for(element))
+
+
+class Histories:
+    """What each element's figure is compared with, from one read of the unit's last period and
+    the other units' values this period; ``draft`` gives the numerator or denominator entered."""
+
+    def __init__(
+        self,
+        campaign: Campaign,
+        previous: dict[int, str],
+        others: dict[int, list[str]],
+        *,
+        same_year: bool,
+    ) -> None:
+        self.campaign = campaign
+        self.previous = previous
+        self.others = others
+        self.same_year = same_year
+
+    def of(self, element: DataElement, draft: dict[str, str | None]) -> History:
+        """The :class:`History` of ``element`` given the figures in ``draft`` (element id
+        text -> canonical value)."""
+        numbers = [_decimal(v) for v in self.others.get(element.id, [])]
+        known = [n for n in numbers if n is not None]
+        history = History(
+            previous=_decimal(self.previous.get(element.id)),
+            cumulative=element.cumulative,
+            same_year=self.same_year,
+            median=Decimal(median(known)) if known else None,
+            reported=len(known),
+        )
+        names = {e.id: e.name for e in self.campaign.elements}
+        for indicator in self.campaign.indicators:
+            if indicator.numerator_id == element.id:
+                other = _decimal(draft.get(str(indicator.denominator_id)))
+                if other is not None:
+                    history = _with(
+                        history, denominator=other, name=names[indicator.denominator_id]
+                    )
+            if indicator.denominator_id == element.id:
+                other = _decimal(draft.get(str(indicator.numerator_id)))
+                if other is not None:
+                    history = _with(history, numerator=other, name=names[indicator.numerator_id])
+        return history
+
+
+def _with(
+    history: History,
+    *,
+    name: str,
+    denominator: Decimal | None = None,
+    numerator: Decimal | None = None,
+) -> History:
+    if denominator is not None:
+        return replace(history, denominator=denominator, denominator_name=name)
+    return replace(history, numerator=numerator, numerator_name=name)
+
+
+def _decimal(value: str | None) -> Decimal | None:
+    if value is None:
+        return None
+    try:
+        number = Decimal(value)
+    except ArithmeticError:
+        return None
+    return number if number.is_finite() else None
