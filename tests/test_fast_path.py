@@ -165,3 +165,20 @@ async def test_an_unusual_figure_is_asked_once_and_can_be_confirmed(app: App) ->
     assert "Chỉ tiêu 6/26" in answer
     answer = await head.say("sửa 5 13")  # a correction mid-entry, then back to question 6
     assert "Đã ghi — Tổng số trường học: 13 trường" in answer and "Chỉ tiêu 6/26" in answer
+
+
+async def test_titles_are_toggled_by_tapping(app: App) -> None:
+    head = await _head(app)
+    answer = await head.say("/dangky")
+    assert "1. ☐ Tập thể lao động tiên tiến" in answer and "3. Xong" in answer
+    answer = await head.say("Xong")
+    assert "Hãy chọn ít nhất một danh hiệu" in answer
+    answer = await head.say("☐ Tập thể lao động tiên tiến")  # a tap sends the button's label
+    assert "1. ☑ Tập thể lao động tiên tiến" in answer and "2. ☐ Tập thể lao động xuất sắc" in answer
+    answer = await head.say("☐ Tập thể lao động xuất sắc")
+    answer = await head.say("☑ Tập thể lao động tiên tiến")  # tapped again: unchosen
+    assert "1. ☐ Tập thể lao động tiên tiến" in answer and "2. ☑ Tập thể lao động xuất sắc" in answer
+    answer = await head.say("3")  # "Xong" by its number
+    assert "chỉ tiêu cam kết" in answer
+    answer = await head.say("2")  # no committed targets
+    assert "Lưu đăng ký này?" in answer and "Danh hiệu đăng ký: Tập thể lao động xuất sắc" in answer
