@@ -62,7 +62,7 @@ async def open_app(
     database, and dispose of the engine on exit."""
     use_locale(settings.locale)
     tune_thread_handoff(settings.database_url)
-    engine = create_engine(settings.database_url)
+    engine = create_engine(settings.database_url, settings.sqlite_busy_seconds)
     try:
         await migrate(engine)
         sessions = session_factory(engine)
@@ -74,6 +74,7 @@ async def open_app(
             settings.reports_dir,
             settings.daily_hours,
             settings.reopen_days,
+            settings.transient_retry_seconds,
         )
         app = App(settings, engine, sessions, chosen, pipeline)
         if load_samples:

@@ -22,6 +22,7 @@ from handlers.messages import Incoming, Reply, render_text
 from storage import accounts, outbox
 from storage.campaigns import campaign_units, list_campaigns
 from storage.models import ChannelAccount, InviteKind, OutboxMessage
+from storage.transient import StillFailing
 
 CHANNEL = "console"
 OFFICE = "office"
@@ -65,7 +66,14 @@ class ConsoleChat:
             display_name="" if self.phone else self.external_id,
             verified_phone=self.phone,
         )
-        await self.app.pipeline.process(incoming)
+        try:
+            await self.app.pipeline.process(incoming)
+        except StillFailing:
+            print(
+                "Bot: Cơ sở dữ liệu đang bận, tin nhắn này chưa được xử lý. Hãy gửi lại sau ít phút.",
+                file=self.out,
+            )
+            return
         await outbox.deliver_pending(
             self.app.sessions, CHANNEL, self._print, self.app.clock.now, chat_id=self.external_id
         )

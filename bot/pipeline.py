@@ -22,6 +22,7 @@ from handlers.i18n import _
 from handlers.messages import Incoming, Reply
 from handlers.router import handle
 from storage import accounts
+from storage.transient import RETRY_SECONDS, StillFailing, retrying
 
 log = logging.getLogger(__name__)
 
@@ -38,18 +39,27 @@ class Pipeline:
     reports_dir: Path
     hours: DailyHours = field(default_factory=DailyHours)
     reopen_days: int = 3
+    retry_seconds: float = RETRY_SECONDS
 
     async def process(self, incoming: Incoming) -> bool:
         """Handle one message; False when it was a duplicate and was dropped.
 
-        An unexpected error rolls the whole step back (nothing half-saved) and the person gets
-        an apology with the state they had, so nothing they entered before is lost.
+        A transient database fault (busy, locked, connection lost, serialization failure:
+        :mod:`storage.transient`) rolls the step back and runs it again with back-off for up to
+        ``retry_seconds``; the message is not marked processed meanwhile, and if the fault
+        outlasts that, :class:`~storage.transient.StillFailing` is raised for the channel to
+        deliver the message again. Any other error rolls the whole step back (nothing
+        half-saved) and the person gets an apology with the state they had, so nothing they
+        entered before is lost.
         """
+        what = f"{incoming.channel} message {incoming.message_id}"
         try:
-            return await self._process(incoming)
+            return await retrying(lambda: self._process(incoming), what, limit=self.retry_seconds)
+        except StillFailing:
+            raise
         except Exception:
-            log.exception("step failed for %s message %s", incoming.channel, incoming.message_id)
-            return await self._apologise(incoming)
+            log.exception("step failed for %s", what)
+            return await retrying(lambda: self._apologise(incoming), what, limit=self.retry_seconds)
 
     async def _process(self, incoming: Incoming) -> bool:
         now = self.clock.now()

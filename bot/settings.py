@@ -34,6 +34,10 @@ class Settings(BaseSettings):
     ``quiet_hours_end``; the automatic period report ``report_delay_hours`` after the end of
     the due date; ``/mokhoa`` reopens a locked period for ``reopen_days`` days by default.
 
+    A step that fails for a transient database fault is retried for up to
+    ``transient_retry_seconds`` before the channel is left to deliver the message again; SQLite
+    waits up to ``sqlite_busy_seconds`` for another process's write lock.
+
     With ``zalo_bot_token`` set the same process also serves Zalo (Zalo Bot Platform at
     ``zalo_api_base``), polling (``zalo_poll_seconds`` a call) or by webhook like Telegram;
     a request without an answer after ``zalo_request_timeout`` seconds (a poll: that much more
@@ -81,6 +85,10 @@ class Settings(BaseSettings):
     quiet_hours_end: time = Field(default=time(7, 0), alias="QUIET_HOURS_END")
     report_delay_hours: float = Field(default=8.0, alias="REPORT_DELAY_HOURS", ge=0, le=168)
     reopen_days: int = Field(default=3, alias="REOPEN_DAYS", ge=1, le=60)
+    transient_retry_seconds: float = Field(
+        default=180.0, alias="TRANSIENT_RETRY_SECONDS", ge=0, le=3600
+    )
+    sqlite_busy_seconds: float = Field(default=30.0, alias="SQLITE_BUSY_SECONDS", gt=0, le=600)
 
     @property
     def office_chats(self) -> frozenset[str]:

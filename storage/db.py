@@ -7,6 +7,7 @@ only through Alembic (``migrate``); the application upgrades to head on start.
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +21,10 @@ from sqlalchemy.ext.asyncio import AsyncSession as AsyncSession
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-def create_engine(url: str) -> AsyncEngine:
-    """Create an async engine for ``url``; for SQLite, create the folder and set the pragmas."""
+def create_engine(url: str, busy_seconds: float = 30.0) -> AsyncEngine:
+    """Create an async engine for ``url``; for SQLite, create the folder and set the pragmas,
+    waiting up to ``busy_seconds`` for another process's write lock (then "database is
+    locked", a transient fault: :mod:`storage.transient`)."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return create_async_engine(url, pool_pre_ping=True)
@@ -31,14 +34,14 @@ def create_engine(url: str) -> AsyncEngine:
     # connection in asyncio instead of contending for the file lock inside SQLite, where two
     # connections of one process were seen to stall each other until busy_timeout ran out.
     engine = create_async_engine(
-        url, connect_args={"timeout": 30}, pool_size=1, max_overflow=0, pool_timeout=60
+        url, connect_args={"timeout": busy_seconds}, pool_size=1, max_overflow=0, pool_timeout=60
     )
-    event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+    event.listen(engine.sync_engine, "connect", partial(_sqlite_pragmas, busy_seconds))
     event.listen(engine.sync_engine, "begin", _sqlite_begin)
     return engine
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+def _sqlite_pragmas(busy_seconds: float, dbapi_connection: Any, _record: Any) -> None:
     # The sqlite3 driver would open transactions itself, late and without savepoint support;
     # SQLAlchemy's recipe ("Serializable isolation / Savepoints / Transactional DDL") hands that
     # to us: the driver stays in autocommit and ``_sqlite_begin`` emits BEGIN IMMEDIATE.
@@ -49,7 +52,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # lose the last commits, never corrupt the file (sqlite.org/pragma.html#pragma_synchronous).
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={int(busy_seconds * 1000)}")
     cursor.close()
 
 

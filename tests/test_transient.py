@@ -1,0 +1,132 @@
+"""Issue 14, item 1: a transient database fault is retried, never answered with the apology
+that consumes the message; a bug still is. SQLite's write lock held by another process for
+longer than the busy timeout while a reporter confirms: stored once, receipt sent once."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import threading
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import asyncpg
+import pytest
+from sqlalchemy import exc as sa
+
+from bot.app import App, open_app
+from bot.settings import Settings
+from domain.clock import ManualClock
+from storage.models import ProcessedMessage, Submission
+from storage.transient import StillFailing, is_transient
+from tests.conftest import TODAY, Person, vn_time
+from tests.helpers import count, sample, typed_answer
+
+P1_PHONE = "0900000001"
+
+
+def _wrapped(error: Exception) -> sa.DBAPIError:
+    return sa.OperationalError("INSERT ...", {}, error)
+
+
+@pytest.mark.parametrize(
+    ("error", "transient"),
+    [
+        (_wrapped(sqlite3.OperationalError("database is locked")), True),
+        (_wrapped(sqlite3.OperationalError("database is busy")), True),
+        (_wrapped(sqlite3.OperationalError("no such table: x")), False),
+        (sa.IntegrityError("INSERT ...", {}, sqlite3.IntegrityError("UNIQUE")), False),
+        (asyncpg.exceptions.SerializationError("could not serialize"), True),
+        (asyncpg.exceptions.DeadlockDetectedError("deadlock detected"), True),
+        (asyncpg.exceptions.AdminShutdownError("terminating connection"), True),
+        (asyncpg.exceptions.ConnectionDoesNotExistError("connection was closed"), True),
+        (asyncpg.exceptions.UniqueViolationError("duplicate key"), False),
+        (ConnectionRefusedError(111, "Connection refused"), True),
+        (TimeoutError(), True),
+        (OSError(28, "No space left on device"), False),
+        (PermissionError(13, "Permission denied"), False),
+        (RuntimeError("a bug"), False),
+        (KeyError("options"), False),
+    ],
+)
+def test_transient_or_not(error: Exception, transient: bool) -> None:
+    assert is_transient(error) is transient
+    try:
+        try:
+            raise error
+        except Exception as inner:
+            raise RuntimeError("while handling") from inner
+    except RuntimeError as outer:
+        assert is_transient(outer) is transient  # found through the chain
+
+
+@pytest.fixture
+async def busy_app(tmp_path: Path) -> AsyncIterator[App]:
+    """An SQLite application that waits only 0,5 s for another process's write lock and
+    retries a step for up to 20 s."""
+    settings = Settings(
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'busy.db'}",
+        SQLITE_BUSY_SECONDS=0.5,
+        TRANSIENT_RETRY_SECONDS=20,
+    ).model_copy(update={"reports_dir": tmp_path / "reports"})
+    async with open_app(settings, load_samples=True, clock=ManualClock(vn_time(TODAY))) as app:
+        yield app
+
+
+def _hold_write_lock(path: str, seconds: float, taken: threading.Event) -> None:
+    """Another process's writer: BEGIN IMMEDIATE, then hold the lock for ``seconds``."""
+    connection = sqlite3.connect(path, isolation_level=None, timeout=5)
+    connection.execute("BEGIN IMMEDIATE")
+    taken.set()
+    threading.Event().wait(seconds)
+    connection.execute("ROLLBACK")
+    connection.close()
+
+
+async def _at_summary(app: App) -> Person:
+    head = Person(app, "head", phone=P1_PHONE)
+    await head.say("/start")
+    await head.say("/nhap")
+    campaign = await sample(app)
+    for position, element in enumerate(campaign.elements):
+        answer = await head.say(typed_answer(element, position))
+    assert "Nộp báo cáo này?" in answer
+    return head
+
+
+async def test_a_lock_held_past_the_busy_timeout_during_confirmation(
+    busy_app: App, caplog: pytest.LogCaptureFixture
+) -> None:
+    head = await _at_summary(busy_app)
+    path = busy_app.settings.database_url.split("///", 1)[1]
+    taken = threading.Event()
+    holder = threading.Thread(target=_hold_write_lock, args=(path, 3.0, taken))
+    holder.start()
+    await asyncio.to_thread(taken.wait, 5)
+    receipt = await head.say("1", message_id="confirm-1")  # waits 3 s behind the lock, retried
+    await asyncio.to_thread(holder.join)
+    assert "✅ Đã nhận báo cáo" in receipt and "Xin lỗi" not in receipt
+    assert receipt.count("✅ Đã nhận báo cáo") == 1
+    assert "transient fault" in caplog.text and "database is locked" in caplog.text
+    assert await count(busy_app, Submission) == 1
+    assert await head.say("1", message_id="confirm-1") == ""  # a redelivery is dropped
+
+
+async def test_a_fault_that_outlasts_the_retries_is_left_to_the_channel(
+    busy_app: App,
+) -> None:
+    head = await _at_summary(busy_app)
+    busy_app.pipeline.retry_seconds = 1.0
+    path = busy_app.settings.database_url.split("///", 1)[1]
+    taken = threading.Event()
+    holder = threading.Thread(target=_hold_write_lock, args=(path, 4.0, taken))
+    holder.start()
+    await asyncio.to_thread(taken.wait, 5)
+    with pytest.raises(StillFailing):
+        await head.say("1", message_id="confirm-2")
+    await asyncio.to_thread(holder.join)
+    assert await count(busy_app, Submission) == 0
+    assert await count(busy_app, ProcessedMessage, ProcessedMessage.message_id == "confirm-2") == 0
+    receipt = await head.say("1", message_id="confirm-2")  # the channel delivers it again
+    assert "✅ Đã nhận báo cáo" in receipt and "Xin lỗi" not in receipt
+    assert await count(busy_app, Submission) == 1
