@@ -40,6 +40,7 @@ from bot.telegram import (
     make_bot,
     set_default_commands,
 )
+from bot.web import read_update
 from handlers.messages import Incoming
 from storage.models import ChannelAccount, Reporter
 
@@ -139,9 +140,13 @@ def webhook_route(bot: Bot, dispatcher: Dispatcher, secret: str) -> web.RouteDef
         given = request.headers.get(SECRET_HEADER, "")
         if not hmac.compare_digest(given.encode(), secret.encode()):
             return web.Response(status=403, text="forbidden")
+        body = await read_update(request)
         try:
-            update = Update.model_validate(await request.json(), context={"bot": bot})
-        except ValueError:
+            update = Update.model_validate(body, context={"bot": bot}) if body else None
+        except (ValueError, RecursionError) as error:
+            log.warning("Telegram webhook body is not an update: %.200s", error)
+            update = None
+        if update is None:
             return web.Response(status=400, text="bad update")
         await dispatcher.feed_update(bot, update)
         return web.Response(text="ok")

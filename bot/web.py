@@ -4,11 +4,49 @@ proxy that answers at ``PUBLIC_BASE_URL``."""
 
 from __future__ import annotations
 
+import json
 import logging
+from typing import Any
 
 from aiohttp import web
 
 log = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 1024 * 1024
+"""The largest request body accepted (aiohttp answers 413 beyond it): a chat update is a few
+kilobytes; Telegram and Zalo never send more than a fraction of this."""
+MAX_DEPTH = 32
+"""The deepest nesting of objects and lists a webhook body may have: real updates nest about
+six deep; a body nested thousands deep would exhaust the parser's recursion."""
+
+
+async def read_update(request: web.Request) -> dict[str, Any] | None:
+    """The webhook body as a JSON object, or None (logged in one line) when it is not one:
+    not JSON, not an object, or nested deeper than :data:`MAX_DEPTH`. Never raises for a bad
+    body (a body over :data:`MAX_BODY_BYTES` is refused by aiohttp with 413)."""
+    raw = await request.read()
+    try:
+        body = json.loads(raw)
+    except (ValueError, RecursionError) as error:
+        log.warning("webhook %s: body is not JSON (%s bytes): %s", request.path, len(raw), error)
+        return None
+    if not isinstance(body, dict) or _too_deep(body):
+        log.warning("webhook %s: body is not a sane update (%s bytes)", request.path, len(raw))
+        return None
+    return body
+
+
+def _too_deep(value: Any) -> bool:
+    """True when ``value`` nests objects or lists deeper than :data:`MAX_DEPTH` (iterative)."""
+    pending: list[tuple[Any, int]] = [(value, 1)]
+    while pending:
+        current, depth = pending.pop()
+        if depth > MAX_DEPTH:
+            return True
+        children = current.values() if isinstance(current, dict) else current
+        if isinstance(current, dict | list):
+            pending += [(child, depth + 1) for child in children if isinstance(child, dict | list)]
+    return False
 
 
 class WebServer:
@@ -17,7 +55,7 @@ class WebServer:
     def __init__(self, host: str, port: int) -> None:
         self.host = host
         self.port = port
-        self.app = web.Application()
+        self.app = web.Application(client_max_size=MAX_BODY_BYTES)
         self.app.router.add_get("/health", _health)
         self._runner: web.AppRunner | None = None
 

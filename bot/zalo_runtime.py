@@ -33,6 +33,7 @@ from bot.errors import ConfigurationError
 from bot.pipeline import Pipeline
 from bot.report_links import ReportLinks, derive_secret, download_route
 from bot.sender import OutboxSender, Pacing, sleep_or_stop
+from bot.web import read_update
 from bot.zalo import CHANNEL, ZaloChannel, from_update, unwrap
 from bot.zalo_api import (
     ZaloBotAPI,
@@ -144,10 +145,8 @@ def webhook_route(secret: str, handle: Callable[[dict[str, Any]], Awaitable[bool
         if not hmac.compare_digest(given.encode(), secret.encode()):
             log.warning("Zalo webhook call without the right secret refused")
             return web.Response(status=403, text="forbidden")
-        try:
-            update = unwrap(await request.json())
-        except ValueError:
-            update = None
+        body = await read_update(request)
+        update = unwrap(body) if body is not None else None
         if update is None:
             return web.Response(status=400, text="bad update")
         try:

@@ -264,11 +264,28 @@ async def test_webhook_checks_the_secret(
                 assert answer.status == 200  # a retry of the same update: dropped, still 200
             async with http.get(f"{hook}/health") as answer:
                 assert answer.status == 200
+            deep = "[" * 100_000 + "]" * 100_000
+            bad_bodies = [
+                deep.encode(),  # nested 100,000 deep
+                b'{"update_id": 1, "x": ' + b"[" * 40 + b"]" * 40 + b"}",  # too deep
+                b"not json",
+                b"[1, 2, 3]",  # not an object
+                b'{"update_id": "abc"}',  # not an update
+                b"\xff\xfe",  # not UTF-8
+            ]
+            for body in bad_bodies:
+                async with http.post(fake.webhook["url"], data=body, headers=headers) as answer:
+                    assert answer.status == 400, body[:40]
+            big = b'{"update_id": 1, "pad": "' + b"x" * (2 * 1024 * 1024) + b'"}'
+            async with http.post(fake.webhook["url"], data=big, headers=headers) as answer:
+                assert answer.status == 413
         await fake.wait_for_text(HEAD, "mã mời")
         await asyncio.sleep(0.5)
         assert len(fake.texts(HEAD)) == 1
     finally:
         assert await process.stop() == 0
+    assert "Traceback" not in process.output() and "RecursionError" not in process.output()
+    assert "body is not" in process.output()  # one line each in the log
     async with open_app(Settings(database_url=prepared)) as app:
         assert len(await rows(app, ProcessedMessage, ProcessedMessage.channel == "telegram")) == 1
 

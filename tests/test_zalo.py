@@ -242,8 +242,14 @@ async def _forged_webhook_calls(http: aiohttp.ClientSession, url: str, secret: s
     for headers in ({}, {SECRET_HEADER: "wrong-secret"}, {SECRET_HEADER: secret[:-1]}):
         async with http.post(url, json=forged, headers=headers) as answer:
             assert answer.status == 403
-    async with http.post(url, data="not json", headers={SECRET_HEADER: secret}) as answer:
-        assert answer.status == 400
+    for body in (
+        "not json",
+        "[" * 100_000 + "]" * 100_000,
+        "[1]",
+        '{"a": ' + "[" * 40 + "]" * 40 + "}",
+    ):
+        async with http.post(url, data=body, headers={SECRET_HEADER: secret}) as answer:
+            assert answer.status == 400  # not JSON, nested 100,000 deep, not an object, too deep
     genuine = text_update(STRANGER, "/start", message_id="genuine-1")
     for _ in range(2):
         async with http.post(url, json=genuine, headers={SECRET_HEADER: secret}) as answer:
