@@ -88,5 +88,5 @@ def _reason(value: Decimal, rules: Rules, history: History) -> str | None:
         and median > 0
         and value > median * MEDIAN_FACTOR
     ):
-        return f"lớn hơn rất nhiều so với các đơn vị khác (trung vị {shown(median)})"
+        return f"lớn hơn rất nhiều so với các đơn vị khác (phần lớn quanh mức {shown(median)})"
     return None

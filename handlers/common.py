@@ -37,25 +37,22 @@ def rules_for(element: DataElement) -> Rules:
 
 YES_NO = ("Có", "Không")
 
-SHORT_NAME_CHARS = 48
-"""How much of a campaign's name every question repeats: one line on a small phone."""
+SHORT_NAME_CHARS = 64
+"""How much of a campaign's name every question repeats: about one line on a small phone."""
 
 
 def short_name(name: str) -> str:
-    """A campaign's name short enough to head every question: the words "Phong trào thi đua"
-    dropped; a longer name keeps its start and its end (where the place and year are), joined
-    by "…", within about :data:`SHORT_NAME_CHARS` characters
-    (``[MẪU] yêu nước năm 2026 thị xã Ngã Năm``, ``[MẪU] "Thực hiện nhiệm… xã Xuân Sơn năm 2026``).
-    """
-    for prefix in ("Phong trào thi đua ", "phong trào thi đua ", "Phong trào "):
-        name = name.replace(prefix, "", 1) if prefix in name[: len(prefix) + 8] else name
+    """A campaign's name short enough to head every question: as it is up to
+    :data:`SHORT_NAME_CHARS` characters; a longer one keeps its start and its end (where the
+    place and year are), joined by "…", without quotation marks that would be left unclosed
+    (``[MẪU] Phong trào thi đua Thực hiện… quốc phòng xã Xuân Sơn năm 2026``)."""
     name = " ".join(name.split())
     if len(name) <= SHORT_NAME_CHARS:
         return name
     half = SHORT_NAME_CHARS // 2
     head = name[:half].rsplit(" ", 1)[0]
     tail = name[-half:].split(" ", 1)[-1]
-    return f"{head}… {tail}"
+    return f"{head}… {tail}".replace('"', "").replace("“", "").replace("”", "")
 
 
 def campaign_step(question: str, then: Callable[[Context, int], Awaitable[None]]) -> Step:

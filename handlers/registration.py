@@ -211,7 +211,9 @@ async def _ask_target(ctx: Context) -> None:
         _("Chỉ tiêu cam kết {n}/{total}: {name}").format(
             n=index + 1, total=len(elements), name=element.name
         ),
-        _("Kế hoạch chung: {target}").format(target=display_value(element.target, rules)),
+        _("Kế hoạch chung của phong trào: {target}").format(
+            target=display_value(element.target, rules)
+        ),
     ]
     current = ctx.state.data["targets"].get(str(element.id))
     if current is not None:
@@ -243,7 +245,11 @@ async def _answer_target(ctx: Context, text: str) -> None:
             await _ask_target(ctx)
             return
         ctx.state.data["targets"][str(element.id)] = value
-        ctx.note(_("Đã ghi: {value}").format(value=display_value(value, rules_for(element))))
+        ctx.note(
+            _("Đã ghi — {name}: {value}").format(
+                name=element.name, value=display_value(value, rules_for(element))
+            )
+        )
     if index + 1 < len(elements):
         ctx.state.data["index"] = index + 1
         await _ask_target(ctx)

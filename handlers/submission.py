@@ -79,7 +79,9 @@ async def start(ctx: Context, _args: str) -> None:
         ctx.say(_("Hiện không có kỳ báo cáo nào đang mở cho đơn vị {unit}.").format(unit=unit.name))
         return
     missed = await _missed_period(ctx, unit.id, joined)
-    if missed is not None:
+    told: list[int] = ctx.state.keep.setdefault("missed_told", [])
+    if missed is not None and missed.id not in told:  # told once per locked period
+        told.append(missed.id)
         ctx.note(_missed_note(missed))
     ctx.state.data = {"unit_id": unit.id, "campaigns": [c.id for c in choices]}
     if len(choices) == 1:
@@ -155,13 +157,16 @@ async def _period_labels(ctx: Context, periods: list[Period]) -> list[str]:
     labels = []
     for period in periods:
         until = reopen_store.reopened_only(period, ctx.today, reopened)
-        labels.append(
+        label = (
             _("{name} (mở lại đến {until})").format(name=period_name(period.code), until=day(until))
             if until
             else _("{name} (hạn nộp {due})").format(
                 name=period_name(period.code), due=day(period.due_date)
             )
         )
+        if await value_store.submission_of(ctx.session, ctx.state.data["unit_id"], period.id):
+            label += _(" — đã nộp")
+        labels.append(label)
     return labels
 
 
@@ -308,6 +313,8 @@ async def _ask_value(ctx: Context) -> None:
             )
         )
     lines.append(_hint(element, ctx.state.data["mode"]))
+    if index == 0 and ctx.state.data["mode"] == "fill":
+        lines.append(_("Mẹo: có thể dán tất cả số trong một tin nhắn, mỗi số một dòng."))
     choices = YES_NO if element.value_type is ValueType.BOOLEAN else ()
     ctx.say("\n".join(lines), choices)
 
@@ -354,11 +361,7 @@ def _hint(element: DataElement, mode: str) -> str:
     }[element.value_type]
     extra = [] if element.required else [_("bỏ qua: không có số liệu")]
     extra += {
-        "fill": [
-            _("có thể dán tất cả số, mỗi số một dòng"),
-            _("quay lại: sửa chỉ tiêu trước"),
-            _("thôi: dừng, giữ nháp"),
-        ],
+        "fill": [_("quay lại: sửa chỉ tiêu trước"), _("thôi: dừng, giữ nháp")],
         "fix_draft": [_("quay lại: về bảng tóm tắt"), _("thôi: dừng, giữ nháp")],
         "queue": [_("quay lại: về bảng tóm tắt"), _("thôi: dừng, giữ nháp")],
         "fix_fill": [_("quay lại: về bảng tóm tắt"), _("thôi: dừng, giữ nháp")],
@@ -568,8 +571,11 @@ async def _take_paste(ctx: Context, text: str) -> None:
     or unusual ones are asked one by one, then the summary. Lines are never joined."""
     data = ctx.state.data
     elements = await _elements(ctx)
+    lines = split_lines(text, [e.name for e in elements])
     start = data["index"] if data["mode"] == "fill" and ctx.state.step == "value" else 0
-    placed = place(split_lines(text, [e.name for e in elements]), start, len(elements))
+    if len(lines) == len(elements):
+        start = 0  # a whole report pasted: from the first figure, wherever it was pasted
+    placed = place(lines, start, len(elements))
     draft = _draft(ctx)
     histories = await _histories(ctx)
     read: list[str] = []
@@ -596,13 +602,12 @@ async def _take_paste(ctx: Context, text: str) -> None:
         read.append(_numbered(line.element, echo))
     data["mode"] = "queue"
     data["queue"] = unclear
-    ctx.note(
-        _("Đã đọc {lines} dòng, ghi {done} chỉ tiêu:").format(
-            lines=len(placed), done=len(placed) - len(unclear)
-        )
-        + "\n"
-        + "\n".join(read)
+    heading = _("Đã đọc {lines} dòng, ghi {done} chỉ tiêu").format(
+        lines=len(placed), done=len(placed) - len(unclear)
     )
+    # all clear: the summary lists every figure anyway; say only what it would not show
+    shown_lines = read if unclear else [line for line in read if " = " in line or "Dòng" in line]
+    ctx.note(heading + (":\n" + "\n".join(shown_lines) if shown_lines else "."))
     await _next(ctx)
 
 
@@ -624,10 +629,16 @@ def _numbered(index: int, echo: str) -> str:
 
 
 _SUMMARY = ("Xác nhận nộp", "Sửa một chỉ tiêu", "Dừng, giữ bản nháp")
+_NOT_YET = frozenset({"khong", "ko", "k", "chua", "chua nop", "khong nop", "de sau"})
 _SUMMARY_QUESTION = "Nộp báo cáo này?"
 
 
 async def _ask_summary(ctx: Context) -> None:
+    """The whole summary; after a one-line correction at the summary only the question (the
+    echo above it says what changed)."""
+    if ctx.state.data.pop("short", False):
+        ctx.say(_(_SUMMARY_QUESTION), [_(c) for c in _SUMMARY])
+        return
     ctx.say(
         await _values_text(ctx, _draft(ctx)) + "\n\n" + _(_SUMMARY_QUESTION),
         [_(c) for c in _SUMMARY],
@@ -662,7 +673,10 @@ async def _answer_summary(ctx: Context, text: str) -> None:
     elif index == 0 or is_submit(text):
         await _submit(ctx)
     elif fix is not None:
+        ctx.state.data["short"] = True
         await _correct(ctx, fix.index, fix.value, mode="fix_draft")
+    elif fold(text).strip(" .!") in _NOT_YET:
+        _stop(ctx)
     elif index == 1:
         ctx.state.data["mode"] = "fix_draft"
         await ctx.goto(_FLOW, "pick")

@@ -56,15 +56,17 @@ async def _head(app: App) -> Person:
 async def test_a_whole_report_in_three_messages(app: App) -> None:
     head = await _head(app)
     question = await head.say("/nhap")
-    assert "Phong trào" not in question.splitlines()[0]  # the short name heads it
-    assert "yêu nước năm 2026 thị xã Ngã Năm · Quý 4/2026 · Phường 1" in question
+    header = "[MẪU] Phong trào thi đua yêu nước năm 2026 thị xã Ngã Năm · Quý 4/2026 · Phường 1"
+    assert header in question.splitlines()
+    assert "chưa nộp báo cáo Quý 3/2026" in question  # the missed, locked period: told once
+    assert "chưa nộp báo cáo Quý 3/2026" not in await head.script("thôi", "/nhap")
     summary = await head.say(PASTE)
-    assert "Đã đọc 26 dòng, ghi 26 chỉ tiêu" in summary
-    assert "Thu ngân sách: 45 tỷ đồng" in summary
+    assert "Đã đọc 26 dòng, ghi 26 chỉ tiêu." in summary  # all clear: the summary lists them
+    assert "4. Thu ngân sách: 45 tỷ đồng" in summary
     assert "Nộp báo cáo này?" in summary
     receipt = await head.say("nộp")
     assert "✅ Đã nhận báo cáo Quý 4/2026 của Phường 1" in receipt
-    assert "Phong trào: [MẪU] yêu nước năm 2026 thị xã Ngã Năm" in receipt
+    assert "Phong trào: [MẪU] Phong trào thi đua yêu nước năm 2026 thị xã Ngã Năm" in receipt
     values = await _values(app)
     assert len(values) == 26
     assert values["LUA_TONG"] == "1250" and values["THU_NGAN_SACH"] == "45"
@@ -73,7 +75,7 @@ async def test_a_whole_report_in_three_messages(app: App) -> None:
     assert values["GIAM_HO_NGHEO"] == "2.5" and values["GIAM_HO_KHMER_NGHEO"] == "3"
     assert len(await rows(app, Submission)) == 1
     # /nhap, the paste, "nộp": three messages from /nhap to the receipt (target: at most 5)
-    assert len(head.replies) == 1 + 3
+    assert len(head.replies) == 1 + 2 + 3
 
 
 async def test_unclear_pasted_lines_are_asked_and_nothing_is_joined(app: App) -> None:
@@ -119,6 +121,7 @@ async def test_corrections_in_one_message_at_the_summary_and_after_submitting(ap
     assert "Đã ghi — Thu ngân sách: 13 tỷ đồng" in answer and "Nộp báo cáo này?" in answer
     answer = await head.say("5: 14")
     assert "Đã ghi — Tổng số trường học: 14 trường" in answer
+    assert "1. Tổng sản lượng lúa" not in answer  # after a correction only the question
     refused = await head.say("abc")
     assert "Chưa hiểu" in refused and "1. Tổng sản lượng lúa" not in refused  # short question
     await head.say("đồng ý")
@@ -174,11 +177,28 @@ async def test_titles_are_toggled_by_tapping(app: App) -> None:
     answer = await head.say("Xong")
     assert "Hãy chọn ít nhất một danh hiệu" in answer
     answer = await head.say("☐ Tập thể lao động tiên tiến")  # a tap sends the button's label
-    assert "1. ☑ Tập thể lao động tiên tiến" in answer and "2. ☐ Tập thể lao động xuất sắc" in answer
+    assert (
+        "1. ☑ Tập thể lao động tiên tiến" in answer and "2. ☐ Tập thể lao động xuất sắc" in answer
+    )
     answer = await head.say("☐ Tập thể lao động xuất sắc")
     answer = await head.say("☑ Tập thể lao động tiên tiến")  # tapped again: unchosen
-    assert "1. ☐ Tập thể lao động tiên tiến" in answer and "2. ☑ Tập thể lao động xuất sắc" in answer
+    assert (
+        "1. ☐ Tập thể lao động tiên tiến" in answer and "2. ☑ Tập thể lao động xuất sắc" in answer
+    )
     answer = await head.say("3")  # "Xong" by its number
     assert "chỉ tiêu cam kết" in answer
     answer = await head.say("2")  # no committed targets
     assert "Lưu đăng ký này?" in answer and "Danh hiệu đăng ký: Tập thể lao động xuất sắc" in answer
+
+
+async def test_a_whole_list_pasted_after_the_first_question_starts_at_the_first(app: App) -> None:
+    head = await _head(app)
+    await head.say("/nhap")
+    await head.say("1.100")  # question 1 answered, then the whole report pasted at question 2
+    summary = await head.say(PASTE)
+    assert "Đã đọc 26 dòng, ghi 26 chỉ tiêu." in summary
+    assert "1. Tổng sản lượng lúa: 1.250 tấn" in summary
+    assert "2. Sản lượng lúa đặc sản, lúa thơm: 1.000 tấn" in summary
+    stopped = await head.say("không")  # not yet: stop, keep the draft
+    assert "Đã dừng" in stopped and "bản nháp" in stopped
+    assert await _values(app) == {}
