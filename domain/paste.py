@@ -35,15 +35,19 @@ class PastedLine:
     line: int
     text: str
     element: int | None
+    unknown_label: str = ""
 
 
 @dataclass(frozen=True)
 class Placed:
-    """A line and the 0-based element it goes to (None: more lines than elements)."""
+    """A line and the 0-based element it goes to; None when there were more lines than
+    elements, or when the line's label names no element or several (``unknown_label``): such
+    a line is never put on an element by its order."""
 
     line: int
     text: str
     element: int | None
+    unknown_label: str = ""
 
 
 def is_paste(text: str) -> bool:
@@ -55,9 +59,10 @@ def split_lines(text: str, names: Sequence[str]) -> list[PastedLine]:
     """The non-empty lines of ``text``, each with the element it names, if any.
 
     A line names an element by its number (``4: 13 tỷ``, ``4) 13``, ``4. 13``, 1 to
-    ``len(names)``) or by a label before a colon that starts, or is, exactly one element's
-    name, with or without diacritics (``Tổng số trường học: 12``, ``truong hoc: 12``). Other
-    labels are left in the text ("Dân số: 12.345"), for the figure reader to skip.
+    ``len(names)``) or by a label before a colon that is, or is part of, exactly one element's
+    name, with or without diacritics (``Tổng số trường học: 12``, ``truong hoc: 12``). A
+    label that names no element or several is kept in ``unknown_label``: that line goes
+    nowhere rather than onto the element its order would give.
     """
     folded_names = [fold(name) for name in names]
     lines: list[PastedLine] = []
@@ -79,18 +84,25 @@ def _named(number: int, line: str, names: list[str]) -> PastedLine:
         chosen = exact or found
         if len(chosen) == 1:
             return PastedLine(number, by_name[2].strip(), chosen[0])
+        if any(ch.isalpha() for ch in label):
+            return PastedLine(number, line, None, unknown_label=by_name[1].strip())
     return PastedLine(number, line, None)
 
 
-def place(lines: Sequence[PastedLine], start: int, count: int) -> list[Placed]:
+def place(
+    lines: Sequence[PastedLine], start: int, count: int, filled: frozenset[int] = frozenset()
+) -> list[Placed]:
     """Give every line its element: a named line its own, the others in order from ``start``
-    (0-based), skipping elements that a named line took; lines past the last element get None.
-    When the same element is given twice, the later line wins (it is listed after)."""
+    (0-based), skipping elements that a named line took and those in ``filled`` (already
+    answered); lines past the last element get None. When the same element is given twice,
+    the later line wins (it is listed after)."""
     named = {line.element for line in lines if line.element is not None}
-    free = iter([i for i in range(start, count) if i not in named])
+    free = iter([i for i in range(start, count) if i not in named and i not in filled])
     return [
         Placed(line.line, line.text, line.element)
         if line.element is not None
+        else Placed(line.line, line.text, None, line.unknown_label)
+        if line.unknown_label
         else Placed(line.line, line.text, next(free, None))
         for line in lines
     ]

@@ -34,7 +34,8 @@ class History:
     year-to-date and last period is in the same year; ``median``/``reported``: the median of the
     other units' values this period and how many reported it; ``denominator``: for the
     numerator of an indicator, the denominator's value entered (its name in
-    ``denominator_name``); ``numerator``: for a denominator, the numerator's value.
+    ``denominator_name``, its measure unit ``denominator_unit``); ``numerator``: for a
+    denominator, the numerator's value (``numerator_name``, ``numerator_unit``).
     """
 
     previous: Decimal | None = None
@@ -44,8 +45,10 @@ class History:
     reported: int = 0
     denominator: Decimal | None = None
     denominator_name: str = ""
+    denominator_unit: str = ""
     numerator: Decimal | None = None
     numerator_name: str = ""
+    numerator_unit: str = ""
 
 
 def doubt(value: Decimal, rules: Rules, history: History) -> str | None:
@@ -78,9 +81,11 @@ def _reason(value: Decimal, rules: Rules, history: History) -> str | None:
     if before is not None and before > 0 and value * UNUSUAL_FACTOR < before:
         return f"nhỏ hơn 1/5 kỳ trước ({shown(before)})"
     if history.denominator is not None and value > history.denominator:
-        return f"lớn hơn {history.denominator_name} ({format_number(history.denominator)})"
+        other = f"{format_number(history.denominator)} {history.denominator_unit}".rstrip()
+        return f"lớn hơn {history.denominator_name} ({other})"
     if history.numerator is not None and value < history.numerator:
-        return f"nhỏ hơn {history.numerator_name} ({format_number(history.numerator)})"
+        other = f"{format_number(history.numerator)} {history.numerator_unit}".rstrip()
+        return f"nhỏ hơn {history.numerator_name} ({other})"
     median = history.median
     if (
         median is not None

@@ -299,6 +299,7 @@ class _NumberReader:
         self.percent = rules.value_type is ValueType.PERCENTAGE or rules.measure_unit == "%"
         self.unit = unit_of("%") if self.percent else unit_of(rules.measure_unit)
         self.approximate = False
+        self.in_dong: Decimal | None = None  # a bare huge amount read as đồng (see _plain)
 
     # ..................................................................... the steps
 
@@ -320,6 +321,8 @@ class _NumberReader:
         readings = self._readings(core)
         if self.approximate:
             return self._confirm(readings[0], "chưa phải là số chính xác")
+        if len(readings) == 1 and self.in_dong is not None:
+            return self._dong_or_unit(readings[0], self.in_dong)
         if len(readings) == 1:
             reading = readings[0]
             if reading.doubt:
@@ -454,10 +457,19 @@ class _NumberReader:
         return _Reading(value, shown, doubt)
 
     def _plain(self, amount: _Amount) -> _Reading:
-        """A number typed without a unit: already in the element's unit."""
+        """A number typed without a unit: already in the element's unit. A bare amount of a
+        hundred thousand or more in a unit of millions or billions of đồng may be đồng: both
+        asked."""
         doubt = ""
         if amount.magnitude >= MILLION and not self.unit.known:
             doubt = "là số rất lớn"
+        if (
+            self.unit.family == MONEY
+            and self.unit.exponent >= 6
+            and amount.magnitude == 0
+            and amount.value >= 10**5
+        ):
+            self.in_dong = amount.value.scaleb(-self.unit.exponent)
         return _Reading(amount.value, self._display(amount.value), doubt)
 
     def _typed_unit(self, spelling: str) -> Unit:
@@ -543,6 +555,17 @@ class _NumberReader:
             "(dấu chấm ngăn hàng nghìn, dấu phẩy trước số lẻ: 12.500 là mười hai nghìn năm trăm, "
             "12,5 là mười hai phẩy năm).",
             tuple(Option(canonical(r.value), self._display(r.value)) for r in readings),
+        )
+
+    def _dong_or_unit(self, typed: _Reading, in_dong: Decimal) -> Figure:
+        """``45.000.000.000`` in tỷ đồng: 45 tỷ đồng (the amount in đồng) or, as typed,
+        45.000.000.000 tỷ đồng? Asked, never guessed (issue 13)."""
+        options = tuple(o for o in (self._option(in_dong), self._option(typed.value)) if o)
+        raise AskBack(
+            f'{self.rules.name}: "{_short(self.line)}" là {format_number(typed.value)} đồng = '
+            f"{self._display(in_dong)} ({say_number(in_dong)} {self._unit_name()}), hay "
+            f"{typed.shown}? Chọn một, hoặc nhập lại kèm đơn vị, ví dụ: 45 tỷ.",
+            options,
         )
 
     def _option(self, value: Decimal) -> Option | None:

@@ -39,8 +39,15 @@ SUBMIT_WORDS = frozenset(
         "xac nhan",
         "co",
         "yes",
+        "dung",
+        "dung roi",
+        "chuan",
         "👍",
     }
+)
+# Confirming a figure the bot asked about.
+YES_WORDS = frozenset(
+    {"co", "co a", "vang", "da", "da vang", "ok", "oke", "dung", "dung roi", "dung a", "chuan"}
 )
 # Anywhere in /nhap: stop and keep the draft. Compared on the lowercased text with its marks,
 # since "dừng" (stop) and "đúng" (right) fold to the same "dung".
@@ -70,6 +77,11 @@ def is_submit(text: str) -> bool:
     return fold(text).strip(" .!") in SUBMIT_WORDS or text.strip().startswith("\U0001f44d")
 
 
+def is_yes(text: str) -> bool:
+    """True for "có", "vâng", "đúng", "ok" and the like (not "dừng")."""
+    return not is_stop(text) and fold(text).strip(" .!") in YES_WORDS
+
+
 @dataclass(frozen=True)
 class Correction:
     """A one-message correction: the 0-based element, the typed value (may be empty: then the
@@ -91,6 +103,12 @@ def correction(text: str, count: int) -> Correction | None:
         return None
     value, *reason = _REASON.split(match["value"], maxsplit=1)
     return Correction(number - 1, value.strip(), reason[0].strip() if reason else "")
+
+
+def correction_value(text: str) -> str:
+    """The value part of a correction-shaped answer (``1: 1.250`` -> ``1.250``)."""
+    match = _CORRECTION.match(text)
+    return match["value"] if match else text
 
 
 def read_answer(text: str, element: DataElement) -> Figure:
@@ -139,31 +157,29 @@ class Histories:
             median=Decimal(median(known)) if known else None,
             reported=len(known),
         )
-        names = {e.id: e.name for e in self.campaign.elements}
+        elements = {e.id: e for e in self.campaign.elements}
         for indicator in self.campaign.indicators:
             if indicator.numerator_id == element.id:
                 other = _decimal(draft.get(str(indicator.denominator_id)))
                 if other is not None:
-                    history = _with(
-                        history, denominator=other, name=names[indicator.denominator_id]
+                    part = elements[indicator.denominator_id]
+                    history = replace(
+                        history,
+                        denominator=other,
+                        denominator_name=part.name,
+                        denominator_unit=part.measure_unit,
                     )
             if indicator.denominator_id == element.id:
                 other = _decimal(draft.get(str(indicator.numerator_id)))
                 if other is not None:
-                    history = _with(history, numerator=other, name=names[indicator.numerator_id])
+                    part = elements[indicator.numerator_id]
+                    history = replace(
+                        history,
+                        numerator=other,
+                        numerator_name=part.name,
+                        numerator_unit=part.measure_unit,
+                    )
         return history
-
-
-def _with(
-    history: History,
-    *,
-    name: str,
-    denominator: Decimal | None = None,
-    numerator: Decimal | None = None,
-) -> History:
-    if denominator is not None:
-        return replace(history, denominator=denominator, denominator_name=name)
-    return replace(history, numerator=numerator, numerator_name=name)
 
 
 def _decimal(value: str | None) -> Decimal | None:

@@ -147,14 +147,12 @@ async def _answer_titles(ctx: Context, text: str) -> None:
     those titles and go on."""
     titles = _unit_titles(await ctx.campaign(ctx.state.data["campaign_id"]))
     names = [t.name for t in titles]
-    tapped = text.strip().removeprefix(_ON).removeprefix(_OFF).strip()
-    toggled = pick(tapped, names) if tapped != text.strip() else None
-    if toggled is not None:
-        chosen = ctx.state.data["title_ids"]
-        title_id = titles[toggled].id
-        ctx.state.data["title_ids"] = (
-            [i for i in chosen if i != title_id] if title_id in chosen else [*chosen, title_id]
-        )
+    typed = text.strip()
+    box = typed[:1] if typed[:1] in (_ON, _OFF) else ""
+    toggled = pick(typed[1:].strip(), names) if box else None
+    if toggled is not None:  # "☐ X" chooses X, "☑ X" unchooses it: a stale tap does no harm
+        chosen = [i for i in ctx.state.data["title_ids"] if i != titles[toggled].id]
+        ctx.state.data["title_ids"] = [*chosen, titles[toggled].id] if box == _OFF else chosen
         await _ask_titles(ctx)
         return
     indexes = pick_many(text, len(titles))

@@ -118,6 +118,8 @@ async def _route(ctx: Context) -> None:
         await ask_again(ctx)
         return
     parsed = parse_command(text)
+    if parsed == ("nhap", "") and not text.startswith("/") and _at_summary(ctx):
+        parsed = None  # "nộp báo cáo" at the summary means: submit it
     if parsed is not None:
         await _command(ctx, *parsed)
     elif incoming.verified_phone and not text and ctx.in_idle_step:
@@ -156,6 +158,11 @@ async def _command(ctx: Context, name: str, args: str) -> None:
     else:
         ctx.finish()
         await COMMANDS[name](ctx, args)
+
+
+def _at_summary(ctx: Context) -> bool:
+    """True at the summary of ``/nhap``, where "nộp báo cáo" answers the question."""
+    return ctx.state.flow == "nhap" and ctx.state.step == "summary"
 
 
 def _unverified_contact_note(ctx: Context) -> str:

@@ -29,8 +29,10 @@ from handlers.figures import (
     SKIP_WORDS,
     Histories,
     correction,
+    correction_value,
     is_stop,
     is_submit,
+    is_yes,
     read_answer,
     shown,
 )
@@ -388,13 +390,19 @@ async def _answer_value(ctx: Context, text: str) -> None:
     word = fold(text)
     current = _current_value(ctx, element)
     fix = correction(text, len(await _elements(ctx)))
+    mode = ctx.state.data["mode"]
+    if fix is not None and fix.index == ctx.state.data["index"]:  # "1: 1.250" at question 1
+        fix = None
+        text = correction_value(text)
     if is_stop(text):
         _stop(ctx)
     elif is_paste(text) and element.value_type is not ValueType.TEXT:  # a text may have lines
         await _take_paste(ctx, text)
-    elif fix is not None and ctx.state.data["mode"] == "fill":  # "sửa 4 13 tỷ" mid-entry
+    elif fix is not None and mode == "fill":  # "sửa 4 13 tỷ" mid-entry, then back here
         ctx.state.data["resume"] = ctx.state.data["index"]
         await _correct(ctx, fix.index, fix.value, mode="fix_fill")
+    elif fix is not None and mode == "fix_draft":  # another figure instead of this one
+        await _correct(ctx, fix.index, fix.value, mode="fix_draft")
     elif word == "quay lai":
         await _go_back(ctx)
     elif word in SKIP_WORDS:
@@ -436,7 +444,12 @@ async def _ask_back(ctx: Context, question: str, options: list[tuple[str, str]])
 
 async def _go_back(ctx: Context) -> None:
     data = ctx.state.data
-    if data["mode"] in ("fix_draft", "queue", "fix_fill"):
+    data.pop("short", None)
+    if data["mode"] == "fix_fill":  # a correction mid-entry dropped: back to the question
+        data.update(mode="fill", index=data.pop("resume"))
+        await _ask_value(ctx)
+        return
+    if data["mode"] in ("fix_draft", "queue"):
         data["mode"] = "fix_draft"
         await ctx.goto(_FLOW, "summary")
         return
@@ -481,7 +494,8 @@ async def _doubt(
     if element.value_type in (ValueType.TEXT, ValueType.BOOLEAN):
         return None
     histories = histories or await _histories(ctx)
-    values = {**_draft(ctx), **ctx.state.data.get("stored", {})}
+    data = ctx.state.data
+    values = data["stored"] if data.get("mode") == "fix_submitted" else _draft(ctx)
     return doubt(Decimal(value), rules_for(element), histories.of(element, values))
 
 
@@ -502,6 +516,17 @@ async def _answer_check(ctx: Context, text: str) -> None:
     if is_stop(text):
         _stop(ctx)
         return
+    if index is None and len(options) == 1 and is_yes(text):  # "có", "đúng", "ok": confirmed
+        index = 0
+    if index is None and not is_paste(text) and correction(text, 999) is None:
+        try:  # a new figure answers the question; anything else asks it again
+            read_answer(text, element)
+        except AskBack:
+            pass
+        except DomainError as error:
+            ctx.note(error.user_message)
+            await _ask_check(ctx)
+            return
     ctx.state.data.pop("options")
     ctx.state.data.pop("question")
     ctx.state.step = "value"
@@ -568,25 +593,34 @@ async def _next(ctx: Context) -> None:
 
 async def _take_paste(ctx: Context, text: str) -> None:
     """Every figure of a pasted message: the clear ones go into the draft at once, the unclear
-    or unusual ones are asked one by one, then the summary. Lines are never joined."""
+    or unusual ones are asked one by one, then the next missing figure or the summary. Lines
+    are never joined. Bare lines go in order from the question being asked (a whole report:
+    from the first; elsewhere: from the first figure still missing)."""
     data = ctx.state.data
+    if data["mode"] == "fix_submitted":
+        ctx.note(_('Báo cáo đã nộp: sửa từng chỉ tiêu, ví dụ "sửa 4 13 tỷ vì nhập nhầm".'))
+        await ctx.goto(_FLOW, "submitted")
+        return
     elements = await _elements(ctx)
-    lines = split_lines(text, [e.name for e in elements])
-    start = data["index"] if data["mode"] == "fill" and ctx.state.step == "value" else 0
-    if len(lines) == len(elements):
-        start = 0  # a whole report pasted: from the first figure, wherever it was pasted
-    placed = place(lines, start, len(elements))
     draft = _draft(ctx)
+    lines = split_lines(text, [e.name for e in elements])
+    missing = [i for i, e in enumerate(elements) if str(e.id) not in draft]
+    filled: frozenset[int] = frozenset()
+    if len(lines) == len(elements):
+        start = 0  # a whole report: from the first figure, wherever it was pasted
+    elif data["mode"] == "fill" and ctx.state.step == "value":
+        start = data["index"]
+    else:  # in the middle of questions or at the summary: the figures still missing
+        start = missing[0] if missing else 0
+        filled = frozenset(range(len(elements))) - set(missing) if missing else frozenset()
+    placed = place(lines, start, len(elements), filled)
     histories = await _histories(ctx)
     read: list[str] = []
     unclear: list[list[Any]] = []
+    done = 0
     for line in placed:
         if line.element is None:
-            read.append(
-                _('Dòng {n} "{text}": thừa, không có chỉ tiêu nào.').format(
-                    n=line.line, text=line.text
-                )
-            )
+            read.append(_unplaced(line.line, line.text, line.unknown_label))
             continue
         element = elements[line.element]
         echo = _paste_line(element, line.text, draft)
@@ -599,16 +633,32 @@ async def _take_paste(ctx: Context, text: str) -> None:
             echo = _('{name}: ❓ "{text}" — hỏi lại bên dưới').format(
                 name=element.name, text=line.text
             )
+        else:
+            done += 1
         read.append(_numbered(line.element, echo))
-    data["mode"] = "queue"
-    data["queue"] = unclear
-    heading = _("Đã đọc {lines} dòng, ghi {done} chỉ tiêu").format(
-        lines=len(placed), done=len(placed) - len(unclear)
+    data.pop("short", None)
+    data.update(mode="queue", queue=unclear)
+    heading = _("Đã đọc {lines} dòng, ghi {done} chỉ tiêu").format(lines=len(placed), done=done)
+    to_summary = not unclear and all(str(e.id) in draft for e in elements)
+    # straight to the summary, which lists every figure: say only what it would not show
+    shown_lines = (
+        [line for line in read if " = " in line or line.startswith(_("Dòng"))]
+        if to_summary
+        else read
     )
-    # all clear: the summary lists every figure anyway; say only what it would not show
-    shown_lines = read if unclear else [line for line in read if " = " in line or "Dòng" in line]
     ctx.note(heading + (":\n" + "\n".join(shown_lines) if shown_lines else "."))
     await _next(ctx)
+
+
+def _unplaced(number: int, text: str, label: str) -> str:
+    """Why a pasted line went nowhere: its label names no element, or there was no element
+    left for it."""
+    if label:
+        return _(
+            'Dòng {n} "{text}": không rõ "{label}" là chỉ tiêu nào, chưa ghi. '
+            'Hãy gõ lại dạng "số thứ tự: giá trị", ví dụ "5: 12".'
+        ).format(n=number, text=text, label=label)
+    return _('Dòng {n} "{text}": thừa, không có chỉ tiêu nào.').format(n=number, text=text)
 
 
 def _paste_line(element: DataElement, text: str, draft: dict[str, Any]) -> str | None:
@@ -660,7 +710,8 @@ async def _values_text(ctx: Context, values: dict[str, Any]) -> str:
 
 
 async def _answer_summary(ctx: Context, text: str) -> None:
-    index = pick(text, [_(c) for c in _SUMMARY])
+    # "đúng" folds to the start of "Dừng, giữ bản nháp": the submit words are read first
+    index = 0 if is_submit(text) and not is_stop(text) else pick(text, [_(c) for c in _SUMMARY])
     elements = await _elements(ctx)
     fix = correction(text, len(elements))
     if is_stop(text):
@@ -670,7 +721,7 @@ async def _answer_summary(ctx: Context, text: str) -> None:
     elif fold(text) == "quay lai":
         ctx.state.data.update(mode="fill", index=len(elements) - 1)
         await ctx.goto(_FLOW, "value")
-    elif index == 0 or is_submit(text):
+    elif index == 0:
         await _submit(ctx)
     elif fix is not None:
         ctx.state.data["short"] = True
@@ -712,6 +763,9 @@ async def _answer_pick(ctx: Context, text: str) -> None:
     fix = correction(text, len(elements))
     if fold(text) == "quay lai":
         await ctx.goto(_FLOW, "submitted" if mode == "fix_submitted" else "summary")
+        return
+    if is_paste(text):
+        await _take_paste(ctx, text)
         return
     if fix is not None:
         await _correct(ctx, fix.index, fix.value, mode=mode)

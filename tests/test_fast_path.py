@@ -105,7 +105,7 @@ async def test_two_lines_are_two_figures(app: App) -> None:
     answer = await head.say("12\n500")  # at "Tổng số trường học": 12, then 500 for the next
     assert "5. Tổng số trường học: 12 trường" in answer
     assert '6. Số trường đạt chuẩn quốc gia: ❓ "500"' in answer
-    assert "lớn hơn Tổng số trường học (12)" in answer and "năm trăm" in answer
+    assert "lớn hơn Tổng số trường học (12 trường)" in answer and "năm trăm" in answer
     answer = await head.say("Nhập lại")
     assert "Chỉ tiêu 6/26: Số trường đạt chuẩn quốc gia" in answer
     answer = await head.say("9")
@@ -202,3 +202,57 @@ async def test_a_whole_list_pasted_after_the_first_question_starts_at_the_first(
     stopped = await head.say("không")  # not yet: stop, keep the draft
     assert "Đã dừng" in stopped and "bản nháp" in stopped
     assert await _values(app) == {}
+
+
+async def test_review_paths_never_store_a_figure_on_the_wrong_element(app: App) -> None:
+    """Found in review: a label naming no element, a second paste while a line is asked, a
+    paste while correcting a submitted period, "1: 1.250" at question 1, a stale title tap,
+    "đúng" and "nộp báo cáo" at the summary, "có" at an ask-back, a bad reply there."""
+    head = await _head(app)
+    await head.say("/nhap")
+    answer = await head.say("Số học sinh tiểu học: 400\nSố trẻ mẫu giáo: 300")
+    assert "Đã đọc 2 dòng, ghi 0 chỉ tiêu" in answer
+    assert 'không rõ "Số học sinh tiểu học" là chỉ tiêu nào, chưa ghi' in answer
+    assert "Chỉ tiêu 1/26" in answer
+    answer = await head.say("1: 1.250")  # the current question, numbered: answered, on to 2
+    assert "Đã ghi — Tổng sản lượng lúa: 1.250 tấn" in answer and "Chỉ tiêu 2/26" in answer
+    answer = await head.say("12,500\n12.500\n45 tỷ")  # 2: ask which; 3 and 4 recorded
+    assert "1. 12,5 tấn" in answer
+    answer = await head.say("abc")  # a bad reply keeps the readings on offer
+    assert "1. 12,5 tấn" in answer and "Nhập lại" in answer
+    answer = await head.say("12\n9")  # a second paste fills the figures still missing
+    assert "2. Sản lượng lúa đặc sản, lúa thơm: 12 tấn" in answer
+    assert "5. Tổng số trường học: 9 trường" in answer and "Chỉ tiêu 6/26" in answer
+    assert "3. " not in answer and "4. " not in answer  # 12.500 tấn and 45 tỷ kept
+    answer = await head.say(PASTE)
+    answer = await head.say("sửa 2 5000")  # above the total rice: asked
+    assert "Số này đúng không?" in answer
+    answer = await head.say("có")  # confirmed in words
+    assert "Đã ghi — Sản lượng lúa đặc sản, lúa thơm: 5.000 tấn" in answer
+    answer = await head.say(PASTE)  # a paste after a correction shows the whole summary
+    assert "1. Tổng sản lượng lúa: 1.250 tấn" in answer and "Nộp báo cáo này?" in answer
+    receipt = await head.say("nộp báo cáo")
+    assert "✅ Đã nhận báo cáo" in receipt
+    answer = await head.script("/nhap", "sửa 1", "300\n200")
+    assert "Báo cáo đã nộp: sửa từng chỉ tiêu" in answer
+    assert (await _values(app))["LUA_TONG"] == "1250"
+
+
+async def test_a_bare_huge_amount_in_billions_is_asked(app: App) -> None:
+    head = await _head(app)
+    await head.say("/nhap")
+    answer = await head.script("1.250", "1.000", "12.500", "45.000.000.000")
+    assert "45.000.000.000 đồng = 45 tỷ đồng" in answer
+    assert "1. 45 tỷ đồng" in answer and "2. 45.000.000.000 tỷ đồng" in answer
+    answer = await head.say("1")
+    assert "Đã ghi — Thu ngân sách: 45 tỷ đồng" in answer
+
+
+async def test_a_stale_title_tap_does_not_undo_the_choice(app: App) -> None:
+    head = await _head(app)
+    await head.say("/dangky")
+    await head.say("☐ Tập thể lao động tiên tiến")
+    answer = await head.say("☐ Tập thể lao động tiên tiến")  # the old button tapped again
+    assert "1. ☑ Tập thể lao động tiên tiến" in answer
+    answer = await head.say("đúng")
+    assert "Hãy gõ số thứ tự" in answer  # not a title, not "Xong"

@@ -83,7 +83,9 @@ async def test_reporter_and_office_on_telegram(
     # registration with buttons
     await fake.push(text_update(HEAD, "/dangky"))
     await fake.wait_for_text(HEAD, "Chọn danh hiệu thi đua tập thể")
-    await tap(fake, HEAD, "Chọn danh hiệu thi đua tập thể", 2)
+    await tap(fake, HEAD, "Chọn danh hiệu thi đua tập thể", 2)  # toggles title 2 on
+    await fake.wait_for_text(HEAD, "2. ☑ Tập thể lao động xuất sắc")
+    await tap(fake, HEAD, "2. ☑ Tập thể lao động xuất sắc", 3)  # "Xong"
     await fake.wait_for_text(HEAD, "cam kết cho từng chỉ tiêu")
     await tap(fake, HEAD, "cam kết cho từng chỉ tiêu", 2)
     await fake.wait_for_text(HEAD, "Lưu đăng ký này?")
