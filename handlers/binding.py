@@ -12,18 +12,24 @@ Wrong codes, invite or pairing, are limited to 5 per account per hour (a guess a
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from domain.phones import normalize_phone
 from handlers.common import moment
 from handlers.flow import Context, Flow, Step, command, register
 from handlers.i18n import _
 from handlers.menu import show_menu
+from handlers.messages import Reply
 from storage import accounts
 from storage.models import Invite, InviteKind, OrgUnit, Reporter
 
 MAX_FAILURES = 5
 FAILURE_WINDOW = timedelta(hours=1)
+MAX_FAILURES_EVERYWHERE = 30
+"""Wrong codes an hour from all accounts together before the bot stops taking codes for the
+rest of the hour and tells the office: 100 accounts at 5 each would otherwise try 500 codes an
+hour unseen (issue 14). A commune binds a few dozen people in a day; 30 typos an hour is far
+beyond honest use."""
 LINK_CODE_VALID_FOR = timedelta(minutes=30)
 
 
@@ -135,6 +141,16 @@ async def try_code(ctx: Context, code: str) -> None:
     """Bind with an invite, office or pairing code, counting wrong, expired and used codes
     against the hourly limit (a pairing code of the person's own is refused, not counted)."""
     since = ctx.now - FAILURE_WINDOW
+    everywhere = await accounts.failures_everywhere(ctx.session, since)
+    if sum(guesser.wrong for guesser in everywhere) >= MAX_FAILURES_EVERYWHERE:
+        ctx.say(
+            _(
+                "Bot tạm ngừng nhận mã trong ít phút vì có quá nhiều lần nhập sai mã. "
+                "Vui lòng thử lại sau, hoặc liên hệ văn phòng."
+            )
+        )
+        ctx.state.flow = ctx.state.step = None
+        return
     failures = await accounts.recent_failures(ctx.session, ctx.account.id, since)
     if len(failures) >= MAX_FAILURES:
         retry_at = ctx.local(failures[0] + FAILURE_WINDOW)
@@ -152,6 +168,8 @@ async def try_code(ctx: Context, code: str) -> None:
     problem = await _invite_problem(ctx, invite)
     if problem or invite is None:
         accounts.record_failure(ctx.session, ctx.account.id, ctx.now)
+        if sum(guesser.wrong for guesser in everywhere) + 1 == MAX_FAILURES_EVERYWHERE:
+            await _warn_office(ctx, since)
         left = MAX_FAILURES - len(failures) - 1
         ctx.note(problem or _("Mã không đúng."))
         if left > 0:
@@ -162,6 +180,29 @@ async def try_code(ctx: Context, code: str) -> None:
         await _use_link_code(ctx, invite)
     else:
         await _use_invite(ctx, invite)
+
+
+async def _warn_office(ctx: Context, since: datetime) -> None:
+    """Tell every office user (private chats) that codes are being guessed, with the accounts
+    involved; sent once, when the bot-wide limit is reached."""
+    await ctx.session.flush()
+    guessers = await accounts.failures_everywhere(ctx.session, since)
+    lines = [
+        _(
+            "⚠️ Trong 1 giờ qua có {count} lần nhập sai mã mời, từ {people} tài khoản. Bot tạm "
+            "ngừng nhận mã đến khi số lần sai trong 1 giờ giảm xuống. Có thể có người đang dò mã: "
+            "hãy kiểm tra, và cấp mã mới cho người cần liên kết."
+        ).format(count=sum(g.wrong for g in guessers), people=len(guessers))
+    ]
+    lines += [
+        f"- {g.channel} {g.external_id} {g.display_name}: {g.wrong}".replace("  ", " ")
+        for g in guessers[:20]
+    ]
+    text = "\n".join(lines)
+    for channel, chat_id, account_id in await accounts.office_private_chats(ctx.session):
+        accounts.enqueue(
+            ctx.session, channel, chat_id, account_id, [Reply(text).to_payload()], ctx.now
+        )
 
 
 async def _invite_problem(ctx: Context, invite: Invite | None) -> str | None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, select
+from sqlalchemy import ColumnElement, String, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -245,6 +245,44 @@ async def recent_failures(
         .order_by(BindFailure.at)
     )
     return list(rows)
+
+
+@dataclass(frozen=True)
+class Guesser:
+    """An account that typed wrong codes: its channel, id there, name and how many."""
+
+    channel: str
+    external_id: str
+    display_name: str
+    wrong: int
+
+
+async def failures_everywhere(session: AsyncSession, since: datetime) -> list[Guesser]:
+    """Every account's wrong codes since ``since``, the most first (one query)."""
+    rows = await session.execute(
+        select(
+            ChannelAccount.channel,
+            ChannelAccount.external_id,
+            ChannelAccount.display_name,
+            func.count(BindFailure.id),
+        )
+        .join(ChannelAccount, ChannelAccount.id == BindFailure.account_id)
+        .where(BindFailure.at >= since)
+        .group_by(ChannelAccount.id)
+        .order_by(func.count(BindFailure.id).desc(), ChannelAccount.id)
+    )
+    return [Guesser(c, e, d or "", int(n)) for c, e, d, n in rows]
+
+
+async def office_private_chats(session: AsyncSession) -> list[tuple[str, str, int]]:
+    """``(channel, chat_id, account_id)`` of every active account of every office user."""
+    rows = await session.execute(
+        select(ChannelAccount.channel, ChannelAccount.chat_id, ChannelAccount.id)
+        .join(Reporter, Reporter.id == ChannelAccount.reporter_id)
+        .where(Reporter.is_office, ChannelAccount.is_active)
+        .order_by(ChannelAccount.id)
+    )
+    return [(channel, chat_id, account_id) for channel, chat_id, account_id in rows]
 
 
 def record_failure(session: AsyncSession, account_id: int, at: datetime) -> None:
