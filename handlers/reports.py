@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import logging
 import os
 import re
 import secrets
@@ -38,6 +39,8 @@ from reports.data import ConsolidatedReport, RegistrationReport, ReportStatus
 from reports.registrations import write_registrations
 from storage import report_rows
 from storage.models import Campaign, Period
+
+log = logging.getLogger(__name__)
 
 _CONSOLIDATED = "tonghop"
 _REGISTRATIONS = "dangkythidua"
@@ -135,16 +138,51 @@ async def write_file(
     ``folder``: ``<prefix>-<UTC time>-<random>.xlsx``, an absolute path. A failed write leaves
     no file behind."""
     folder = folder.resolve()
-    folder.mkdir(parents=True, exist_ok=True)
     written = now.astimezone(UTC)
     path = folder / f"{prefix}-{written:%Y%m%dT%H%M%S}-{secrets.token_hex(4)}.xlsx"
     try:
+        folder.mkdir(parents=True, exist_ok=True)
         await asyncio.to_thread(write, report, path)
+    except OSError as error:
+        _remove(path)
+        log.error("cannot write the workbook %s: %s", path, error)
+        raise ReportsFolderProblem(folder, error) from error
     except BaseException:
-        path.unlink(missing_ok=True)
+        _remove(path)
         raise
     prune(folder, now)
     return path
+
+
+def _remove(path: Path) -> None:
+    """Remove a half-written file, if there is one and it can be removed."""
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:
+        log.warning("could not remove the half-written %s", path)
+
+
+class ReportsFolderProblem(DomainError):
+    """The reports folder (``REPORTBOT_REPORTS_DIR``) cannot take the workbook: full, read-only,
+    missing or not a folder. The office is told what is wrong; the log has the path."""
+
+    def __init__(self, folder: Path, error: OSError) -> None:
+        why = {
+            errno.ENOSPC: _("ổ đĩa đã đầy"),
+            errno.EDQUOT: _("đã hết dung lượng được cấp"),
+            errno.EROFS: _("ổ đĩa chỉ cho đọc"),
+            errno.EACCES: _("bot không được phép ghi vào đó"),
+            errno.EPERM: _("bot không được phép ghi vào đó"),
+            errno.ENOTDIR: _("đường dẫn không phải là thư mục"),
+            errno.EEXIST: _("đường dẫn không phải là thư mục"),
+        }.get(error.errno or 0, error.strerror or str(error))
+        super().__init__(
+            _(
+                "Không lập được file Excel: thư mục lưu báo cáo trên máy chủ ({folder}) có "
+                "vấn đề — {why}. Số liệu không bị ảnh hưởng. Hãy báo người quản trị máy chủ "
+                "(thiết lập REPORTBOT_REPORTS_DIR)."
+            ).format(folder=folder, why=why)
+        )
 
 
 OWN_FILE = re.compile(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -143,3 +144,27 @@ async def test_no_campaign_yet(empty_app: App) -> None:
     for text in ("/tonghop", "/dangkythidua"):
         answer = await office.say(text)
         assert "Chưa có phong trào nào" in answer and "reportbot campaign import" in answer
+
+
+async def test_a_full_or_unusable_reports_folder_is_named_to_the_office(
+    app: App, reports_dir: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    office = await office_person(app)
+    reports_dir.parent.mkdir(parents=True, exist_ok=True)
+    reports_dir.write_text("a file where the folder should be")  # a real file system error
+    await office.say("/tonghop")
+    answer = await office.say("1")
+    assert "Không lập được file Excel" in answer and "không phải là thư mục" in answer
+    assert str(reports_dir) in answer and "Xin lỗi" not in answer
+    assert str(reports_dir) in caplog.text
+    reports_dir.unlink()
+
+    def full_disk(report: object, target: object) -> None:
+        Path(str(target)).write_bytes(b"half a workbook")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("handlers.reports.write_consolidated", full_disk)
+    await office.say("/tonghop")
+    answer = await office.say("1")
+    assert "ổ đĩa đã đầy" in answer and "Số liệu không bị ảnh hưởng" in answer
+    assert list(reports_dir.iterdir()) == []  # the half-written file is gone
