@@ -199,7 +199,9 @@ class OutboxSender:
 
     async def send_due(self) -> int:
         """One round: claim what may go now, send each chat's messages in order (chats in
-        parallel), then record every outcome in one transaction. Returns how many were claimed.
+        parallel). A delivery is recorded as soon as its answer arrives, so a crash repeats at
+        most the messages in flight (one per chat); retries, failures and releases are recorded
+        together at the end of the round. Returns how many were claimed.
         """
         async with self.sessions() as session, session.begin():
             claimed = await outbox.claim(
@@ -217,8 +219,8 @@ class OutboxSender:
         return len(claimed)
 
     async def _record(self, outcomes: list[outbox.Outcome], results: list[ChatResult]) -> None:
-        """Write a round's outcomes, retrying while the database is briefly unavailable:
-        an unrecorded delivery would be sent again when its lease ends."""
+        """Write outcomes (one delivery, or the rest of a round), retrying while the database
+        is briefly unavailable: an unrecorded delivery would be sent again when its lease ends."""
         for attempt in range(1, 11):
             try:
                 async with self.sessions() as session, session.begin():
@@ -236,8 +238,8 @@ class OutboxSender:
         result = ChatResult(rows[0].chat_id)
         for index, row in enumerate(rows):
             failure = await self._try(row)
-            if failure is None:
-                result.outcomes.append(outbox.Outcome(row.row_id, "sent"))
+            if failure is None:  # recorded at once: never sent again after a crash
+                await self._record([outbox.Outcome(row.row_id, "sent")], [])
                 continue
             result.outcomes.append(self._judge(row, failure))
             result.gone = isinstance(failure, RecipientGone)

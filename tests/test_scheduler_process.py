@@ -61,3 +61,39 @@ async def test_a_restart_in_the_middle_of_a_fanout_neither_loses_nor_repeats(
     assert sorted(received) == sorted(str(FIRST_USER + i) for i in range(UNITS))  # once each
     text = next(m["text"] for m in fake.sent() if "Nhắc báo cáo" in str(m.get("text", "")))
     assert "hôm nay là hạn cuối" in text and "/nhap" in text
+
+
+async def test_kill_9_in_the_middle_of_a_fanout_repeats_at_most_what_was_in_flight(
+    fake: FakeTelegram, database_url: str, tmp_path: Path
+) -> None:
+    """Each delivery is recorded when its answer arrives (issue 14): after SIGKILL only the
+    messages in flight at that instant (at most one per chat, at most a second's worth) can
+    go out again; every head still gets the reminder."""
+    async with open_app(Settings(database_url=database_url)) as app:
+        await campaign_with_people(app.sessions, UNITS, FIRST_USER, app.clock.now())
+    fake.per_second = 40
+    process = BotProcess(
+        tmp_path,
+        DATABASE_URL=database_url,
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        TELEGRAM_API_BASE=f"http://127.0.0.1:{fake.port}",
+        TELEGRAM_PER_SECOND="40",
+        REPORTBOT_NOW=clock_setting(vn_time(date(2027, 1, 10), 8)),
+    )
+    await process.start()
+    await _until(lambda: len(reminders_received(fake)) >= 70, process)  # past the first second
+    await process.kill()
+    killed_at = len(reminders_received(fake))
+    assert killed_at < UNITS, "the fan-out was over before the kill"
+
+    await process.start()
+    await _until(lambda: len(set(reminders_received(fake))) >= UNITS, process)
+    async with open_app(Settings(database_url=database_url)) as app:
+        while await count(app, OutboxMessage, OutboxMessage.status != OutboxStatus.SENT):
+            await asyncio.sleep(0.2)
+    assert await process.stop() == 0, process.output()[-3000:]
+    received = reminders_received(fake)
+    repeated = len(received) - UNITS
+    assert set(received) == {str(FIRST_USER + i) for i in range(UNITS)}
+    assert 0 <= repeated <= 40, f"{repeated} reminders sent twice"
+    print(f"kill -9 after {killed_at} reminders: {repeated} sent again")
