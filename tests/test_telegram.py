@@ -126,7 +126,7 @@ async def test_reporter_and_office_on_telegram(
     assert office_menu and office_menu[-1]["commands"][0]["command"] == "tiendo"
     assert all("parse_mode" not in call.params for call in fake.calls)  # plain text: no escaping
     callbacks = [c for c in fake.calls if c.method == "answercallbackquery"]
-    assert len(callbacks) == 5
+    assert len(callbacks) == 6  # every tap answered (titles: one toggle, then "Xong")
 
     async with open_app(Settings(database_url=prepared)) as app:
         assert await count(app, Submission) == 1
