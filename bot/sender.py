@@ -37,6 +37,7 @@ from typing import Any, Protocol
 from aiolimiter import AsyncLimiter
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.leader import AlwaysHeld, SenderLease
 from storage import outbox
 
 log = logging.getLogger(__name__)
@@ -168,6 +169,7 @@ class OutboxSender:
     channel: Channel
     now: Callable[[], datetime]
     pacing: Pacing = field(default_factory=Pacing)
+    lease: SenderLease = field(default_factory=AlwaysHeld)
     _wake: asyncio.Event = field(default_factory=asyncio.Event)
     _paused_until: float = 0.0
     _limiter: WindowLimiter | None = None
@@ -177,17 +179,21 @@ class OutboxSender:
         self._wake.set()
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Deliver until ``stop`` is set."""
-        while not stop.is_set():
-            self._wake.clear()  # before claiming: a wake-up during the round is not lost
-            try:
-                sent = await self.send_due()
-            except Exception:  # the database may be briefly unavailable: keep the loop alive
-                log.exception("outbox sender round failed")
-                sent = 0
-            if sent == 0:
-                await self._sleep(stop)
-                await asyncio.sleep(self.pacing.gather)
+        """Deliver until ``stop`` is set, while this process holds the channel's sender lease
+        (:mod:`bot.leader`); otherwise try for it every ``idle_poll`` seconds."""
+        try:
+            while not stop.is_set():
+                self._wake.clear()  # before claiming: a wake-up during the round is not lost
+                try:
+                    sent = await self.send_due() if await self.lease.held() else 0
+                except Exception:  # the database may be briefly unavailable: keep going
+                    log.exception("outbox sender round failed")
+                    sent = 0
+                if sent == 0:
+                    await self._sleep(stop)
+                    await asyncio.sleep(self.pacing.gather)
+        finally:
+            await self.lease.release()
 
     async def _sleep(self, stop: asyncio.Event) -> None:
         waits = [asyncio.ensure_future(self._wake.wait()), asyncio.ensure_future(stop.wait())]

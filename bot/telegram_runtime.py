@@ -29,6 +29,7 @@ from sqlalchemy import select
 
 from bot.app import App
 from bot.errors import ConfigurationError
+from bot.leader import sender_lease
 from bot.pipeline import Pipeline
 from bot.sender import OutboxSender, Pacing, sleep_or_stop
 from bot.telegram import (
@@ -200,7 +201,8 @@ class TelegramRuntime:
             per_second=settings.telegram_per_second,
             lease=timedelta(seconds=settings.outbox_lease_seconds),
         )
-        self.sender = OutboxSender(self.app.sessions, channel, self.app.clock.now, pacing)
+        lease = sender_lease(self.app.engine, settings.database_url, CHANNEL)
+        self.sender = OutboxSender(self.app.sessions, channel, self.app.clock.now, pacing, lease)
         self.dispatcher = build_dispatcher(self.app.pipeline, self.sender, settings.office_chats)
 
     async def prepare(self) -> None:

@@ -30,6 +30,7 @@ from pydantic import SecretStr
 
 from bot.app import App
 from bot.errors import ConfigurationError
+from bot.leader import sender_lease
 from bot.pipeline import Pipeline
 from bot.report_links import ReportLinks, derive_secret, download_route
 from bot.sender import OutboxSender, Pacing, sleep_or_stop
@@ -191,7 +192,10 @@ class ZaloRuntime:
             per_second=settings.zalo_per_second,
             lease=timedelta(seconds=settings.outbox_lease_seconds),
         )
-        self.sender = OutboxSender(self.app.sessions, self.channel, self.app.clock.now, pacing)
+        lease = sender_lease(self.app.engine, self.app.settings.database_url, CHANNEL)
+        self.sender = OutboxSender(
+            self.app.sessions, self.channel, self.app.clock.now, pacing, lease
+        )
 
     async def prepare(self) -> None:
         """Check the token with ``getMe``. Raises ``ConfigurationError`` on a 401; other
