@@ -7,12 +7,13 @@ import logging
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.health import Health
 from bot.pipeline import Pipeline
 from bot.settings import Settings
 from domain.clock import Clock, ShiftedClock, SystemClock, local_day
@@ -36,6 +37,7 @@ class App:
     sessions: async_sessionmaker[AsyncSession]
     clock: Clock
     pipeline: Pipeline
+    health: Health = field(default_factory=Health)
 
     @property
     def today(self) -> date:

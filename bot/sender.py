@@ -37,6 +37,7 @@ from typing import Any, Protocol
 from aiolimiter import AsyncLimiter
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.health import Part
 from bot.leader import AlwaysHeld, SenderLease
 from storage import outbox
 
@@ -170,6 +171,7 @@ class OutboxSender:
     now: Callable[[], datetime]
     pacing: Pacing = field(default_factory=Pacing)
     lease: SenderLease = field(default_factory=AlwaysHeld)
+    health: Part | None = None
     _wake: asyncio.Event = field(default_factory=asyncio.Event)
     _paused_until: float = 0.0
     _limiter: WindowLimiter | None = None
@@ -244,6 +246,7 @@ class OutboxSender:
         result = ChatResult(rows[0].chat_id)
         for index, row in enumerate(rows):
             failure = await self._try(row)
+            self._report(failure)
             if failure is None:  # recorded at once: never sent again after a crash
                 await self._record([outbox.Outcome(row.row_id, "sent")], [])
                 continue
@@ -254,6 +257,16 @@ class OutboxSender:
             ]
             break
         return result
+
+    def _report(self, failure: DeliveryError | None) -> None:
+        """Tell the health check how the last send went (a refusal by the person is no
+        fault of the channel)."""
+        if self.health is None or isinstance(failure, RecipientGone):
+            return
+        if failure is None:
+            self.health.ok()
+        else:
+            self.health.failed(f"{type(failure).__name__}: {failure}")
 
     async def _try(self, row: Claimed) -> DeliveryError | None:
         await self.channel.chat_limiter(row.chat_id).acquire()

@@ -99,7 +99,11 @@ async def _start_web(app: App, channels: list[ChannelRuntime]) -> WebServer | No
     settings = app.settings
     if not settings.public_base_url:
         return None
-    server = WebServer(settings.web_host, settings.web_port)
+    server = WebServer(
+        settings.web_host,
+        settings.web_port,
+        lambda: app.health.report(app.engine, settings.reports_dir),
+    )
     for channel in channels:
         server.add(channel.routes())
     await server.start()

@@ -29,6 +29,7 @@ from sqlalchemy import select
 
 from bot.app import App
 from bot.errors import ConfigurationError
+from bot.health import Part
 from bot.leader import sender_lease
 from bot.pipeline import Pipeline
 from bot.sender import OutboxSender, Pacing, sleep_or_stop
@@ -81,8 +82,11 @@ def build_dispatcher(
     return dispatcher
 
 
-async def poll(bot: Bot, dispatcher: Dispatcher, stop: asyncio.Event) -> None:
-    """Long polling that confirms an update only after it was fully processed."""
+async def poll(
+    bot: Bot, dispatcher: Dispatcher, stop: asyncio.Event, receiving: Part | None = None
+) -> None:
+    """Long polling that confirms an update only after it was fully processed; each poll's
+    outcome goes to ``receiving`` (the health check)."""
     offset: int | None = None
     backoff = 1.0
     webhook_cleared = False
@@ -101,9 +105,13 @@ async def poll(bot: Bot, dispatcher: Dispatcher, stop: asyncio.Event) -> None:
             # 409 while another instance still polls (a rolling restart), 5xx, a proxy's
             # non-JSON answer, network trouble: wait and ask again, nothing was confirmed
             log.warning("getUpdates failed (%s); retrying in %.0fs", error, backoff)
+            if receiving is not None:
+                receiving.failed(f"getUpdates: {type(error).__name__}")
             await sleep_or_stop(stop, backoff)
             backoff = min(backoff * 2, 60)
             continue
+        if receiving is not None:
+            receiving.ok()
         backoff = 1.0
         for update in updates:
             try:
@@ -203,6 +211,7 @@ class TelegramRuntime:
         )
         lease = sender_lease(self.app.engine, settings.database_url, CHANNEL)
         self.sender = OutboxSender(self.app.sessions, channel, self.app.clock.now, pacing, lease)
+        self.sender.health = self.app.health.part("telegram.send", self.app.clock.now)
         self.dispatcher = build_dispatcher(self.app.pipeline, self.sender, settings.office_chats)
 
     async def prepare(self) -> None:
@@ -226,7 +235,12 @@ class TelegramRuntime:
         settings = self.app.settings
         try:
             if not settings.public_base_url:
-                await poll(self.bot, self.dispatcher, stop)
+                await poll(
+                    self.bot,
+                    self.dispatcher,
+                    stop,
+                    self.app.health.part("telegram.receive", self.app.clock.now),
+                )
                 return
             await self._register_webhook(settings.public_base_url, stop)
         except TelegramUnauthorizedError:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp import web
@@ -49,14 +50,19 @@ def _too_deep(value: Any) -> bool:
     return False
 
 
-class WebServer:
-    """Collects routes, then serves them until :meth:`stop`; ``GET /health`` answers ``ok``."""
+Check = Callable[[], Awaitable[tuple[bool, dict[str, Any]]]]
 
-    def __init__(self, host: str, port: int) -> None:
+
+class WebServer:
+    """Collects routes, then serves them until :meth:`stop`. ``GET /health`` answers 200 with
+    ``check``'s details as JSON when healthy, 503 when not (``ok`` without a check)."""
+
+    def __init__(self, host: str, port: int, check: Check | None = None) -> None:
         self.host = host
         self.port = port
+        self.check = check
         self.app = web.Application(client_max_size=MAX_BODY_BYTES)
-        self.app.router.add_get("/health", _health)
+        self.app.router.add_get("/health", self._health)
         self._runner: web.AppRunner | None = None
 
     def add(self, routes: list[web.RouteDef]) -> None:
@@ -70,12 +76,14 @@ class WebServer:
         await web.TCPSite(self._runner, self.host, self.port).start()
         log.warning("web server on %s:%d", self.host, self.port)
 
+    async def _health(self, _request: web.Request) -> web.Response:
+        if self.check is None:
+            return web.Response(text="ok")
+        healthy, details = await self.check()
+        return web.json_response(details, status=200 if healthy else 503)
+
     async def stop(self) -> None:
         """Stop listening (idempotent)."""
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
-
-
-async def _health(_request: web.Request) -> web.Response:
-    return web.Response(text="ok")

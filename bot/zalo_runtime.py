@@ -30,6 +30,7 @@ from pydantic import SecretStr
 
 from bot.app import App
 from bot.errors import ConfigurationError
+from bot.health import Part
 from bot.leader import sender_lease
 from bot.pipeline import Pipeline
 from bot.report_links import ReportLinks, derive_secret, download_route
@@ -107,9 +108,10 @@ async def poll(
     handle: Callable[[dict[str, Any]], Awaitable[object]],
     stop: asyncio.Event,
     seconds: int = 25,
+    receiving: Part | None = None,
 ) -> None:
     """Long polling until ``stop``, ``seconds`` a call: each update is handled before the
-    next call.
+    next call; each poll's outcome goes to ``receiving`` (the health check).
 
     Raises ``ConfigurationError`` on a 401.
     """
@@ -130,9 +132,13 @@ async def poll(
             continue
         except ZaloError as error:
             log.warning("Zalo getUpdates failed (%s); retrying in %.0fs", error, backoff)
+            if receiving is not None:
+                receiving.failed(f"getUpdates: {type(error).__name__}")
             await sleep_or_stop(stop, backoff)
             backoff = min(backoff * 2, MAX_BACKOFF)
             continue
+        if receiving is not None:
+            receiving.ok()
         backoff = 1.0
         for update in updates:
             await handle(update)
@@ -196,6 +202,7 @@ class ZaloRuntime:
         self.sender = OutboxSender(
             self.app.sessions, self.channel, self.app.clock.now, pacing, lease
         )
+        self.sender.health = self.app.health.part("zalo.send", self.app.clock.now)
 
     async def prepare(self) -> None:
         """Check the token with ``getMe``. Raises ``ConfigurationError`` on a 401; other
@@ -226,6 +233,7 @@ class ZaloRuntime:
                 lambda update: self._handle(update, stop),
                 stop,
                 settings.zalo_poll_seconds,
+                self.app.health.part("zalo.receive", self.app.clock.now),
             )
             return
         url = settings.public_base_url.rstrip("/") + WEBHOOK_PATH
