@@ -11,8 +11,11 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.errors import ConfigurationError
 from bot.health import Health
 from bot.pipeline import Pipeline
 from bot.settings import Settings
@@ -45,6 +48,33 @@ class App:
         return local_day(self.clock.now(), self.settings.zone)
 
 
+async def _open_database(settings: Settings) -> AsyncEngine:
+    """The engine, migrated to head. A database that cannot be opened or written (a missing
+    or read-only folder, a full disk, a server out of reach) raises
+    :class:`~bot.errors.ConfigurationError` naming ``DATABASE_URL`` (password hidden); the log
+    has the error."""
+    shown = make_url(settings.database_url).render_as_string(hide_password=True)
+    try:
+        engine = create_engine(settings.database_url, settings.sqlite_busy_seconds)
+    except OSError as error:
+        raise _database_problem(shown, error) from error
+    try:
+        await migrate(engine)
+    except (OSError, DBAPIError) as error:
+        await engine.dispose()
+        raise _database_problem(shown, error) from error
+    return engine
+
+
+def _database_problem(shown: str, error: BaseException) -> ConfigurationError:
+    log.error("cannot open the database %s: %s", shown, error)
+    return ConfigurationError(
+        f"Không mở được cơ sở dữ liệu {shown}: {error}. Hãy kiểm tra DATABASE_URL: thư mục "
+        "phải tồn tại, bot phải được phép ghi và ổ đĩa còn chỗ (với PostgreSQL: máy chủ đang "
+        "chạy và nhận kết nối)."
+    )
+
+
 def make_clock(settings: Settings) -> Clock:
     """The system clock; or one started at ``REPORTBOT_NOW`` / ``--now``; or one started on
     the day ``REPORTBOT_TODAY`` / ``--today`` at the current time of day (both run on)."""
@@ -64,9 +94,8 @@ async def open_app(
     database, and dispose of the engine on exit."""
     use_locale(settings.locale)
     tune_thread_handoff(settings.database_url)
-    engine = create_engine(settings.database_url, settings.sqlite_busy_seconds)
+    engine = await _open_database(settings)
     try:
-        await migrate(engine)
         sessions = session_factory(engine)
         chosen = clock or make_clock(settings)
         pipeline = Pipeline(

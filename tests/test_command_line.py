@@ -106,3 +106,13 @@ def test_invite_prints_a_code(database_url: str) -> None:
     assert "https://t.me/" in result.stdout and "?start=" in result.stdout
     unknown = reportbot(database_url, "invite", "KHONGCO")
     assert unknown.returncode == 1 and "Không có đơn vị" in unknown.stderr
+
+
+def test_a_database_that_cannot_be_opened_is_named(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the database folder should be")
+    url = f"sqlite+aiosqlite:///{blocker / 'reportbot.db'}"
+    result = reportbot(url, "campaign", "list")
+    assert result.returncode == 1
+    assert "Không mở được cơ sở dữ liệu" in result.stderr and str(blocker) in result.stderr
+    assert "DATABASE_URL" in result.stderr and "Traceback" not in result.stderr

@@ -15,18 +15,18 @@ from storage.db import create_engine
 
 
 async def _get(port: int) -> tuple[int, dict[str, object]]:
-    async with aiohttp.ClientSession() as http:
-        async with http.get(f"http://127.0.0.1:{port}/health") as answer:
-            return answer.status, await answer.json()
+    async with (
+        aiohttp.ClientSession() as http,
+        http.get(f"http://127.0.0.1:{port}/health") as answer,
+    ):
+        return answer.status, await answer.json()
 
 
 async def test_health_reports_each_part_and_fails_with_it(
     app: App, reports_dir: Path, unused_tcp_port: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     health = Health()
-    server = WebServer(
-        "127.0.0.1", unused_tcp_port, lambda: health.report(app.engine, reports_dir)
-    )
+    server = WebServer("127.0.0.1", unused_tcp_port, lambda: health.report(app.engine, reports_dir))
     await server.start()
     try:
         status, body = await _get(unused_tcp_port)
