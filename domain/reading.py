@@ -388,12 +388,11 @@ class _NumberReader:
         """One reading of ``core``: the number, its unit, in the element's unit."""
         error: DomainError | None = None
         for spelling, amount_text in self._splits(core):
-            try:
+            try:  # a cut that is no reading ("2 tỷ 500" + "triệu đồng") tries the next one
                 amount = _read_amount(amount_text, self.line)
+                return self._in_element_unit(amount, spelling)
             except NumberParseError as problem:
                 error = error or problem
-                continue
-            return self._in_element_unit(amount, spelling)
         unknown = _unknown_unit(core)
         if unknown is not None:
             raise NumberParseError(

@@ -55,18 +55,11 @@ from domain.campaign_spec import (
     label,
 )
 from domain.errors import DomainError
-from domain.numbers import (
-    NumberParseError,
-    ParsedNumber,
-    format_number,
-    parse_boolean,
-    parse_number,
-)
-from domain.numbers import to_measure_unit as _to_measure_unit
+from domain.numbers import NumberParseError, format_number, parse_boolean
 from domain.phones import normalize_phone
+from domain.reading import AskBack, read_figure
 from domain.text import fold, normalize_tone_placement
-from domain.units import unit_of
-from domain.validation import MAX_MAGNITUDE
+from domain.validation import MAX_MAGNITUDE, Rules
 
 __all__ = [
     "CAMPAIGN_SHEET",
@@ -974,33 +967,30 @@ def _decimal_of(raw: object, measure_unit: str) -> Decimal:
         if not math.isfinite(raw):
             raise _CellProblem(f"{_quoted(raw)} không phải là số")
         return Decimal(str(raw))
-    text = _text_of(raw)
+    return _typed_number(_text_of(raw), measure_unit)
+
+
+def _typed_number(text: str, measure_unit: str) -> Decimal:
+    """A number written as text, read exactly as a figure a unit types
+    (:func:`domain.reading.read_figure`): the element's unit after it, conversions, magnitude
+    words only where the unit takes them; a text with two readings, or a unit that does not
+    fit, is a cell problem, never a guess ("45 tỷ" in tấn, "12,500" where decimals are
+    allowed)."""
+    rules = Rules(
+        "Ô này", ValueType.NUMBER, measure_unit, minimum=-MAX_MAGNITUDE, maximum=MAX_MAGNITUDE
+    )
     try:
-        parsed = parse_number(text)
-    except NumberParseError:
-        parsed = _number_with_unit(text, measure_unit)
-    else:
-        _check_typed_suffix(text, parsed, measure_unit)
-    return _to_measure_unit(parsed, measure_unit)
-
-
-_MAX_NUMBER_WITH_UNIT = 80
-"""Longer text is not searched for a number and a unit (a cell may hold 32 767 characters)."""
-# Scale words a measure unit may begin with (folded): "tỷ đồng", "triệu đồng", "nghìn người".
-_UNIT_SCALES = frozenset({"ty", "ti", "trieu", "nghin", "ngan"})
-# A typed currency word the number reader ignores: "12 đồng", "12đ", "12 vnd" (folded).
-_CURRENCY_SUFFIX = re.compile(r"(?<![a-z])(?:dong|d|vnd)$")
-
-
-def _unit_key(text: str) -> str:
-    """Matching key of a measure unit: folded (so either tone placement), letters, digits, %."""
-    key = re.sub(r"[^a-z0-9%]", "", fold(text))
-    return "%" if key == "phantram" else key
+        return Decimal(read_figure(text, rules).value)
+    except AskBack as unsure:
+        raise _CellProblem(f"{_quoted(text)} chưa rõ — {unsure.user_message}") from None
+    except DomainError as error:
+        raise _CellProblem(f"{_quoted(text)}: {error.user_message}") from None
 
 
 def _is_percent_unit(measure_unit: str) -> bool:
     """True for ``%``, ``phần trăm`` and units such as ``tỷ lệ (%)``."""
-    return "%" in _unit_key(measure_unit)
+    key = re.sub(r"[^a-z0-9%]", "", fold(measure_unit))
+    return "%" in key or key == "phantram"
 
 
 def _shown_unit(measure_unit: str) -> str:
@@ -1012,79 +1002,6 @@ def _percent_problem(raw: object, measure_unit: str) -> str:
         f"{_quoted(raw)} là phần trăm nhưng đơn vị tính là {_shown_unit(measure_unit)} — "
         "ghi số theo đơn vị tính (bỏ dấu % hoặc định dạng phần trăm của ô)"
     )
-
-
-def _unit_matches(typed: str, measure_unit: str, parsed: ParsedNumber) -> bool:
-    """Whether a unit typed after a number is the element's own: the same after folding
-    (``luỹ``/``lũy``, ``tan``/``tấn``), one of its spellings in :func:`domain.units.unit_of`
-    (``t`` for tấn, ``hs`` for học sinh, ``hộ dân`` for hộ), or, after a scale word (``12 triệu đồng`` in
-    ``tỷ đồng``), the unit without its own scale word."""
-    key = _unit_key(typed)
-    if not key:
-        return False
-    if key == _unit_key(measure_unit) or fold(typed) in unit_of(measure_unit).spellings:
-        return True
-    words = fold(measure_unit).split()
-    return (
-        parsed.scale_word
-        and len(words) > 1
-        and words[0] in _UNIT_SCALES
-        and key == _unit_key(" ".join(words[1:]))
-    )
-
-
-def _number_with_unit(text: str, measure_unit: str) -> ParsedNumber:
-    """Read ``"12 hộ"``, ``"12.500 tấn"``: a number followed by the element's measure unit.
-
-    Every split of ``text`` into a number and a trailing part without digits is tried, left to
-    right; the first whose trailing part is ``measure_unit`` wins. Raises :class:`_CellProblem`
-    naming the unit typed when the number reads but the unit is another, else "not a number".
-    """
-    stripped = text.strip()
-    wrong: str | None = None
-    if len(stripped) > _MAX_NUMBER_WITH_UNIT:
-        stripped = ""  # no figure is that long; skip the search, say "not a number"
-    for index in range(1, len(stripped)):
-        before, here = stripped[index - 1], stripped[index]
-        if here.isspace() or not (before.isspace() or (before.isdigit() and not here.isdigit())):
-            continue
-        head, tail = stripped[:index].strip(), stripped[index:].strip()
-        if any(ch.isdigit() for ch in tail):
-            continue
-        try:
-            parsed = parse_number(head)
-        except NumberParseError:
-            continue
-        if _unit_matches(tail, measure_unit, parsed):
-            return parsed
-        wrong = wrong or tail
-    if wrong is not None:
-        raise _CellProblem(
-            f'{_quoted(text)}: đơn vị "{wrong}" không phải đơn vị tính của chỉ tiêu '
-            f"({_shown_unit(measure_unit)}) — ghi số theo đơn vị tính, ví dụ 12.500 hoặc "
-            f"12.500 {measure_unit}".rstrip()
-        )
-    raise _CellProblem(f"{_quoted(text)} không phải là số — ghi ví dụ 12.500 hoặc 12,5")
-
-
-def _check_typed_suffix(text: str, parsed: ParsedNumber, measure_unit: str) -> None:
-    """Refuse a ``%`` or a currency word the number reader accepted but the unit contradicts:
-    ``"95%"`` in ``người``; ``"12 đồng"`` in ``hộ``, or in ``tỷ đồng`` without a scale word."""
-    if parsed.percent and not _is_percent_unit(measure_unit):
-        raise _CellProblem(_percent_problem(text, measure_unit))
-    if not _CURRENCY_SUFFIX.search(fold(text)):
-        return
-    words = fold(measure_unit).split()
-    if "dong" not in words and "vnd" not in words:
-        raise _CellProblem(
-            f"{_quoted(text)} là số tiền nhưng đơn vị tính là {_shown_unit(measure_unit)} — "
-            "ghi số theo đơn vị tính"
-        )
-    if not parsed.scale_word and words[0] in _UNIT_SCALES:
-        raise _CellProblem(
-            f'{_quoted(text)}: chưa rõ là đồng hay {measure_unit} — ghi ví dụ "12" hoặc '
-            f'"12 {measure_unit}"'
-        )
 
 
 def _canonical(value: Decimal) -> Decimal:
