@@ -31,8 +31,7 @@ from domain.text import fold
 MAX_INPUT_CHARS = 40
 """Longer answers are refused outright: no real figure needs more characters."""
 
-# Scale words, folded (no diacritics), and the power of ten each stands for.
-_SCALE_EXPONENTS: dict[str, int] = {
+SCALE_EXPONENTS: dict[str, int] = {
     "ty": 9,
     "ti": 9,
     "trieu": 6,
@@ -41,6 +40,7 @@ _SCALE_EXPONENTS: dict[str, int] = {
     "ngan": 3,
     "k": 3,
 }
+"""Scale words, folded (no diacritics), and the power of ten each stands for."""
 _ZERO_WORDS = frozenset({"khong"})
 
 # Arithmetic on parsed input: wide enough for any 40-character answer, and it refuses to round.
@@ -239,9 +239,9 @@ def _read_parts(tokens: list[tuple[str, str]], shown: str) -> tuple[list[_Part],
             if parts:
                 return parts, number
             return [_Part(_plain_number(number, shown), 0)], None
-        if following[0] != "word" or following[1] not in _SCALE_EXPONENTS:
+        if following[0] != "word" or following[1] not in SCALE_EXPONENTS:
             raise _not_a_number(shown)
-        parts.append(_Part(_plain_number(number, shown), _SCALE_EXPONENTS[following[1]]))
+        parts.append(_Part(_plain_number(number, shown), SCALE_EXPONENTS[following[1]]))
         index += 2
     return parts, None
 
@@ -417,9 +417,9 @@ def to_measure_unit(parsed: ParsedNumber, measure_unit: str) -> Decimal:
 def _unit_exponent(measure_unit: str) -> int | None:
     """Power of ten of the scale word a unit starts with (``tỷ đồng`` -> 9), else ``None``."""
     words = fold(measure_unit).split(" ")
-    if words[0] not in _SCALE_EXPONENTS or words[1:2] == ["le"]:
+    if words[0] not in SCALE_EXPONENTS or words[1:2] == ["le"]:
         return None
-    return _SCALE_EXPONENTS[words[0]]
+    return SCALE_EXPONENTS[words[0]]
 
 
 # --------------------------------------------------------------------------- parse_boolean

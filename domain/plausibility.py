@@ -27,15 +27,26 @@ MEDIAN_MIN_UNITS = 3
 
 
 @dataclass(frozen=True)
+class Related:
+    """The other part of an indicator, as entered: its value, name and measure unit."""
+
+    value: Decimal
+    name: str
+    unit: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.name} ({format_number(self.value)} {self.unit})".replace(" )", ")")
+
+
+@dataclass(frozen=True)
 class History:
     """What a figure is compared with; every value in the element's measure unit.
 
     ``previous``: the unit's value last period; ``cumulative``/``same_year``: the element is
     year-to-date and last period is in the same year; ``median``/``reported``: the median of the
     other units' values this period and how many reported it; ``denominator``: for the
-    numerator of an indicator, the denominator's value entered (its name in
-    ``denominator_name``, its measure unit ``denominator_unit``); ``numerator``: for a
-    denominator, the numerator's value (``numerator_name``, ``numerator_unit``).
+    numerator of an indicator, the denominator as entered; ``numerator``: for a denominator,
+    the numerator.
     """
 
     previous: Decimal | None = None
@@ -43,12 +54,8 @@ class History:
     same_year: bool = False
     median: Decimal | None = None
     reported: int = 0
-    denominator: Decimal | None = None
-    denominator_name: str = ""
-    denominator_unit: str = ""
-    numerator: Decimal | None = None
-    numerator_name: str = ""
-    numerator_unit: str = ""
+    denominator: Related | None = None
+    numerator: Related | None = None
 
 
 def doubt(value: Decimal, rules: Rules, history: History) -> str | None:
@@ -80,12 +87,10 @@ def _reason(value: Decimal, rules: Rules, history: History) -> str | None:
         return f"lớn hơn 5 lần kỳ trước ({shown(before)})"
     if before is not None and before > 0 and value * UNUSUAL_FACTOR < before:
         return f"nhỏ hơn 1/5 kỳ trước ({shown(before)})"
-    if history.denominator is not None and value > history.denominator:
-        other = f"{format_number(history.denominator)} {history.denominator_unit}".rstrip()
-        return f"lớn hơn {history.denominator_name} ({other})"
-    if history.numerator is not None and value < history.numerator:
-        other = f"{format_number(history.numerator)} {history.numerator_unit}".rstrip()
-        return f"nhỏ hơn {history.numerator_name} ({other})"
+    if history.denominator is not None and value > history.denominator.value:
+        return f"lớn hơn {history.denominator}"
+    if history.numerator is not None and value < history.numerator.value:
+        return f"nhỏ hơn {history.numerator}"
     median = history.median
     if (
         median is not None

@@ -53,7 +53,13 @@ from decimal import localcontext as _localcontext
 
 from domain.campaign_spec import ValueType
 from domain.errors import DomainError
-from domain.numbers import NumberParseError, format_number, parse_boolean, parse_number
+from domain.numbers import (
+    SCALE_EXPONENTS,
+    NumberParseError,
+    format_number,
+    parse_boolean,
+    parse_number,
+)
 from domain.text import clean_text, fold
 from domain.units import (
     MILLION,
@@ -669,15 +675,7 @@ def _places(value: Decimal) -> int:
 
 # --------------------------------------------------------------------------- amounts
 
-_SCALE_WORDS: dict[str, int] = {
-    "ty": 9,
-    "ti": 9,
-    "trieu": 6,
-    "tr": 6,
-    "nghin": 3,
-    "ngan": 3,
-    "k": 3,
-}
+_SCALE_WORDS = SCALE_EXPONENTS
 _DIGIT_WORDS: dict[str, int] = {
     "khong": 0,
     "mot": 1,

@@ -13,7 +13,7 @@ from decimal import Decimal
 from statistics import median
 
 from domain.campaign_spec import ValueType
-from domain.plausibility import History
+from domain.plausibility import History, Related
 from domain.reading import Figure, read_figure
 from domain.text import fold
 from domain.validation import display_value
@@ -159,26 +159,21 @@ class Histories:
         )
         elements = {e.id: e for e in self.campaign.elements}
         for indicator in self.campaign.indicators:
-            if indicator.numerator_id == element.id:
-                other = _decimal(draft.get(str(indicator.denominator_id)))
-                if other is not None:
-                    part = elements[indicator.denominator_id]
-                    history = replace(
-                        history,
-                        denominator=other,
-                        denominator_name=part.name,
-                        denominator_unit=part.measure_unit,
-                    )
-            if indicator.denominator_id == element.id:
-                other = _decimal(draft.get(str(indicator.numerator_id)))
-                if other is not None:
-                    part = elements[indicator.numerator_id]
-                    history = replace(
-                        history,
-                        numerator=other,
-                        numerator_name=part.name,
-                        numerator_unit=part.measure_unit,
-                    )
+            for other_id, role in (
+                (indicator.denominator_id, "denominator"),
+                (indicator.numerator_id, "numerator"),
+            ):
+                value = _decimal(draft.get(str(other_id)))
+                if other_id == element.id or value is None:
+                    continue
+                if element.id not in (indicator.numerator_id, indicator.denominator_id):
+                    continue
+                other = Related(value, elements[other_id].name, elements[other_id].measure_unit)
+                history = (
+                    replace(history, denominator=other)
+                    if role == "denominator"
+                    else replace(history, numerator=other)
+                )
         return history
 
 

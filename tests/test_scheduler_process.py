@@ -29,20 +29,26 @@ def reminders_received(fake: FakeTelegram) -> list[str]:
     ]
 
 
-async def test_a_restart_in_the_middle_of_a_fanout_neither_loses_nor_repeats(
-    fake: FakeTelegram, database_url: str, tmp_path: Path
-) -> None:
+async def _due_morning_bot(fake: FakeTelegram, database_url: str, tmp_path: Path) -> BotProcess:
+    """A campaign of ``UNITS`` heads bound on Telegram and the bot (not started) on the morning
+    of 2026Q4's due date, sending 40 a second: about 3 s of reminders to interrupt."""
     async with open_app(Settings(database_url=database_url)) as app:
         await campaign_with_people(app.sessions, UNITS, FIRST_USER, app.clock.now())
-    fake.per_second = 40  # about 3 s of sending: time to stop the bot in the middle
-    process = BotProcess(
+    fake.per_second = 40
+    return BotProcess(
         tmp_path,
         DATABASE_URL=database_url,
         TELEGRAM_BOT_TOKEN=TOKEN,
         TELEGRAM_API_BASE=f"http://127.0.0.1:{fake.port}",
         TELEGRAM_PER_SECOND="40",
-        REPORTBOT_NOW=clock_setting(vn_time(date(2027, 1, 10), 8)),  # 2026Q4 due, in the morning
+        REPORTBOT_NOW=clock_setting(vn_time(date(2027, 1, 10), 8)),
     )
+
+
+async def test_a_restart_in_the_middle_of_a_fanout_neither_loses_nor_repeats(
+    fake: FakeTelegram, database_url: str, tmp_path: Path
+) -> None:
+    process = await _due_morning_bot(fake, database_url, tmp_path)
     await process.start()
     await _until(lambda: len(reminders_received(fake)) >= 20, process)
     assert await process.stop() == 0, process.output()[-3000:]
@@ -69,17 +75,7 @@ async def test_kill_9_in_the_middle_of_a_fanout_repeats_at_most_what_was_in_flig
     """Each delivery is recorded when its answer arrives (issue 14): after SIGKILL only the
     messages in flight at that instant (at most one per chat, at most a second's worth) can
     go out again; every head still gets the reminder."""
-    async with open_app(Settings(database_url=database_url)) as app:
-        await campaign_with_people(app.sessions, UNITS, FIRST_USER, app.clock.now())
-    fake.per_second = 40
-    process = BotProcess(
-        tmp_path,
-        DATABASE_URL=database_url,
-        TELEGRAM_BOT_TOKEN=TOKEN,
-        TELEGRAM_API_BASE=f"http://127.0.0.1:{fake.port}",
-        TELEGRAM_PER_SECOND="40",
-        REPORTBOT_NOW=clock_setting(vn_time(date(2027, 1, 10), 8)),
-    )
+    process = await _due_morning_bot(fake, database_url, tmp_path)
     await process.start()
     await _until(lambda: len(reminders_received(fake)) >= 70, process)  # past the first second
     await process.kill()
