@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import threading
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -74,13 +75,22 @@ async def busy_app(tmp_path: Path) -> AsyncIterator[App]:
 
 
 def _hold_write_lock(path: str, seconds: float, taken: threading.Event) -> None:
-    """Another process's writer: BEGIN IMMEDIATE, then hold the lock for ``seconds``."""
+    """Another process's writer: BEGIN IMMEDIATE, then hold the lock for ``seconds``.
+
+    Plain sleeps and untimed waits only: a timed wait on a condition (``Event.wait(t)``) takes
+    an absolute deadline, which libfaketime's shifted clock (the CI run under faketime)
+    turns into a wait of the shift."""
     connection = sqlite3.connect(path, isolation_level=None, timeout=5)
     connection.execute("BEGIN IMMEDIATE")
     taken.set()
-    threading.Event().wait(seconds)
+    time.sleep(seconds)
     connection.execute("ROLLBACK")
     connection.close()
+
+
+async def _until_taken(taken: threading.Event) -> None:
+    while not taken.is_set():
+        await asyncio.sleep(0.01)
 
 
 async def _at_summary(app: App) -> Person:
@@ -102,7 +112,7 @@ async def test_a_lock_held_past_the_busy_timeout_during_confirmation(
     taken = threading.Event()
     holder = threading.Thread(target=_hold_write_lock, args=(path, 3.0, taken))
     holder.start()
-    await asyncio.to_thread(taken.wait, 5)
+    await _until_taken(taken)
     receipt = await head.say("1", message_id="confirm-1")  # waits 3 s behind the lock, retried
     await asyncio.to_thread(holder.join)
     assert "✅ Đã nhận báo cáo" in receipt and "Xin lỗi" not in receipt
@@ -121,7 +131,7 @@ async def test_a_fault_that_outlasts_the_retries_is_left_to_the_channel(
     taken = threading.Event()
     holder = threading.Thread(target=_hold_write_lock, args=(path, 4.0, taken))
     holder.start()
-    await asyncio.to_thread(taken.wait, 5)
+    await _until_taken(taken)
     with pytest.raises(StillFailing):
         await head.say("1", message_id="confirm-2")
     await asyncio.to_thread(holder.join)
