@@ -24,6 +24,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -57,6 +58,7 @@ from handlers.notices import kind_label, notify_cluster_heads, remind_units
 from storage import campaigns as campaign_store
 from storage import reminders as reminder_store
 from storage.models import Campaign, Period
+from storage.transient import RETRY_SECONDS, StillFailing, retrying
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +103,7 @@ class Jobs:
     reports_dir: Path
     office_chats: frozenset[str]
     wake: Callable[[], None] = lambda: None
+    retry_seconds: float = RETRY_SECONDS
 
     @classmethod
     def from_settings(
@@ -120,6 +123,7 @@ class Jobs:
             reports_dir=settings.reports_dir,
             office_chats=settings.office_chats,
             wake=wake,
+            retry_seconds=settings.transient_retry_seconds,
         )
 
     async def run_all(self) -> Round:
@@ -132,9 +136,35 @@ class Jobs:
         return done
 
     async def _campaigns(self) -> list[Campaign]:
-        async with self.sessions() as session, session.begin():
-            listed = await campaign_store.list_campaigns(session)
-            return [await campaign_store.CAMPAIGNS.get(session, c.id) for c in listed]
+        async def read() -> list[Campaign]:
+            async with self.sessions() as session, session.begin():
+                listed = await campaign_store.list_campaigns(session)
+                return [await campaign_store.CAMPAIGNS.get(session, c.id) for c in listed]
+
+        return await retrying(read, "scheduled jobs: campaigns", limit=self.retry_seconds)
+
+    async def _notices(self, period_ids: set[int]) -> set[tuple[int, str, str]]:
+        """The notices recorded for ``period_ids`` (retried like every step)."""
+
+        async def read() -> set[tuple[int, str, str]]:
+            async with self.sessions() as session, session.begin():
+                return await reminder_store.notices_of(session, period_ids)
+
+        return await retrying(read, "scheduled jobs: notices", limit=self.retry_seconds)
+
+    async def _safely(self, work: Callable[[], Awaitable[None]], what: str) -> None:
+        """Run one campaign period's work (``work`` makes a fresh attempt each call) by the
+        pipeline's rule (:mod:`storage.transient`): a transient database fault is retried with
+        back-off for up to ``retry_seconds``; one that outlasts that, or a bug (a report that
+        cannot be built), is logged and rolled back, the other periods go on, and the next tick
+        tries again. Each piece records what it queued in the same transaction, so a retry
+        never queues a message twice."""
+        try:
+            await retrying(work, what, limit=self.retry_seconds)
+        except StillFailing as error:
+            log.warning("%s; the next tick tries again", error)
+        except Exception:
+            log.exception("%s failed; the others go on, the next tick retries it", what)
 
     def _today(self, now: datetime) -> date:
         return now.astimezone(self.zone).date()
@@ -154,7 +184,10 @@ class Jobs:
                 open_now.append((campaign, period))
                 entry = latest_due(reminder_schedule(policy, dates), now, self.hours, self.zone)
                 if entry is not None:
-                    await _safely(self._remind(campaign, period, entry.kind, now, done))
+                    await self._safely(
+                        partial(self._remind, campaign, period, entry.kind, now, done),
+                        f"reminders {period.code} of {campaign.code}",
+                    )
         if not self.hours.is_quiet(now.astimezone(self.zone)):
             await self._deferred(open_now, now, done)
         self._woken(done)
@@ -182,12 +215,14 @@ class Jobs:
     ) -> None:
         """Carry out the ``/nhacnho`` requests made in the quiet hours for today."""
         target = self._today(now).isoformat()
-        async with self.sessions() as session, session.begin():
-            notices = await reminder_store.notices_of(session, [p.id for _c, p in open_now])
+        notices = await self._notices({p.id for _c, p in open_now})
         for campaign, period in open_now:
             asked = (period.id, MANUAL, target) in notices
             if asked and (period.id, MANUAL + DONE, target) not in notices:
-                await _safely(self._asked(campaign, period, now, done))
+                await self._safely(
+                    partial(self._asked, campaign, period, now, done),
+                    f"/nhacnho of {period.code} of {campaign.code}",
+                )
 
     async def _asked(self, campaign: Campaign, period: Period, now: datetime, done: Round) -> None:
         target = self._today(now).isoformat()
@@ -213,7 +248,10 @@ class Jobs:
             return done
         for campaign, period, kind in await self._due(local, (REPORT, OFFICE, CLUSTER)):
             send = {REPORT: self._report, OFFICE: self._office_list}.get(kind, self._cluster_lists)
-            await _safely(send(campaign, period, now, done))
+            await self._safely(
+                partial(send, campaign, period, now, done),
+                f"{kind} notice of {period.code} of {campaign.code}",
+            )
         self._woken(done)
         return done
 
@@ -240,8 +278,7 @@ class Jobs:
         """The due notices not recorded yet (cluster lists: until every cluster is)."""
         if not due:
             return []
-        async with self.sessions() as session, session.begin():
-            notices = await reminder_store.notices_of(session, {p.id for _c, p, _k in due})
+        notices = await self._notices({p.id for _c, p, _k in due})
         kinds = {(period_id, kind) for period_id, kind, _target in notices}
         return [
             (campaign, period, kind)
@@ -317,7 +354,10 @@ class Jobs:
         if self.hours.is_quiet(local):
             return done
         for campaign, period, _kind in await self._due(local, (LOCKED,)):
-            await _safely(self._lock_notice(campaign, period, now, done))
+            await self._safely(
+                partial(self._lock_notice, campaign, period, now, done),
+                f"lock notice of {period.code} of {campaign.code}",
+            )
         self._woken(done)
         return done
 
@@ -338,15 +378,6 @@ class Jobs:
             log.info("%s", line)
         if done.messages:
             self.wake()
-
-
-async def _safely(work: Awaitable[None]) -> None:
-    """Run one campaign period's work; a failure (a report that cannot be built, a database
-    hiccup) is logged and rolled back, the other periods go on, and the next tick tries again."""
-    try:
-        await work
-    except Exception:
-        log.exception("scheduled work failed; the others go on, the next tick retries it")
 
 
 def start_scheduler(jobs: Jobs, zone: ZoneInfo) -> AsyncIOScheduler:

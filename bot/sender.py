@@ -40,6 +40,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.health import Part
 from bot.leader import AlwaysHeld, SenderLease
 from storage import outbox
+from storage.transient import RETRY_SECONDS, StillFailing, is_transient, retrying
 
 log = logging.getLogger(__name__)
 
@@ -172,6 +173,7 @@ class OutboxSender:
     pacing: Pacing = field(default_factory=Pacing)
     lease: SenderLease = field(default_factory=AlwaysHeld)
     health: Part | None = None
+    retry_seconds: float = RETRY_SECONDS
     _wake: asyncio.Event = field(default_factory=asyncio.Event)
     _paused_until: float = 0.0
     _limiter: WindowLimiter | None = None
@@ -188,8 +190,11 @@ class OutboxSender:
                 self._wake.clear()  # before claiming: a wake-up during the round is not lost
                 try:
                     sent = await self.send_due() if await self.lease.held() else 0
-                except Exception:  # the database may be briefly unavailable: keep going
-                    log.exception("outbox sender round failed")
+                except Exception as error:  # the database may be briefly unavailable
+                    if is_transient(error):
+                        log.warning("outbox sender round: transient fault (%s)", error)
+                    else:
+                        log.exception("outbox sender round failed")
                     sent = 0
                 if sent == 0:
                     await self._sleep(stop)
@@ -228,18 +233,22 @@ class OutboxSender:
 
     async def _record(self, outcomes: list[outbox.Outcome], results: list[ChatResult]) -> None:
         """Write outcomes (one delivery, or the rest of a round), retrying while the database
-        is briefly unavailable: an unrecorded delivery would be sent again when its lease ends."""
-        for attempt in range(1, 11):
-            try:
-                async with self.sessions() as session, session.begin():
-                    await outbox.record(session, outcomes, self.now())
-                    for chat in results:
-                        if chat.gone:
-                            await outbox.deactivate_chat(session, self.channel.name, chat.chat_id)
-                return
-            except Exception:
-                log.exception("recording a sending round failed (attempt %d)", attempt)
-                await asyncio.sleep(min(2**attempt, 30))
+        is briefly unavailable (:mod:`storage.transient`, up to ``retry_seconds``): an
+        unrecorded delivery is sent again when its lease ends."""
+
+        async def write() -> None:
+            async with self.sessions() as session, session.begin():
+                await outbox.record(session, outcomes, self.now())
+                for chat in results:
+                    if chat.gone:
+                        await outbox.deactivate_chat(session, self.channel.name, chat.chat_id)
+
+        try:
+            await retrying(write, f"{self.channel.name} delivery record", limit=self.retry_seconds)
+        except StillFailing as error:
+            log.error("%s; these messages go out again when their lease ends", error)
+        except Exception:
+            log.exception("recording a sending round failed; sent again when the lease ends")
 
     async def _send_chat(self, rows: list[Claimed]) -> ChatResult:
         """Send one chat's messages in order; after a failure the rest wait for the next round."""

@@ -212,6 +212,7 @@ class TelegramRuntime:
         lease = sender_lease(self.app.engine, settings.database_url, CHANNEL)
         self.sender = OutboxSender(self.app.sessions, channel, self.app.clock.now, pacing, lease)
         self.sender.health = self.app.health.part("telegram.send", self.app.clock.now)
+        self.sender.retry_seconds = settings.transient_retry_seconds
         self.dispatcher = build_dispatcher(self.app.pipeline, self.sender, settings.office_chats)
 
     async def prepare(self) -> None:

@@ -203,6 +203,7 @@ class ZaloRuntime:
             self.app.sessions, self.channel, self.app.clock.now, pacing, lease
         )
         self.sender.health = self.app.health.part("zalo.send", self.app.clock.now)
+        self.sender.retry_seconds = settings.transient_retry_seconds
 
     async def prepare(self) -> None:
         """Check the token with ``getMe``. Raises ``ConfigurationError`` on a 401; other

@@ -16,12 +16,14 @@ import pytest
 from sqlalchemy import exc as sa
 
 from bot.app import App, open_app
+from bot.scheduler import Jobs
 from bot.settings import Settings
 from domain.clock import ManualClock
 from storage.models import ProcessedMessage, Submission
 from storage.transient import StillFailing, is_transient
 from tests.conftest import TODAY, Person, vn_time
 from tests.helpers import count, sample, typed_answer
+from tests.test_scheduler import at, bound_people, reminder_messages
 
 P1_PHONE = "0900000001"
 
@@ -140,3 +142,30 @@ async def test_a_fault_that_outlasts_the_retries_is_left_to_the_channel(
     receipt = await head.say("1", message_id="confirm-2")  # the channel delivers it again
     assert "✅ Đã nhận báo cáo" in receipt and "Xin lỗi" not in receipt
     assert await count(busy_app, Submission) == 1
+
+
+async def test_a_scheduled_job_waits_out_the_lock_by_the_same_rule(
+    busy_app: App, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The reminders job meets another process's write lock held past the busy timeout: the
+    fan-out is retried within the same run (not left to the next tick), each unit reminded
+    once."""
+    await bound_people(busy_app)
+    assert isinstance(busy_app.clock, ManualClock)
+    busy_app.clock.current = at(7, 8)  # the "3 days before" reminder of the samples' Q4 2026
+    jobs = Jobs.from_settings(busy_app.settings, busy_app.sessions, busy_app.clock)
+    path = busy_app.settings.database_url.split("///", 1)[1]
+    taken = threading.Event()
+    holder = threading.Thread(target=_hold_write_lock, args=(path, 3.0, taken))
+    holder.start()
+    await _until_taken(taken)
+    done = await jobs.reminders()
+    await asyncio.to_thread(holder.join)
+    assert "transient fault" in caplog.text and "database is locked" in caplog.text
+    assert done.messages == 3
+    assert [chat for chat, _ in await reminder_messages(busy_app)] == [
+        "head-1",
+        "head-2",
+        "village",
+    ]
+    assert (await jobs.reminders()).messages == 0  # recorded: a second run queues nothing
