@@ -8,7 +8,7 @@ import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
@@ -22,6 +22,9 @@ from bot.settings import Settings
 from domain.clock import Clock, ShiftedClock, SystemClock, local_day
 from handlers.i18n import use_locale
 from reports.samples import SAMPLES
+from services import document_jobs
+from services.document_jobs import Order
+from services.documents import BuiltReport
 from storage.campaigns import ImportResult, import_campaign
 from storage.db import create_engine, migrate, session_factory
 from storage.models import Campaign
@@ -46,6 +49,27 @@ class App:
     def today(self) -> date:
         """Today in Vietnam, by the application's clock."""
         return local_day(self.clock.now(), self.settings.zone)
+
+    async def build_documents(self) -> int:
+        """Build every workbook asked for, here and now, in this process (the console and
+        in-process callers; ``reportbot run`` has the document worker, ``bot.documents``).
+        Returns how many jobs ran."""
+
+        async def builder(order: Order, now: datetime) -> BuiltReport:
+            return await document_jobs.build(
+                self.sessions,
+                order,
+                now=now,
+                zone=self.settings.zone,
+                reports_dir=self.settings.reports_dir,
+            )
+
+        return await document_jobs.run_pending(
+            self.sessions,
+            self.clock.now,
+            builder,
+            retry_seconds=self.settings.transient_retry_seconds,
+        )
 
 
 async def _open_database(settings: Settings) -> AsyncEngine:

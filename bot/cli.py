@@ -1,6 +1,10 @@
 """The command line: ``reportbot`` (also ``python -m bot``).
 
 Messages for the office are Vietnamese; ``--help`` texts are English for operators.
+
+Telegram (aiogram), the scheduler and the channel runtimes are imported inside the commands that
+start them: importing aiogram's types takes about 2 s, which ``reportbot chat`` and the other
+console commands never need (issue 15; ``bench/startup.py`` measures it).
 """
 
 from __future__ import annotations
@@ -11,24 +15,20 @@ import signal
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app import App, open_app
 from bot.console import run_console
-from bot.report_job import push_period_report
-from bot.scheduler import Jobs, start_scheduler
-from bot.serve import configured_channels, serve
 from bot.settings import Settings
 from domain.campaign_spec import CampaignSpec
 from domain.errors import DomainError
-from handlers.reports import consolidated_caption, registrations_caption, save_as
 from reports.campaign_template import read_template, write_template
 from reports.consolidated import write_consolidated
 from reports.registrations import write_registrations
+from services.documents import consolidated_caption, registrations_caption, save_as
 from storage import accounts
 from storage.campaigns import (
     find_campaign,
@@ -39,6 +39,9 @@ from storage.campaigns import (
 )
 from storage.models import Campaign, InviteKind, Period
 from storage.report_rows import consolidated_report, registrations_report
+
+if TYPE_CHECKING:
+    from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 app = typer.Typer(
     help="Reporting bot for emulation campaigns (phong trào thi đua).", no_args_is_help=True
@@ -123,6 +126,8 @@ def run(today: TodayOption = None, now: NowOption = None) -> None:
         return
 
     async def platforms(application: App) -> None:
+        from bot.serve import configured_channels, serve  # aiogram only with a Telegram token
+
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
@@ -136,6 +141,8 @@ def _start_jobs(application: App) -> AsyncIOScheduler | None:
     """The scheduler for the console: what it queues is shown at the person's next message."""
     if not application.settings.scheduler:
         return None
+    from bot.scheduler import Jobs, start_scheduler
+
     jobs = Jobs.from_settings(application.settings, application.sessions, application.clock)
     return start_scheduler(jobs, application.settings.zone)
 
@@ -151,6 +158,8 @@ def tick(
     settings = _settings(today, now)
 
     async def once(application: App) -> None:
+        from bot.scheduler import Jobs
+
         jobs = Jobs.from_settings(settings, application.sessions, application.clock)
         done = await jobs.run_all()
         moment = application.clock.now().astimezone(settings.zone)
@@ -296,13 +305,13 @@ def report(
             typer.echo(f"Đã lưu báo cáo tổng hợp: {target}")
             typer.echo(consolidated_caption(rows))
             if send:
+                from bot.report_job import push_period_report
+
                 sent = await push_period_report(
                     session,
                     campaign,
                     period,
                     now=now,
-                    zone=settings.zone,
-                    reports_dir=settings.reports_dir,
                     office_chats=settings.office_chats,
                 )
                 if not sent:
@@ -312,7 +321,7 @@ def report(
                     )
                 typer.echo(
                     f"Đã xếp hàng gửi cho {sent} nơi nhận của văn phòng; bot đang chạy "
-                    "(reportbot run) sẽ gửi đi."
+                    "(reportbot run) sẽ lập file và gửi đi."
                 )
 
     _run(settings, make)

@@ -74,6 +74,11 @@ class ConsoleChat:
                 file=self.out,
             )
             return
+        await self._deliver()
+        if await self.app.build_documents():  # a workbook asked for: built here, then sent
+            await self._deliver()
+
+    async def _deliver(self) -> None:
         await outbox.deliver_pending(
             self.app.sessions, CHANNEL, self._print, self.app.clock.now, chat_id=self.external_id
         )

@@ -9,6 +9,7 @@ the message again; after commit the id is known and a redelivery is dropped.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -22,6 +23,7 @@ from handlers.i18n import _
 from handlers.messages import Incoming, Reply
 from handlers.router import handle
 from storage import accounts
+from storage.models import DocumentJob
 from storage.transient import RETRY_SECONDS, StillFailing, retrying
 
 log = logging.getLogger(__name__)
@@ -40,6 +42,8 @@ class Pipeline:
     hours: DailyHours = field(default_factory=DailyHours)
     reopen_days: int = 3
     retry_seconds: float = RETRY_SECONDS
+    on_document: list[Callable[[], None]] = field(default_factory=list)
+    """Called after a commit that asked for a workbook (the document worker's wake-up)."""
 
     async def process(self, incoming: Incoming) -> bool:
         """Handle one message; False when it was a duplicate and was dropped.
@@ -90,6 +94,7 @@ class Pipeline:
                 reopen_days=self.reopen_days,
             )
             await handle(ctx)
+            asked = any(isinstance(new, DocumentJob) for new in session.new)
             replies = ctx.finish_replies()
             await accounts.save_state(session, account.id, ctx.state, now)
             accounts.enqueue(
@@ -100,6 +105,9 @@ class Pipeline:
                 [reply.to_payload() for reply in replies],
                 now,
             )
+        if asked:
+            for wake in self.on_document:
+                wake()
         return True
 
     async def _apologise(self, incoming: Incoming) -> bool:

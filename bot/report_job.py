@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -25,7 +24,7 @@ from handlers.i18n import _
 from handlers.messages import Reply
 from handlers.notices import locked_text, overdue_text
 from handlers.office import missing_lines, period_progress, progress_text
-from handlers.reports import build_consolidated
+from services import document_jobs
 from storage import accounts
 from storage.models import Campaign, ChannelAccount, Period, Reporter
 
@@ -65,14 +64,13 @@ async def push_period_report(
     period: Period,
     *,
     now: datetime,
-    zone: ZoneInfo,
-    reports_dir: Path,
     office_chats: frozenset[str],
 ) -> int:
-    """Build the consolidated workbook of ``campaign`` (loaded with its elements, indicators,
-    titles and periods) for ``period`` into ``reports_dir`` and put it, with the progress text
-    (the units still missing and whom to call), in the outbox of every office chat (see
-    :func:`office_chats_of`; ``office_chats`` are the ``OFFICE_CHAT_IDS`` groups).
+    """Ask for the consolidated workbook of ``campaign`` (loaded with its periods) for
+    ``period`` for every office chat (see :func:`office_chats_of`; ``office_chats`` are the
+    ``OFFICE_CHAT_IDS`` groups), followed by the progress text (the units still missing and
+    whom to call). The workbook is built after the commit by the document worker
+    (``services.document_jobs``), off the write path.
 
     Works in the caller's transaction and does not commit. Returns how many chats get it
     (0 when the office has no chat yet: nothing is queued then).
@@ -80,20 +78,19 @@ async def push_period_report(
     chats = await office_chats_of(session, office_chats)
     if not chats:
         return 0
-    built = await build_consolidated(
-        session, campaign, period, now=now, zone=zone, reports_dir=reports_dir
+    note = _("Báo cáo tự động sau hạn nộp {due}.").format(due=day(period.due_date))
+    progress = Reply(await progress_text(session, campaign, period)).to_payload()
+    recipients = [document_jobs.Recipient(c.channel, c.chat_id, c.account_id) for c in chats]
+    document_jobs.queue(
+        session,
+        document_jobs.CONSOLIDATED,
+        campaign.id,
+        period.id,
+        recipients,
+        now,
+        note=note,
+        after=[progress],
     )
-    caption = "\n".join(
-        [
-            built.caption,
-            _("Báo cáo tự động sau hạn nộp {due}.").format(due=day(period.due_date)),
-        ]
-    )
-    payloads = [
-        Reply(caption, document=built.document).to_payload(),
-        Reply(await progress_text(session, campaign, period)).to_payload(),
-    ]
-    _send(session, chats, payloads, now)
     return len(chats)
 
 

@@ -6,7 +6,7 @@ both (with the name the office will save it under), so it opens that file and no
 until it expires: ``<PUBLIC_BASE_URL>/bao-cao/<expires>/<signature>/<stored name>?ten=<name>``.
 Changing any part breaks the signature. The web server (:func:`download_route`) checks it
 against the clock and sends the file; a wrong link gets 403, an expired one 410, a file pruned
-since (after 7 days, ``handlers.reports.KEEP_REPORTS``) 404, each with a short Vietnamese page.
+since (after 7 days, ``services.documents.KEEP_REPORTS``) 404, each with a short Vietnamese page.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from aiohttp import web
 
 from bot.errors import ConfigurationError
 from handlers.messages import Document
-from handlers.reports import OWN_FILE
+from services.documents import OWN_FILE
 
 PATH = "/bao-cao"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

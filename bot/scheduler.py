@@ -11,6 +11,9 @@ APScheduler 3 runs three jobs inside ``reportbot run`` (every minute, and once a
   and open and lock by date (``domain.periods``); entry after the lock date is refused by
   ``/nhap`` unless the office reopened it for the unit (``/mokhoa``).
 
+A fourth, ``housekeeping`` (every hour, and once at start), deletes sent outbox messages and
+processed message ids older than ``RETENTION_DAYS`` (``storage.retention``).
+
 What is due is always computed from the database and the clock, never from the scheduler's
 memory: each message is recorded under a unique key in the transaction that queues it
 (``storage.reminders``), so a restart or a second process neither loses nor repeats one, and
@@ -20,6 +23,7 @@ out through the outbox sender like any reply (paced, retried).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -56,7 +60,9 @@ from domain.reminders import (
 )
 from handlers.notices import kind_label, notify_cluster_heads, remind_units
 from storage import campaigns as campaign_store
+from storage import outbox as outbox_store
 from storage import reminders as reminder_store
+from storage import retention as retention_store
 from storage.models import Campaign, Period
 from storage.transient import RETRY_SECONDS, StillFailing, retrying
 
@@ -64,6 +70,13 @@ log = logging.getLogger(__name__)
 
 TICK = timedelta(minutes=1)
 DONE = "-done"  # suffix of the notice recording that a deferred request was carried out
+HOUSEKEEPING_EVERY = timedelta(hours=1)
+PRUNE_PAUSE = 0.05
+"""Seconds between two deletion chunks, for other writers (other processes) to take the lock."""
+PRUNE_MAX_CHUNKS = 200
+"""Chunks one housekeeping run deletes at most per table; the rest waits for the next run."""
+
+Prune = Callable[[AsyncSession, datetime, int], Awaitable[int]]
 
 
 def policy_of(campaign: Campaign) -> ReminderPolicy:
@@ -104,6 +117,8 @@ class Jobs:
     office_chats: frozenset[str]
     wake: Callable[[], None] = lambda: None
     retry_seconds: float = RETRY_SECONDS
+    retention: timedelta = timedelta(days=30)
+    prune_chunk: int = retention_store.CHUNK
 
     @classmethod
     def from_settings(
@@ -124,6 +139,7 @@ class Jobs:
             office_chats=settings.office_chats,
             wake=wake,
             retry_seconds=settings.transient_retry_seconds,
+            retention=timedelta(days=settings.retention_days),
         )
 
     async def run_all(self) -> Round:
@@ -295,8 +311,6 @@ class Jobs:
                     campaign,
                     period,
                     now=now,
-                    zone=self.zone,
-                    reports_dir=self.reports_dir,
                     office_chats=self.office_chats,
                 )
         if chats:
@@ -373,6 +387,50 @@ class Jobs:
         if chats:
             done.add(chats, f"Khóa sổ {period_name(period.code)} — {campaign.name}")
 
+    async def housekeeping(self) -> Round:
+        """Delete the sent outbox messages (by ``sent_at``) and the processed message ids (by
+        ``processed_at``) older than ``retention`` before the clock's now (``RETENTION_DAYS``,
+        ``storage.retention`` says why each may go). Pending, sending and failed messages are
+        never deleted. Each chunk of ``prune_chunk`` rows is one transaction, retried by the
+        pipeline's rule (``_safely``), with a pause between chunks so that a long backlog never
+        holds SQLite's write lock for long; one that keeps failing ends this run, the next
+        run (an hour later) goes on. Nothing is queued: ``messages`` stays 0."""
+        before = self.clock.now() - self.retention
+        done, counts = Round(), []
+        for what, prune in (
+            ("sent outbox messages", outbox_store.prune_sent),
+            ("processed message ids", retention_store.prune_processed),
+        ):
+            counts.append(await self._prune_all(prune, before, f"housekeeping: {what}"))
+        if any(counts):
+            done.add(
+                0,
+                f"Dọn dữ liệu cũ hơn {self.retention.days} ngày: xóa {counts[0]} tin đã gửi, "
+                f"{counts[1]} mã tin nhắn đã xử lý",
+            )
+        self._woken(done)
+        return done
+
+    async def _prune_all(self, prune: Prune, before: datetime, what: str) -> int:
+        """Run ``prune`` chunk by chunk until a chunk comes back short; returns the total."""
+        total = 0
+        for chunk in range(PRUNE_MAX_CHUNKS):
+            if chunk:
+                await asyncio.sleep(PRUNE_PAUSE)
+            deleted: list[int] = []
+            await self._safely(partial(self._prune_chunk, prune, before, deleted), what)
+            if not deleted:  # still failing or a bug: logged by ``_safely``
+                break
+            total += deleted[0]
+            if deleted[0] < self.prune_chunk:
+                break
+        return total
+
+    async def _prune_chunk(self, prune: Prune, before: datetime, deleted: list[int]) -> None:
+        async with self.sessions() as session, session.begin():
+            count = await prune(session, before, self.prune_chunk)
+        deleted.append(count)  # after the commit: a retried attempt never counts twice
+
     def _woken(self, done: Round) -> None:
         for line in done.lines:
             log.info("%s", line)
@@ -382,9 +440,9 @@ class Jobs:
 
 def start_scheduler(jobs: Jobs, zone: ZoneInfo) -> AsyncIOScheduler:
     """Start APScheduler 3 on the running event loop with the three jobs, each every minute
-    and once right away (the catch-up after a restart). Jobs of one kind never overlap
-    (``max_instances=1``) and missed runs collapse into one (``coalesce``). Call
-    ``shutdown(wait=False)`` on the result to stop."""
+    and once right away (the catch-up after a restart), and ``housekeeping`` every hour and
+    once right away. Jobs of one kind never overlap (``max_instances=1``) and missed runs
+    collapse into one (``coalesce``). Call ``shutdown(wait=False)`` on the result to stop."""
     scheduler = AsyncIOScheduler(timezone=zone)
     start = datetime.now(zone)
     for name, job in (
@@ -401,6 +459,15 @@ def start_scheduler(jobs: Jobs, zone: ZoneInfo) -> AsyncIOScheduler:
             max_instances=1,
             misfire_grace_time=int(TICK.total_seconds()),
         )
+    scheduler.add_job(
+        _logged("housekeeping", jobs.housekeeping),
+        IntervalTrigger(seconds=HOUSEKEEPING_EVERY.total_seconds(), timezone=zone),
+        id="housekeeping",
+        next_run_time=start,
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=int(HOUSEKEEPING_EVERY.total_seconds()),
+    )
     scheduler.start()
     return scheduler
 

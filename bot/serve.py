@@ -1,6 +1,7 @@
 """``reportbot run`` with chat platforms: every configured channel (Telegram with
 ``TELEGRAM_BOT_TOKEN``, Zalo with ``ZALO_BOT_TOKEN``) in one process, sharing the pipeline, the
-scheduler and, with ``PUBLIC_BASE_URL``, one web server (webhooks, report downloads, health).
+scheduler, the document worker (``bot.documents``: workbooks built off the write path) and, with
+``PUBLIC_BASE_URL``, one web server (webhooks, report downloads, health).
 
 Start-up order: each channel checks its token (a refused token stops the process with a clear
 message before anything else starts), the web server starts listening, the senders and the
@@ -19,13 +20,16 @@ from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.app import App
+from bot.documents import DocumentWorker
 from bot.scheduler import Jobs, start_scheduler
 from bot.sender import OutboxSender
-from bot.telegram_runtime import TelegramRuntime
 from bot.web import WebServer
 from bot.zalo_runtime import ZaloRuntime
 
 log = logging.getLogger(__name__)
+
+WORKER_GRACE = 3.0
+"""Seconds the document worker gets at shutdown before its build is stopped."""
 
 
 class ChannelRuntime(Protocol):
@@ -56,6 +60,9 @@ def configured_channels(app: App) -> list[ChannelRuntime]:
     settings = app.settings
     channels: list[ChannelRuntime] = []
     if settings.telegram_bot_token is not None:
+        # aiogram is imported only when Telegram is configured (about 2 s of start-up)
+        from bot.telegram_runtime import TelegramRuntime
+
         channels.append(TelegramRuntime(app, settings.telegram_bot_token.get_secret_value()))
     if settings.zalo_bot_token is not None:
         channels.append(ZaloRuntime(app, settings.zalo_bot_token.get_secret_value()))
@@ -68,6 +75,7 @@ async def serve(app: App, channels: list[ChannelRuntime], stop: asyncio.Event) -
     server: WebServer | None = None
     scheduler: AsyncIOScheduler | None = None
     sending: list[asyncio.Task[None]] = []
+    working: asyncio.Task[None] | None = None
     receiving: list[asyncio.Task[None]] = []
     failures: list[object] = []
     try:
@@ -75,7 +83,10 @@ async def serve(app: App, channels: list[ChannelRuntime], stop: asyncio.Event) -
             await channel.prepare()
         server = await _start_web(app, channels)
         sending = [asyncio.create_task(channel.sender.run(stop)) for channel in channels]
-        scheduler = _start_jobs(app, channels)
+        worker = DocumentWorker(app, lambda: _wake_senders(channels))
+        app.pipeline.on_document.append(worker.wake)
+        working = asyncio.create_task(worker.run(stop))
+        scheduler = _start_jobs(app, channels, worker)
         receiving = [asyncio.create_task(channel.receive(stop)) for channel in channels]
         await _until_stopped(receiving, stop)
     finally:
@@ -86,6 +97,7 @@ async def serve(app: App, channels: list[ChannelRuntime], stop: asyncio.Event) -
         failures = await asyncio.gather(*receiving, return_exceptions=True)
         if server is not None:
             await server.stop()  # no webhook step after the senders' last round
+        await _stop_worker(working)
         await asyncio.gather(*sending)  # each sender records its last round
         for channel in channels:
             await channel.close()
@@ -110,14 +122,34 @@ async def _start_web(app: App, channels: list[ChannelRuntime]) -> WebServer | No
     return server
 
 
-def _start_jobs(app: App, channels: list[ChannelRuntime]) -> AsyncIOScheduler | None:
-    """One scheduler for all channels; what a job queues wakes every sender."""
+async def _stop_worker(working: asyncio.Task[None] | None) -> None:
+    """Let the document worker finish what it is recording; a build still running after
+    :data:`WORKER_GRACE` seconds is stopped and its job given back for the next start."""
+    if working is None:
+        return
+    try:
+        await asyncio.wait_for(asyncio.shield(working), WORKER_GRACE)
+    except TimeoutError:
+        working.cancel()
+        await asyncio.gather(working, return_exceptions=True)
+
+
+def _wake_senders(channels: list[ChannelRuntime]) -> None:
+    for channel in channels:
+        channel.sender.wake()
+
+
+def _start_jobs(
+    app: App, channels: list[ChannelRuntime], worker: DocumentWorker
+) -> AsyncIOScheduler | None:
+    """One scheduler for all channels; what a job queues wakes every sender and the document
+    worker (the automatic report)."""
     if not app.settings.scheduler:
         return None
 
     def wake() -> None:
-        for channel in channels:
-            channel.sender.wake()
+        _wake_senders(channels)
+        worker.wake()
 
     jobs = Jobs.from_settings(app.settings, app.sessions, app.clock, wake)
     return start_scheduler(jobs, app.settings.zone)

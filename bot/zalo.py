@@ -201,7 +201,7 @@ def delivery_error(error: ZaloError) -> DeliveryError:
 def how_to_get(filename: str) -> tuple[str, str]:
     """The chat command and the command line that give the workbook sent as ``filename``
     (``Tong-hop-<campaign>-<period>.xlsx`` or ``Dang-ky-thi-dua-<campaign>.xlsx``, the names
-    ``handlers.reports`` gives)."""
+    ``services.documents`` gives)."""
     stem = filename.removesuffix(".xlsx")
     if stem.startswith("Dang-ky-thi-dua-"):
         campaign = stem.removeprefix("Dang-ky-thi-dua-")

@@ -5,55 +5,22 @@ and ``/dangkythidua`` (the registrations workbook), sent as documents.
 numbered choices when several campaigns fit; without a period the one being collected now).
 The workbook is written into the reports folder (``REPORTBOT_REPORTS_DIR``) under a unique
 name and sent under a short ASCII name (``Tong-hop-NGANAM2026-2026Q4.xlsx``): phones and mail
-programs mangle accented file names. The builders are pure and CPU-bound (``reports/``); they
-run in a worker thread so the event loop keeps serving other chats. The same pieces make the
-automatic period report (``bot.report_job``) and the command line's ``reportbot report``.
+programs mangle accented file names. The step only records the request and answers "đang lập
+báo cáo…": the workbook is built after the commit by the document worker
+(``services.document_jobs``), so a big build never holds up another chat's step.
 """
 
 from __future__ import annotations
 
-import asyncio
-import errno
-import logging
-import os
-import re
-import secrets
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
-from typing import TypeVar
-from zoneinfo import ZoneInfo
-
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from domain.errors import DomainError
 from domain.periods import period_name
 from handlers.common import campaign_step
 from handlers.flow import Context, Flow, command, register
 from handlers.i18n import _
-from handlers.messages import Document
 from handlers.office import choose_campaign, chosen_period, refuse_if_not_office
-from reports.consolidated import write_consolidated
-from reports.data import ConsolidatedReport, RegistrationReport, ReportStatus
-from reports.registrations import write_registrations
-from storage import report_rows
-from storage.models import Campaign, Period
-
-log = logging.getLogger(__name__)
+from services import document_jobs
 
 _CONSOLIDATED = "tonghop"
 _REGISTRATIONS = "dangkythidua"
-
-R = TypeVar("R")
-
-
-@dataclass(frozen=True)
-class BuiltReport:
-    """A workbook written into the reports folder, ready to send: the document and a caption."""
-
-    document: Document
-    caption: str
 
 
 @command(_CONSOLIDATED)
@@ -69,10 +36,12 @@ async def _send_consolidated(ctx: Context, campaign_id: int) -> None:
     period = chosen_period(ctx, campaign)
     if period is None:
         return
-    built = await build_consolidated(
-        ctx.session, campaign, period, now=ctx.now, zone=ctx.zone, reports_dir=ctx.reports_dir
+    _queue(ctx, document_jobs.CONSOLIDATED, campaign.id, period.id)
+    ctx.say(
+        _(
+            "⏳ Đang lập báo cáo tổng hợp {period} — {campaign}. Bot sẽ gửi file Excel ngay khi xong."
+        ).format(period=period_name(period.code), campaign=campaign.name)
     )
-    ctx.send_document(built.caption, built.document)
 
 
 @command(_REGISTRATIONS)
@@ -86,197 +55,19 @@ async def registrations_command(ctx: Context, args: str) -> None:
 async def _send_registrations(ctx: Context, campaign_id: int) -> None:
     ctx.finish()
     campaign = await ctx.campaign(campaign_id)
-    built = await build_registrations(
-        ctx.session, campaign, now=ctx.now, zone=ctx.zone, reports_dir=ctx.reports_dir
-    )
-    ctx.send_document(built.caption, built.document)
-
-
-async def build_consolidated(
-    session: AsyncSession,
-    campaign: Campaign,
-    period: Period,
-    *,
-    now: datetime,
-    zone: ZoneInfo,
-    reports_dir: Path,
-) -> BuiltReport:
-    """Read the rows of ``campaign`` (loaded) for ``period``, write the consolidated workbook
-    into ``reports_dir`` (created if need be) and return it with its caption.
-
-    Raises what the builder or the file system raise (OSError for an unwritable folder).
-    """
-    report = await report_rows.consolidated_report(session, campaign, period, now, zone)
-    stem = f"{_safe(campaign.code)}-{_safe(period.code)}"
-    path = await write_file(write_consolidated, report, reports_dir, f"tong-hop-{stem}", now)
-    return BuiltReport(Document(f"Tong-hop-{stem}.xlsx", str(path)), consolidated_caption(report))
-
-
-async def build_registrations(
-    session: AsyncSession,
-    campaign: Campaign,
-    *,
-    now: datetime,
-    zone: ZoneInfo,
-    reports_dir: Path,
-) -> BuiltReport:
-    """Like :func:`build_consolidated`, for the registrations workbook of ``campaign``."""
-    report = await report_rows.registrations_report(session, campaign, now, zone)
-    stem = _safe(campaign.code)
-    path = await write_file(
-        write_registrations, report, reports_dir, f"dang-ky-thi-dua-{stem}", now
-    )
-    return BuiltReport(
-        Document(f"Dang-ky-thi-dua-{stem}.xlsx", str(path)), registrations_caption(report)
+    _queue(ctx, document_jobs.REGISTRATIONS, campaign.id, None)
+    ctx.say(
+        _(
+            "⏳ Đang lập danh sách đăng ký thi đua — {campaign}. Bot sẽ gửi file Excel ngay khi xong."
+        ).format(campaign=campaign.name)
     )
 
 
-async def write_file(
-    write: Callable[[R, Path], None], report: R, folder: Path, prefix: str, now: datetime
-) -> Path:
-    """Write ``report`` with the builder ``write`` (in a worker thread) to a new file of
-    ``folder``: ``<prefix>-<UTC time>-<random>.xlsx``, an absolute path. A failed write leaves
-    no file behind."""
-    folder = folder.resolve()
-    written = now.astimezone(UTC)
-    path = folder / f"{prefix}-{written:%Y%m%dT%H%M%S}-{secrets.token_hex(4)}.xlsx"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        await asyncio.to_thread(write, report, path)
-    except OSError as error:
-        _remove(path)
-        log.error("cannot write the workbook %s: %s", path, error)
-        raise ReportsFolderProblem(folder, error) from error
-    except BaseException:
-        _remove(path)
-        raise
-    prune(folder, now)
-    return path
-
-
-def _remove(path: Path) -> None:
-    """Remove a half-written file, if there is one and it can be removed."""
-    try:
-        path.unlink(missing_ok=True)
-    except OSError:
-        log.warning("could not remove the half-written %s", path)
-
-
-class ReportsFolderProblem(DomainError):
-    """The reports folder (``REPORTBOT_REPORTS_DIR``) cannot take the workbook: full, read-only,
-    missing or not a folder. The office is told what is wrong; the log has the path."""
-
-    def __init__(self, folder: Path, error: OSError) -> None:
-        why = {
-            errno.ENOSPC: _("ổ đĩa đã đầy"),
-            errno.EDQUOT: _("đã hết dung lượng được cấp"),
-            errno.EROFS: _("ổ đĩa chỉ cho đọc"),
-            errno.EACCES: _("bot không được phép ghi vào đó"),
-            errno.EPERM: _("bot không được phép ghi vào đó"),
-            errno.ENOTDIR: _("đường dẫn không phải là thư mục"),
-            errno.EEXIST: _("đường dẫn không phải là thư mục"),
-        }.get(error.errno or 0, error.strerror or str(error))
-        super().__init__(
-            _(
-                "Không lập được file Excel: thư mục lưu báo cáo trên máy chủ ({folder}) có "
-                "vấn đề — {why}. Số liệu không bị ảnh hưởng. Hãy báo người quản trị máy chủ "
-                "(thiết lập REPORTBOT_REPORTS_DIR)."
-            ).format(folder=folder, why=why)
-        )
-
-
-OWN_FILE = re.compile(
-    r"(?:tong-hop|dang-ky-thi-dua)-[A-Za-z0-9_.-]+-(?P<written>\d{8}T\d{6})-[0-9a-f]{8}\.xlsx"
-)
-"""The names :func:`write_file` gives (with the UTC time it wrote them, by the application's
-clock); :func:`prune` deletes nothing else."""
-
-KEEP_REPORTS = timedelta(days=7)
-"""How long a workbook file stays in the reports folder: long enough for the outbox to send
-it (its retries end within hours), short enough that old phone lists do not pile up."""
-
-
-def prune(folder: Path, now: datetime, keep: timedelta = KEEP_REPORTS) -> int:
-    """Delete the bot's workbooks (:data:`OWN_FILE`) in ``folder`` written more than ``keep``
-    before ``now`` (aware, the application's clock), judged by the time in their names, so the
-    file system's clock never disagrees with the bot's; returns how many. Other files are never
-    touched; files that vanish meanwhile are skipped."""
-    oldest = now.astimezone(UTC).replace(tzinfo=None) - keep
-    removed = 0
-    for path in folder.glob("*.xlsx"):
-        name = OWN_FILE.fullmatch(path.name)
-        if name is None:
-            continue  # someone else's workbook in the same folder
-        if datetime.strptime(name["written"], "%Y%m%dT%H%M%S") < oldest:
-            path.unlink(missing_ok=True)
-            removed += 1
-    return removed
-
-
-async def save_as(write: Callable[[R, Path], None], report: R, target: Path) -> Path:
-    """Write ``report`` to ``target`` through a temporary file beside it, renamed on success,
-    so a failed build never leaves half a file or replaces a good one; the absolute path.
-
-    Raises DomainError (in Vietnamese) when the folder is missing or not writable.
-    """
-    target = target.resolve()
-    if not target.parent.is_dir():  # say so before building, not after
-        missing = FileNotFoundError(errno.ENOENT, "thư mục không tồn tại", str(target.parent))
-        raise CannotSave(target, missing)
-    temporary = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
-    try:
-        await asyncio.to_thread(write, report, temporary)
-        os.replace(temporary, target)
-    except OSError as error:
-        temporary.unlink(missing_ok=True)
-        raise CannotSave(target, error) from error
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    return target
-
-
-class CannotSave(DomainError):
-    """The workbook could not be written where asked."""
-
-    def __init__(self, target: Path, error: OSError) -> None:
-        super().__init__(
-            f"Không lưu được file {target}: {error.strerror or error}. "
-            "Kiểm tra thư mục có tồn tại và được phép ghi không."
-        )
-
-
-def _safe(code: str) -> str:
-    """A code as it may appear in a file name: ASCII letters, digits, ``_ . -``."""
-    return re.sub(r"[^A-Za-z0-9_.-]+", "-", code).strip("-.") or "x"
-
-
-def consolidated_caption(report: ConsolidatedReport) -> str:
-    """The text sent with the consolidated workbook: what it is and how many units reported."""
-    statuses = [unit.status for unit in report.units]
-    on_time = statuses.count(ReportStatus.ON_TIME)
-    late = statuses.count(ReportStatus.LATE)
-    return "\n".join(
-        [
-            _("📊 Báo cáo tổng hợp {period} — {campaign}").format(
-                period=period_name(report.period.code), campaign=report.header.campaign
-            ),
-            _("Đã báo cáo {done}/{total} đơn vị (đúng hạn {on_time}, trễ hạn {late}).").format(
-                done=on_time + late, total=len(statuses), on_time=on_time, late=late
-            ),
-        ]
-    )
-
-
-def registrations_caption(report: RegistrationReport) -> str:
-    """The text sent with the registrations workbook."""
-    registered = sum(1 for row in report.rows if row.registered_at is not None)
-    return "\n".join(
-        [
-            _("📋 Danh sách đăng ký thi đua — {campaign}").format(campaign=report.header.campaign),
-            _("Đã đăng ký {done}/{total} đơn vị.").format(done=registered, total=len(report.rows)),
-        ]
-    )
+def _queue(ctx: Context, kind: str, campaign_id: int, period_id: int | None) -> None:
+    """Ask for the workbook, built after this step commits (``services.document_jobs``)."""
+    incoming = ctx.incoming
+    asker = document_jobs.Recipient(incoming.channel, incoming.chat_id, ctx.account.id)
+    document_jobs.queue(ctx.session, kind, campaign_id, period_id, [asker], ctx.now)
 
 
 register(

@@ -21,10 +21,14 @@ from sqlalchemy.ext.asyncio import AsyncSession as AsyncSession
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-def create_engine(url: str, busy_seconds: float = 30.0) -> AsyncEngine:
+def create_engine(url: str, busy_seconds: float = 30.0, *, reading: bool = False) -> AsyncEngine:
     """Create an async engine for ``url``; for SQLite, create the folder and set the pragmas,
     waiting up to ``busy_seconds`` for another process's write lock (then "database is
-    locked", a transient fault: :mod:`storage.transient`)."""
+    locked", a transient fault: :mod:`storage.transient`).
+
+    ``reading``: an engine that only reads (the document worker's long reads). On SQLite its
+    transactions are deferred and ``query_only``, so in WAL mode they read a snapshot without
+    ever holding the write lock the bot's steps need (sqlite.org/wal.html, "Concurrency")."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return create_async_engine(url, pool_pre_ping=True)
@@ -36,12 +40,14 @@ def create_engine(url: str, busy_seconds: float = 30.0) -> AsyncEngine:
     engine = create_async_engine(
         url, connect_args={"timeout": busy_seconds}, pool_size=1, max_overflow=0, pool_timeout=60
     )
-    event.listen(engine.sync_engine, "connect", partial(_sqlite_pragmas, busy_seconds))
-    event.listen(engine.sync_engine, "begin", _sqlite_begin)
+    event.listen(engine.sync_engine, "connect", partial(_sqlite_pragmas, busy_seconds, reading))
+    event.listen(engine.sync_engine, "begin", _sqlite_read if reading else _sqlite_begin)
     return engine
 
 
-def _sqlite_pragmas(busy_seconds: float, dbapi_connection: Any, _record: Any) -> None:
+def _sqlite_pragmas(
+    busy_seconds: float, reading: bool, dbapi_connection: Any, _record: Any
+) -> None:
     # The sqlite3 driver would open transactions itself, late and without savepoint support;
     # SQLAlchemy's recipe ("Serializable isolation / Savepoints / Transactional DDL") hands that
     # to us: the driver stays in autocommit and ``_sqlite_begin`` emits BEGIN IMMEDIATE.
@@ -53,6 +59,8 @@ def _sqlite_pragmas(busy_seconds: float, dbapi_connection: Any, _record: Any) ->
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={int(busy_seconds * 1000)}")
+    if reading:
+        cursor.execute("PRAGMA query_only=ON")
     cursor.close()
 
 
@@ -61,6 +69,10 @@ def _sqlite_begin(connection: Connection) -> None:
     # deferred transaction that reads and then writes fails at once with "database is locked"
     # when another process wrote in between (WAL snapshot), which busy_timeout cannot help.
     connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _sqlite_read(connection: Connection) -> None:
+    connection.exec_driver_sql("BEGIN")  # deferred: a read snapshot, no write lock
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

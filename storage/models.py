@@ -502,6 +502,43 @@ class OutboxMessage(Base):
     lease_until: Mapped[datetime | None]
 
 
+class DocumentJobStatus(enum.StrEnum):
+    """State of a workbook asked for (BUILDING: claimed by a worker until its lease ends)."""
+
+    PENDING = "pending"
+    BUILDING = "building"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class DocumentJob(Base):
+    """A workbook asked for (``/tonghop``, ``/dangkythidua``, the automatic period report),
+    built after the commit by the document worker and sent through the outbox
+    (``services.document_jobs``).
+
+    ``kind``: ``consolidated`` (with ``period_id``) or ``registrations``. ``recipients``: a
+    list of ``{"channel", "chat_id", "account_id"}``. ``note``: a line added to the caption;
+    ``after``: outbox payloads sent after the document (the automatic report's progress text).
+    """
+
+    __tablename__ = "document_job"
+    __table_args__ = (Index("ix_document_job_queue", "status", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(24))
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"))
+    period_id: Mapped[int | None] = mapped_column(ForeignKey("period.id"))
+    recipients: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    note: Mapped[str] = mapped_column(Text, default="")
+    after: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    status: Mapped[DocumentJobStatus] = mapped_column(default=DocumentJobStatus.PENDING)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    requested_at: Mapped[datetime]
+    lease_until: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    error: Mapped[str] = mapped_column(String(500), default="")
+
+
 class Reminder(Base):
     """A reminder to one unit for one period, recorded before it enters the outbox.
 

@@ -150,7 +150,9 @@ class Person:
         return await self.inbox()
 
     async def inbox(self) -> str:
-        """Deliver what is waiting for this person (replies, reminders); return it as read."""
+        """Deliver what is waiting for this person (replies, reminders, workbooks: the
+        document worker's part is done here first); return it as read."""
+        await self.app.build_documents()
         got: list[Reply] = []
 
         async def collect(message: OutboxMessage) -> None:

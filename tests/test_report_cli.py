@@ -97,7 +97,11 @@ async def test_report_send(prepared: str, tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "Đã xếp hàng gửi cho 1 nơi nhận" in result.stdout
-    async with open_app(Settings(database_url=prepared)) as app:
+    settings = Settings(database_url=prepared).model_copy(
+        update={"reports_dir": tmp_path / "reports"}
+    )
+    async with open_app(settings) as app:
+        assert await app.build_documents() == 1  # what the running bot's worker does
         queued = await rows(app, OutboxMessage, OutboxMessage.chat_id == "clerk")
     replies = [Reply.from_payload(m.payload) for m in sorted(queued, key=lambda m: m.id)]
     document, missing = replies[-2:]

@@ -13,8 +13,9 @@ from bot.app import App, open_app
 from bot.settings import Settings
 from domain.clock import ManualClock
 from handlers.messages import Reply
+from storage.models import DocumentJob, DocumentJobStatus
 from tests.conftest import Person
-from tests.helpers import make_invite, sample, typed_answer
+from tests.helpers import make_invite, rows, sample, typed_answer
 
 P1_PHONE = "0900000001"
 SHEETS = ["Tổng hợp", "Tiến độ", "Lũy kế", "Đăng ký thi đua", "Chi tiết", "Biểu đồ"]
@@ -123,11 +124,14 @@ async def test_a_failing_build_keeps_the_conversation(
         Path(str(target)).write_bytes(b"half a workbook")
         raise RuntimeError("simulated builder bug")
 
-    monkeypatch.setattr("handlers.reports.write_consolidated", broken)
-    assert "Xin lỗi, bot gặp lỗi" in await office.say("1")
+    monkeypatch.setattr("services.documents.write_consolidated", broken)
+    answer = await office.say("1")  # asked for, then built after the commit: it fails there
+    assert "⏳ Đang lập báo cáo tổng hợp Quý 4/2026" in answer
+    assert "Xin lỗi, bot gặp lỗi khi lập báo cáo này. Số liệu không bị ảnh hưởng." in answer
     assert list(reports_dir.iterdir()) == []  # the half-written file is gone
+    assert [job.status for job in await rows(app, DocumentJob)] == [DocumentJobStatus.FAILED]
     monkeypatch.undo()
-    answer = await office.say("1")  # still at the campaign question
+    answer = await office.script("/tonghop", "1")  # asking again works
     assert "📊 Báo cáo tổng hợp Quý 4/2026" in answer and len(documents(office)) == 1
 
 
@@ -163,7 +167,7 @@ async def test_a_full_or_unusable_reports_folder_is_named_to_the_office(
         Path(str(target)).write_bytes(b"half a workbook")
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr("handlers.reports.write_consolidated", full_disk)
+    monkeypatch.setattr("services.documents.write_consolidated", full_disk)
     await office.say("/tonghop")
     answer = await office.say("1")
     assert "ổ đĩa đã đầy" in answer and "Số liệu không bị ảnh hưởng" in answer

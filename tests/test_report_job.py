@@ -11,7 +11,7 @@ from bot.app import App
 from bot.report_job import push_period_report
 from handlers.messages import Reply
 from storage.models import ChannelAccount, OutboxMessage
-from tests.conftest import ZONE, Person
+from tests.conftest import Person
 from tests.helpers import make_invite, rows, sample
 
 P1_PHONE = "0900000001"
@@ -21,15 +21,12 @@ async def push(app: App, reports_dir: Path, groups: frozenset[str] = frozenset()
     campaign = await sample(app)
     period = next(p for p in campaign.periods if p.code == "2026Q4")
     async with app.sessions() as session, session.begin():
-        return await push_period_report(
-            session,
-            campaign,
-            period,
-            now=app.clock.now(),
-            zone=ZONE,
-            reports_dir=reports_dir,
-            office_chats=groups,
+        sent = await push_period_report(
+            session, campaign, period, now=app.clock.now(), office_chats=groups
         )
+    assert app.settings.reports_dir == reports_dir
+    await app.build_documents()  # the document worker's part
+    return sent
 
 
 async def queued(app: App, chat_id: str) -> list[Reply]:

@@ -562,7 +562,7 @@ def test_libreoffice_prints_it_and_reads_back_the_same_totals(
 
 
 def test_old_workbooks_are_pruned_from_the_reports_folder(tmp_path: Path) -> None:
-    from handlers.reports import prune
+    from services.documents import prune
 
     now = vn_time(date(2026, 11, 21))  # 02:00 UTC
     old = tmp_path / "tong-hop-NGANAM2026-2026Q4-20261114T015959-0a1b2c3d.xlsx"  # 7 days + 1 s
@@ -577,7 +577,7 @@ def test_old_workbooks_are_pruned_from_the_reports_folder(tmp_path: Path) -> Non
 
 async def test_saving_goes_through_a_temporary_file(tmp_path: Path) -> None:
     from domain.errors import DomainError
-    from handlers.reports import save_as
+    from services.documents import save_as
 
     target = tmp_path / "bao-cao.xlsx"
     assert await save_as(write_consolidated, report(), target) == target

@@ -19,7 +19,15 @@ from storage import accounts
 from storage import reminders as reminder_store
 from storage.campaigns import find_unit
 from storage.db import create_engine, session_factory
-from storage.models import Campaign, OutboxMessage, OutboxStatus, Period, PeriodNotice, Reminder
+from storage.models import (
+    Campaign,
+    DocumentJob,
+    OutboxMessage,
+    OutboxStatus,
+    Period,
+    PeriodNotice,
+    Reminder,
+)
 from tests.conftest import ZONE, Person
 from tests.helpers import count, rows, sample, typed_answer
 from tests.test_report_commands import office_person
@@ -235,6 +243,8 @@ async def test_two_schedulers_on_one_database_send_each_message_once(
     # 07/01 before:3; 11, 12, 13/01 overdue 1-3: four reminders each, none twice
     assert per_chat == {"head-1": 4, "head-2": 4, "village": 4}
     assert await count(app, Reminder) == 12
+    assert await count(app, DocumentJob) == 2  # one automatic report a campaign, asked once
+    assert await app.build_documents() == 2
     waiting = OutboxMessage.status == OutboxStatus.PENDING
     office = await rows(app, OutboxMessage, OutboxMessage.chat_id == "clerk", waiting)
     assert len(office) == 2 * 2 + 2 + 2  # report + progress, office list, lock notice; 2 campaigns
