@@ -11,10 +11,14 @@ from functools import cached_property
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from domain.reminders import DailyHours
+
+RETENTION_MIN_DAYS = 2
+"""A processed message id must outlive every redelivery of its message: Telegram keeps an
+unconfirmed update for 24 hours (Bot API, "Getting updates"), so a day and its margin."""
 
 
 class Settings(BaseSettings):
@@ -37,6 +41,10 @@ class Settings(BaseSettings):
     A step that fails for a transient database fault is retried for up to
     ``transient_retry_seconds`` before the channel is left to deliver the message again; SQLite
     waits up to ``sqlite_busy_seconds`` for another process's write lock.
+
+    Sent outbox messages and processed message ids are deleted ``retention_days`` days after
+    they were sent or received (hourly, ``bot.scheduler``); fewer than 2 days is refused,
+    since a processed id must outlive any redelivery (Telegram keeps updates for 24 hours).
 
     With ``zalo_bot_token`` set the same process also serves Zalo (Zalo Bot Platform at
     ``zalo_api_base``), polling (``zalo_poll_seconds`` a call) or by webhook like Telegram;
@@ -89,11 +97,25 @@ class Settings(BaseSettings):
         default=180.0, alias="TRANSIENT_RETRY_SECONDS", ge=0, le=3600
     )
     sqlite_busy_seconds: float = Field(default=30.0, alias="SQLITE_BUSY_SECONDS", gt=0, le=600)
+    retention_days: int = Field(default=30, alias="RETENTION_DAYS", le=3650)
 
     @property
     def office_chats(self) -> frozenset[str]:
         """Chat ids of the office groups (``OFFICE_CHAT_IDS``, comma-separated)."""
         return frozenset(part.strip() for part in self.office_chat_ids.split(",") if part.strip())
+
+    @field_validator("retention_days")
+    @classmethod
+    def _ids_outlive_redelivery(cls, days: int) -> int:
+        """A processed id deleted while its update may still come again would let that update
+        be processed twice: refuse fewer than :data:`RETENTION_MIN_DAYS` days at start."""
+        if days < RETENTION_MIN_DAYS:
+            raise ValueError(
+                f"RETENTION_DAYS {days} is below {RETENTION_MIN_DAYS}: a processed message id "
+                "must be kept longer than any channel may deliver the message again (Telegram "
+                "keeps unconfirmed updates for 24 hours)"
+            )
+        return days
 
     @model_validator(mode="after")
     def _send_time_outside_quiet_hours(self) -> Settings:

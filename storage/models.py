@@ -423,9 +423,15 @@ class DataValue(Base):
 
 
 class DataValueAudit(Base):
-    """Every change of a data value: old value, new value, who, when and why."""
+    """Every change of a data value: old value, new value, who, when and why.
+
+    ``ix_data_value_audit_period``: a report's corrections are read by period
+    (``storage.report_rows``), a campaign's units with data by period and unit
+    (``storage.campaigns``).
+    """
 
     __tablename__ = "data_value_audit"
+    __table_args__ = (Index("ix_data_value_audit_period", "period_id", "org_unit_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     org_unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"))
@@ -470,9 +476,12 @@ class ConversationState(Base):
 
 
 class ProcessedMessage(Base):
-    """An incoming message already handled: (channel, message id). Duplicates are dropped."""
+    """An incoming message already handled: (channel, message id). Duplicates are dropped.
+
+    Kept ``RETENTION_DAYS`` (``processed_at``, indexed for the housekeeping job)."""
 
     __tablename__ = "processed_message"
+    __table_args__ = (Index("ix_processed_message_processed_at", "processed_at"),)
 
     channel: Mapped[str] = mapped_column(String(20), primary_key=True)
     message_id: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -483,10 +492,16 @@ class OutboxMessage(Base):
     """A reply waiting to be sent, or sent, or finally failed (with the reason kept).
 
     ``payload`` is a normalised reply (see ``handlers.messages.Reply.to_payload``).
+    ``ix_outbox_queue`` serves the sender's claim (``storage.outbox.claim``: a channel's
+    pending and sending rows, then each chat's); ``ix_outbox_sent_at`` the housekeeping job,
+    which deletes sent rows older than ``RETENTION_DAYS``.
     """
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_queue", "channel", "status", "chat_id"),)
+    __table_args__ = (
+        Index("ix_outbox_queue", "channel", "status", "chat_id"),
+        Index("ix_outbox_sent_at", "sent_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[str] = mapped_column(String(20))
