@@ -2,8 +2,10 @@
 
 The builders in ``reports/`` take no database; this module is the one place that turns stored
 rows into their shapes. A report costs a fixed handful of queries whatever the number of units
-(units, submissions, representatives, values, corrections, registrations, people's names):
-nothing is queried per unit.
+(units, submissions, representatives, registrations, people's names, values, corrections):
+nothing is queried per unit. The year's values, the bulk of a province's report, are streamed
+in chunks of plain tuples into a compact :class:`ValueGrid` that the report's rows are views of;
+nothing holds a list of the year's rows.
 
 Values are stored as canonical text (``storage.models.DataValue``): numbers, percentages and
 yes/no ("1"/"0") become ``Decimal``, text stays ``str``. Times are turned into naive Vietnam
@@ -12,15 +14,17 @@ time, as a workbook has no time zones.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from array import array
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from types import MappingProxyType
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import Select, func, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
 
 from domain.campaign_spec import Aggregation, TitleKind, ValueType
 from domain.periods import period_name
@@ -47,6 +51,8 @@ from storage.models import (
     OrgUnit,
     Period,
     Registration,
+    RegistrationTarget,
+    RegistrationTitle,
     Reporter,
     Submission,
 )
@@ -136,27 +142,281 @@ def _decimal(text: str | None) -> Decimal | None:
     return None if text is None else Decimal(text)
 
 
-# --------------------------------------------------------------------------- consolidated
+# --------------------------------------------------------------------------- the values
+
+VALUE_CHUNK = 5_000
+"""Stored values (and audit rows) are read this many rows at a time (``yield_per``), never all
+at once: a province's year is millions of rows."""
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+_EMPTY: Mapping[Any, Any] = MappingProxyType({})
+"""One shared empty mapping (no values, no targets) instead of an empty dict per unit."""
 
 
-@dataclass(frozen=True)
-class _Stored:
-    """One stored value, as read (ids, canonical text, who and when)."""
+class ValueGrid:
+    """The stored values of a report's periods, typed, in one flat slot per (period, unit,
+    data element), with who entered each value (reporter id) and when (UTC microseconds).
 
-    org_unit_id: int
-    period_id: int
-    element_id: int
-    value: str
-    entered_by_id: int
-    updated_at: datetime
+    Slot of (period ``p``, unit ``u``, element ``e``) is ``(p * units + u) * elements + e``, so
+    walking the slots in order lists the values by period, then unit (campaign order), then
+    element (template order): the order of sheet "Chi tiết". A slot costs 24 bytes (a reference,
+    an id, a time) besides its value: no object per value, no whole-year list of rows.
+    """
+
+    __slots__ = ("codes", "entered_at", "entered_by", "periods", "slot", "units", "values")
+
+    def __init__(self, periods: int, units: int, codes: Sequence[str]) -> None:
+        self.periods, self.units, self.codes = periods, units, tuple(codes)
+        self.slot = {code: index for index, code in enumerate(self.codes)}
+        size = periods * units * len(self.codes)
+        self.values: list[Value | None] = [None] * size
+        self.entered_by = array("q", bytes(8 * size))
+        self.entered_at = array("q", bytes(8 * size))
+
+    @property
+    def width(self) -> int:
+        """Slots per unit and period (the number of data elements)."""
+        return len(self.codes)
+
+    def start(self, period: int, unit: int) -> int:
+        """The first slot of a unit's values of a period (indices into the report's lists)."""
+        return (period * self.units + unit) * len(self.codes)
+
+    def put(
+        self, start: int, element: int, value: Value, entered_by: int, entered_at: datetime
+    ) -> None:
+        """Store one value; ``entered_at`` aware."""
+        index = start + element
+        self.values[index] = value
+        self.entered_by[index] = entered_by
+        self.entered_at[index] = (entered_at - _EPOCH) // _MICROSECOND
+
+
+class UnitValues(Mapping[str, Value]):
+    """One unit's values of one period (element code -> value): a read-only view of its slots
+    in a :class:`ValueGrid`, holding nothing itself."""
+
+    __slots__ = ("_grid", "_start")
+
+    def __init__(self, grid: ValueGrid, start: int) -> None:
+        self._grid, self._start = grid, start
+
+    def __getitem__(self, code: str) -> Value:
+        value = self._grid.values[self._start + self._grid.slot[code]]
+        if value is None:
+            raise KeyError(code)
+        return value
+
+    def get(self, code: str, default: Any = None) -> Any:
+        slot = self._grid.slot.get(code)
+        if slot is None:
+            return default
+        value = self._grid.values[self._start + slot]
+        return default if value is None else value
+
+    def __contains__(self, code: object) -> bool:
+        return isinstance(code, str) and self.get(code) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        values, start = self._grid.values, self._start
+        return (code for code, slot in self._grid.slot.items() if values[start + slot] is not None)
+
+    def __len__(self) -> int:
+        start = self._start
+        return self._grid.width - self._grid.values[start : start + self._grid.width].count(None)
+
+    def __repr__(self) -> str:
+        return repr(dict(self))
+
+
+class UnitHistory(Mapping[str, Mapping[str, Value]]):
+    """One unit's values of the year's earlier periods (period code -> :class:`UnitValues`),
+    only the periods it has values for; a view of a :class:`ValueGrid`."""
+
+    __slots__ = ("_codes", "_grid", "_unit")
+
+    def __init__(self, grid: ValueGrid, unit: int, codes: Sequence[str]) -> None:
+        self._grid, self._unit, self._codes = grid, unit, codes  # period codes, earlier only
+
+    def _found(self, period: int) -> UnitValues | None:
+        found = UnitValues(self._grid, self._grid.start(period, self._unit))
+        return found if found else None
+
+    def __getitem__(self, code: str) -> Mapping[str, Value]:
+        found = self._found(self._codes.index(code)) if code in self._codes else None
+        if found is None:
+            raise KeyError(code)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return (code for index, code in enumerate(self._codes) if self._found(index) is not None)
+
+    def __len__(self) -> int:
+        return sum(1 for _code in self)
+
+    def __repr__(self) -> str:
+        return repr(dict(self))
+
+
+async def _read_values(
+    session: AsyncSession,
+    grid: ValueGrid,
+    periods: Sequence[Period],
+    unit_at: Mapping[int, int],
+    elements: Sequence[DataElement],
+) -> int:
+    """Stream the stored values of ``periods`` into ``grid``, :data:`VALUE_CHUNK` rows at a
+    time, as plain tuples; values of units or elements outside the report are skipped.
+    Returns how many values were stored."""
+    statement = select(
+        DataValue.org_unit_id,
+        DataValue.period_id,
+        DataValue.data_element_id,
+        DataValue.value,
+        DataValue.entered_by_id,
+        DataValue.updated_at,
+    ).where(DataValue.period_id.in_([p.id for p in periods]))
+    result = await session.stream(statement.execution_options(yield_per=VALUE_CHUNK))
+    taker = _Taker(grid, periods, unit_at, elements)
+    async for chunk in result.partitions():
+        taker.take(chunk)
+    return taker.stored
+
+
+class _Taker:
+    """Puts chunks of stored value rows into a grid (ids turned into slots, text typed)."""
+
+    def __init__(
+        self,
+        grid: ValueGrid,
+        periods: Sequence[Period],
+        unit_at: Mapping[int, int],
+        elements: Sequence[DataElement],
+    ) -> None:
+        self.grid, self.unit_at, self.stored = grid, unit_at, 0
+        self.period_at = {p.id: index for index, p in enumerate(periods)}
+        self.element_at = {e.id: (grid.slot[e.code], e.value_type) for e in elements}
+
+    def take(self, rows: Iterable[Sequence[Any]]) -> None:
+        """Store one chunk of ``(unit id, period id, element id, text, reporter id, time)``."""
+        grid, unit_at, period_at, element_at = (
+            self.grid,
+            self.unit_at,
+            self.period_at,
+            self.element_at,
+        )
+        for unit_id, period_id, element_id, text, entered_by, entered_at in rows:
+            unit, element = unit_at.get(unit_id), element_at.get(element_id)
+            if unit is None or element is None:
+                continue
+            slot, value_type = element
+            value = typed_value(text, value_type)
+            grid.put(grid.start(period_at[period_id], unit), slot, value, entered_by, entered_at)
+            self.stored += 1
 
 
 @dataclass(frozen=True)
 class _Corrections:
-    """Per (unit, period, element): how many corrections, and the latest reason given."""
+    """Per slot of a :class:`ValueGrid`: how many corrections (only where there were any), and
+    the latest reason given."""
 
-    counts: dict[tuple[int, int, int], int]
-    reasons: dict[tuple[int, int, int], str]
+    counts: dict[int, int]
+    reasons: dict[int, str]
+
+
+async def _corrections(
+    session: AsyncSession,
+    grid: ValueGrid,
+    periods: Sequence[Period],
+    unit_at: Mapping[int, int],
+    elements: Sequence[DataElement],
+) -> _Corrections:
+    """Counted by the database: only the values changed after their first entry come back,
+    then the audit rows that carry a reason (few)."""
+    period_ids = [p.id for p in periods]
+    period_at = {p.id: index for index, p in enumerate(periods)}
+    element_at = {e.id: grid.slot[e.code] for e in elements}
+
+    def slot_of(unit_id: int, period_id: int, element_id: int) -> int | None:
+        unit, element = unit_at.get(unit_id), element_at.get(element_id)
+        if unit is None or element is None:
+            return None
+        return grid.start(period_at[period_id], unit) + element
+
+    key = (DataValueAudit.org_unit_id, DataValueAudit.period_id, DataValueAudit.data_element_id)
+    # every audit row after the first entry is a change: an update, a deletion, and a value
+    # entered again after a deletion
+    changed = await session.execute(
+        select(*key, func.count())
+        .where(DataValueAudit.period_id.in_(period_ids))
+        .group_by(*key)
+        .having(func.count() > 1)
+    )
+    counts: dict[int, int] = {}
+    for unit_id, period_id, element_id, count in changed:
+        slot = slot_of(unit_id, period_id, element_id)
+        if slot is not None:
+            counts[slot] = count - 1
+    given = await session.execute(
+        select(*key, DataValueAudit.reason)
+        .where(DataValueAudit.period_id.in_(period_ids), DataValueAudit.reason != "")
+        .order_by(DataValueAudit.changed_at, DataValueAudit.id)
+    )
+    reasons: dict[int, str] = {}
+    for unit_id, period_id, element_id, reason in given:
+        slot = slot_of(unit_id, period_id, element_id)
+        if slot is not None:
+            reasons[slot] = reason
+    return _Corrections(counts, reasons)
+
+
+@dataclass(frozen=True)
+class Details:
+    """The rows of sheet "Chi tiết", made as they are read from a filled :class:`ValueGrid`:
+    one :class:`DetailRow` per stored value, by period, then unit (campaign order), then
+    element. Iterable any number of times; needs no database session."""
+
+    grid: ValueGrid
+    units: Sequence[tuple[str, str]]  # (cluster, name) in campaign order
+    periods: Sequence[str]  # period names
+    elements: Sequence[tuple[str, str]]  # (name, measure unit) in grid order
+    names: Mapping[int, str]  # reporter id -> name
+    corrections: _Corrections
+    zone: ZoneInfo
+
+    def __iter__(self) -> Iterator[DetailRow]:
+        grid, names, zone = self.grid, self.names, self.zone
+        values, entered_by, entered_at = grid.values, grid.entered_by, grid.entered_at
+        counts, reasons = self.corrections.counts, self.corrections.reasons
+        last_time, last_local = -1, datetime.min
+        for period_index, period in enumerate(self.periods):
+            for unit_index, (cluster, unit) in enumerate(self.units):
+                start = grid.start(period_index, unit_index)
+                for offset, (element, measure_unit) in enumerate(self.elements):
+                    index = start + offset
+                    value = values[index]
+                    if value is None:
+                        continue
+                    moment = entered_at[index]
+                    if moment != last_time:  # a unit's values mostly share their time
+                        last_time = moment
+                        last_local = local_naive(_EPOCH + moment * _MICROSECOND, zone)
+                    yield DetailRow(
+                        cluster=cluster,
+                        unit=unit,
+                        period=period,
+                        element=element,
+                        measure_unit=measure_unit,
+                        value=value,
+                        entered_by=names.get(entered_by[index], ""),
+                        entered_at=last_local,
+                        changes=counts.get(index, 0),
+                        last_reason=reasons.get(index, ""),
+                    )
+
+
+# --------------------------------------------------------------------------- consolidated
 
 
 async def consolidated_report(
@@ -169,34 +429,50 @@ async def consolidated_report(
     (submission on time / late / none), values of the period, committed targets, representatives
     and the values of the year's earlier periods; ``details`` list every stored value of the
     year's periods up to ``period``, with the number of corrections and the latest reason.
+
+    A fixed number of queries whatever the number of units. Values are streamed
+    (:data:`VALUE_CHUNK` rows at a time) into a compact :class:`ValueGrid`: about 24 bytes a
+    value besides the value itself, where ``values`` and ``history`` are views
+    (:class:`UnitValues`, :class:`UnitHistory`) and ``details`` (:class:`Details`) makes its rows
+    as they are written. The result needs no session: it can be written after the session is
+    closed, from another thread.
     """
+    periods = year_periods(campaign, period)
+    current = next((i for i, p in enumerate(periods) if p.id == period.id), None)
+    if current is None:  # not one of the campaign's loaded periods: still this period's values
+        periods, current = [*periods, period], len(periods)
+    elements = sorted(campaign.elements, key=lambda e: e.sort_order)
+    period_ids = [p.id for p in periods]
     units = await campaign_units(session, campaign.id)
     standing = await progress(session, units, period)
-    periods = year_periods(campaign, period)
-    stored = await _stored_values(session, [p.id for p in periods], {u.id for u in units})
-    corrections = await _corrections(session, [p.id for p in periods])
-    registrations = await _registrations(session, campaign.id)
+    registrations = await _registrations(session, campaign)
     names = await _names(
         session,
-        [s.entered_by_id for s in stored]
-        + [row.submission.submitted_by_id for row in standing if row.submission]
-        + [r.registered_by_id for r in registrations.values()],
+        select(DataValue.entered_by_id).where(DataValue.period_id.in_(period_ids)),
+        select(Submission.submitted_by_id).where(Submission.period_id == period.id),
+        select(Registration.registered_by_id).where(Registration.campaign_id == campaign.id),
     )
     generated_at = local_naive(now, zone)
-    elements = {e.id: e for e in campaign.elements}
-    by_unit = _values_by_unit(stored, elements, {p.id: p.code for p in periods})
-    codes = {e.id: e.code for e in campaign.elements}
+    grid = ValueGrid(len(periods), len(units), [e.code for e in elements])
+    earlier = [p.code for p in periods[:current]]  # the period is the last one read
     rows = [
         _unit_row(
             row,
-            period.code,
-            by_unit.get(row.unit.id, {}),
-            _targets(registrations.get(row.unit.id), codes),
+            UnitValues(grid, grid.start(current, index)),
+            UnitHistory(grid, index, earlier) if earlier else _EMPTY,
+            registrations.get(row.unit.id),
             names,
             zone,
         )
-        for row in standing
+        for index, row in enumerate(standing)
     ]
+    registration_report = _registration_report(
+        campaign, units, registrations, names, generated_at, zone
+    )
+    unit_at = {unit.id: index for index, unit in enumerate(units)}
+    del units, standing, registrations  # the ORM objects may go before the values come in
+    await _read_values(session, grid, periods, unit_at, elements)
+    corrections = await _corrections(session, grid, periods, unit_at, elements)
     return ConsolidatedReport(
         header=Header(
             issuing_body=campaign.issuing_body,
@@ -209,10 +485,16 @@ async def consolidated_report(
         columns=report_columns(campaign),
         units=rows,
         periods=[PeriodLabel(p.code, period_name(p.code)) for p in periods],
-        registrations=_registration_report(
-            campaign, units, registrations, names, generated_at, zone
+        registrations=registration_report,
+        details=Details(
+            grid,
+            [(row.cluster, row.name) for row in rows],
+            [period_name(p.code) for p in periods],
+            [(e.name, e.measure_unit) for e in elements],
+            names,
+            corrections,
+            zone,
         ),
-        details=_details(stored, units, periods, elements, corrections, names, zone),
     )
 
 
@@ -225,10 +507,10 @@ def status_of(submission: Submission | None) -> ReportStatus:
 
 def _unit_row(
     row: UnitProgress,
-    current: str,
-    values: dict[str, dict[str, Value]],
-    targets: dict[str, Decimal],
-    names: dict[int, str],
+    values: Mapping[str, Value],
+    history: Mapping[str, Mapping[str, Value]],
+    registration: _Registered | None,
+    names: Mapping[int, str],
     zone: ZoneInfo,
 ) -> UnitRow:
     submission = row.submission
@@ -239,10 +521,10 @@ def _unit_row(
         status=status_of(submission),
         submitted_at=local_naive(submission.submitted_at, zone) if submission else None,
         submitted_by=names.get(submission.submitted_by_id, "") if submission else "",
-        values=values.get(current, {}),
-        targets=targets,
+        values=values,
+        targets=registration.targets if registration else _EMPTY,
         contacts=tuple(Contact(p.name, p.phone, p.reachable) for p in row.representatives),
-        history={code: found for code, found in values.items() if code != current},
+        history=history,
     )
 
 
@@ -250,108 +532,11 @@ def _cluster(unit: OrgUnit) -> str:
     return unit.cluster.name if unit.cluster is not None else ""
 
 
-def _values_by_unit(
-    stored: list[_Stored], elements: dict[int, DataElement], period_codes: dict[int, str]
-) -> dict[int, dict[str, dict[str, Value]]]:
-    """unit id -> period code -> element code -> value."""
-    result: dict[int, dict[str, dict[str, Value]]] = {}
-    for value in stored:
-        element = elements.get(value.element_id)
-        if element is None:
-            continue
-        periods = result.setdefault(value.org_unit_id, {})
-        found = periods.setdefault(period_codes[value.period_id], {})
-        found[element.code] = typed_value(value.value, element.value_type)
-    return result
-
-
-async def _stored_values(
-    session: AsyncSession, period_ids: list[int], unit_ids: set[int]
-) -> list[_Stored]:
+async def _names(session: AsyncSession, *reporters: Select[tuple[int]]) -> dict[int, str]:
+    """reporter id -> full name, for the reporters the ``reporters`` queries select (one query:
+    no id list, however many people)."""
     rows = await session.execute(
-        select(
-            DataValue.org_unit_id,
-            DataValue.period_id,
-            DataValue.data_element_id,
-            DataValue.value,
-            DataValue.entered_by_id,
-            DataValue.updated_at,
-        ).where(DataValue.period_id.in_(period_ids))
-    )
-    return [_Stored(*row) for row in rows if row[0] in unit_ids]
-
-
-async def _corrections(session: AsyncSession, period_ids: list[int]) -> _Corrections:
-    rows = await session.execute(
-        select(
-            DataValueAudit.org_unit_id,
-            DataValueAudit.period_id,
-            DataValueAudit.data_element_id,
-            DataValueAudit.reason,
-        )
-        .where(DataValueAudit.period_id.in_(period_ids))
-        .order_by(DataValueAudit.changed_at, DataValueAudit.id)
-    )
-    counts: dict[tuple[int, int, int], int] = {}
-    reasons: dict[tuple[int, int, int], str] = {}
-    for unit_id, period_id, element_id, reason in rows:
-        key = (unit_id, period_id, element_id)
-        # every audit row after the first entry is a change: an update, a deletion, and a
-        # value entered again after a deletion
-        counts[key] = counts.get(key, 0) + 1
-        if reason:
-            reasons[key] = reason
-    return _Corrections({key: count - 1 for key, count in counts.items()}, reasons)
-
-
-def _details(
-    stored: list[_Stored],
-    units: list[OrgUnit],
-    periods: list[Period],
-    elements: dict[int, DataElement],
-    corrections: _Corrections,
-    names: dict[int, str],
-    zone: ZoneInfo,
-) -> list[DetailRow]:
-    """One row per stored value: by period, then unit (campaign order), then element."""
-    unit_at = {u.id: (index, u) for index, u in enumerate(units)}
-    period_at = {p.id: index for index, p in enumerate(periods)}
-    known = [s for s in stored if s.element_id in elements]
-    known.sort(
-        key=lambda s: (
-            period_at[s.period_id],
-            unit_at[s.org_unit_id][0],
-            elements[s.element_id].sort_order,
-        )
-    )
-    codes = {p.id: p.code for p in periods}
-    rows = []
-    for value in known:
-        unit, element = unit_at[value.org_unit_id][1], elements[value.element_id]
-        key = (value.org_unit_id, value.period_id, value.element_id)
-        rows.append(
-            DetailRow(
-                cluster=_cluster(unit),
-                unit=unit.name,
-                period=period_name(codes[value.period_id]),
-                element=element.name,
-                measure_unit=element.measure_unit,
-                value=typed_value(value.value, element.value_type),
-                entered_by=names.get(value.entered_by_id, ""),
-                entered_at=local_naive(value.updated_at, zone),
-                changes=corrections.counts.get(key, 0),
-                last_reason=corrections.reasons.get(key, ""),
-            )
-        )
-    return rows
-
-
-async def _names(session: AsyncSession, reporter_ids: Iterable[int]) -> dict[int, str]:
-    wanted = set(reporter_ids)
-    if not wanted:
-        return {}
-    rows = await session.execute(
-        select(Reporter.id, Reporter.full_name).where(Reporter.id.in_(wanted))
+        select(Reporter.id, Reporter.full_name).where(Reporter.id.in_(union(*reporters)))
     )
     return {reporter_id: name for reporter_id, name in rows}
 
@@ -366,44 +551,117 @@ async def registrations_report(
     :func:`consolidated_report`): one row per campaign unit, in campaign order, with the titles
     aimed for and committed targets; ``registered_at`` is None for a unit not registered."""
     units = await campaign_units(session, campaign.id)
-    registrations = await _registrations(session, campaign.id)
-    names = await _names(session, [r.registered_by_id for r in registrations.values()])
+    registrations = await _registrations(session, campaign)
+    names = await _names(
+        session,
+        select(Registration.registered_by_id).where(Registration.campaign_id == campaign.id),
+    )
     generated_at = local_naive(now, zone)
     return _registration_report(campaign, units, registrations, names, generated_at, zone)
 
 
-async def _registrations(session: AsyncSession, campaign_id: int) -> dict[int, Registration]:
-    """org unit id -> its registration, with titles and targets loaded."""
-    rows = await session.scalars(
-        select(Registration)
-        .where(Registration.campaign_id == campaign_id)
-        .options(selectinload(Registration.titles), selectinload(Registration.targets))
+@dataclass(frozen=True, slots=True)
+class _Registered:
+    """A unit's registration as read: who saved it last and when, the titles' ids and the
+    committed targets (element code -> figure)."""
+
+    registered_by_id: int
+    updated_at: datetime
+    title_ids: frozenset[int]
+    targets: Mapping[str, Decimal]
+
+
+async def _registrations(session: AsyncSession, campaign: Campaign) -> dict[int, _Registered]:
+    """org unit id -> its registration (three queries of plain tuples)."""
+    of_campaign = Registration.campaign_id == campaign.id
+    rows = await session.execute(
+        select(
+            Registration.id,
+            Registration.org_unit_id,
+            Registration.registered_by_id,
+            Registration.updated_at,
+        ).where(of_campaign)
     )
-    return {registration.org_unit_id: registration for registration in rows}
+    read = {registration_id: (unit, by, at) for registration_id, unit, by, at in rows}
+    titles: dict[int, set[int]] = {}
+    for registration_id, title_id in await session.execute(
+        select(RegistrationTitle.registration_id, RegistrationTitle.title_id)
+        .join(Registration, Registration.id == RegistrationTitle.registration_id)
+        .where(of_campaign)
+    ):
+        titles.setdefault(registration_id, set()).add(title_id)
+    codes = {e.id: e.code for e in campaign.elements}
+    targets: dict[int, dict[str, Decimal]] = {}
+    for registration_id, element_id, value in await session.execute(
+        select(
+            RegistrationTarget.registration_id,
+            RegistrationTarget.data_element_id,
+            RegistrationTarget.value,
+        )
+        .join(Registration, Registration.id == RegistrationTarget.registration_id)
+        .where(of_campaign)
+        .order_by(RegistrationTarget.registration_id, RegistrationTarget.data_element_id)
+    ):
+        if element_id in codes:
+            targets.setdefault(registration_id, {})[codes[element_id]] = Decimal(value)
+    shared: dict[frozenset[int], frozenset[int]] = {}  # most units aim for the same titles
+    result: dict[int, _Registered] = {}
+    for registration_id, (unit, by, at) in read.items():
+        chosen = frozenset(titles.get(registration_id, ()))
+        result[unit] = _Registered(
+            by,
+            at,
+            shared.setdefault(chosen, chosen),
+            targets.get(registration_id) or _EMPTY,
+        )
+    return result
 
 
 def _registration_report(
     campaign: Campaign,
     units: list[OrgUnit],
-    registrations: dict[int, Registration],
-    names: dict[int, str],
+    registrations: dict[int, _Registered],
+    names: Mapping[int, str],
     generated_at: datetime,
     zone: ZoneInfo,
 ) -> RegistrationReport:
     """Titles: the collective ones (those units register for, see ``handlers.registration``)
     plus any other a registration holds; columns: the elements units may commit to plus any
     with a stored commitment."""
-    chosen = {t.title_id for r in registrations.values() for t in r.titles}
+    chosen = {title for r in registrations.values() for title in r.title_ids}
     titles = [t for t in campaign.titles if t.kind is TitleKind.COLLECTIVE or t.id in chosen]
-    committed = {t.data_element_id for r in registrations.values() for t in r.targets}
-    allowed = {e.id for e in commitment_elements(campaign)}
     codes = {e.id: e.code for e in campaign.elements}
-    columns = [element_column(e, codes) for e in campaign.elements if e.id in allowed | committed]
-    title_names = {t.id: t.name for t in campaign.titles}
-    rows = [
-        _registration_row(unit, registrations.get(unit.id), title_names, names, codes, zone)
-        for unit in units
+    committed = {code for r in registrations.values() for code in r.targets}
+    allowed = {e.id for e in commitment_elements(campaign)}
+    columns = [
+        element_column(e, codes)
+        for e in campaign.elements
+        if e.id in allowed or e.code in committed
     ]
+    title_names = {t.id: t.name for t in campaign.titles}
+    named: dict[frozenset[int], frozenset[str]] = {}
+    rows = []
+    for unit in units:
+        registration = registrations.get(unit.id)
+        if registration is None:
+            rows.append(RegistrationRow(code=unit.code, name=unit.name, cluster=_cluster(unit)))
+            continue
+        if registration.title_ids not in named:
+            named[registration.title_ids] = frozenset(
+                title_names[t] for t in registration.title_ids if t in title_names
+            )
+        rows.append(
+            RegistrationRow(
+                code=unit.code,
+                name=unit.name,
+                cluster=_cluster(unit),
+                titles=named[registration.title_ids],
+                targets=registration.targets,
+                # when the registration was last saved (what it says now), by whom
+                registered_at=local_naive(registration.updated_at, zone),
+                registered_by=names.get(registration.registered_by_id, ""),
+            )
+        )
     return RegistrationReport(
         header=Header(
             issuing_body=campaign.issuing_body,
@@ -416,37 +674,3 @@ def _registration_report(
         columns=columns,
         rows=rows,
     )
-
-
-def _registration_row(
-    unit: OrgUnit,
-    registration: Registration | None,
-    title_names: dict[int, str],
-    names: dict[int, str],
-    codes: dict[int, str],
-    zone: ZoneInfo,
-) -> RegistrationRow:
-    """``registered_at`` is when the registration was last saved (what it says now), by
-    ``registered_by``."""
-    if registration is None:
-        return RegistrationRow(code=unit.code, name=unit.name, cluster=_cluster(unit))
-    return RegistrationRow(
-        code=unit.code,
-        name=unit.name,
-        cluster=_cluster(unit),
-        titles=frozenset(title_names[t.title_id] for t in registration.titles),
-        targets=_targets(registration, codes),
-        registered_at=local_naive(registration.updated_at, zone),
-        registered_by=names.get(registration.registered_by_id, ""),
-    )
-
-
-def _targets(registration: Registration | None, codes: dict[int, str]) -> dict[str, Decimal]:
-    """A registration's committed targets: element code -> figure."""
-    if registration is None:
-        return {}
-    return {
-        codes[t.data_element_id]: Decimal(t.value)
-        for t in registration.targets
-        if t.data_element_id in codes
-    }

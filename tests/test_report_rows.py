@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
+import pytest
+from openpyxl import load_workbook
 from sqlalchemy import event, select
 
 from bot.app import App
 from domain.campaign_spec import Aggregation, ValueType
 from domain.clock import ManualClock
-from reports.data import ConsolidatedReport, ReportStatus
+from reports.consolidated import write_consolidated
+from reports.data import ConsolidatedReport, DetailRow, ReportStatus
 from reports.samples import nga_nam_2023
-from storage.models import Campaign, Period
+from storage import report_rows
+from storage.models import Campaign, DataElement, Period
 from storage.report_rows import (
     consolidated_report,
     registrations_report,
@@ -221,3 +228,146 @@ async def test_a_value_deleted_and_entered_again_counts_every_change(app: App) -
     report = await build(app, campaign, "2026Q4")
     (detail,) = [d for d in report.details if d.element == element.name]
     assert (detail.value, detail.changes, detail.last_reason) == (Decimal(13), 3, "nhập lại")
+
+
+# --------------------------------------------------------------------------- streamed values
+
+FILLED_UNITS = ("P1", "P2", "P3")
+
+
+async def fill(app: App, campaign: Campaign) -> int:
+    """Every element of P1, P2 and P3 for Q3 and Q4 written straight to storage (P3's Q4 budget
+    then deleted, P1's Q4 rice corrected twice, once with a reason), P1 and P2 submitted for Q4.
+    Returns how many values are stored."""
+    from storage.models import OrgUnit, Reporter
+    from storage.values import Change, submit, write_values
+
+    elements = [e for e in campaign.elements if isinstance(e, DataElement)]
+    now = app.clock.now()
+    async with app.sessions() as session, session.begin():
+        people = [Reporter(full_name=f"Người nhập {code}") for code in FILLED_UNITS]
+        session.add_all(people)
+        await session.flush()
+        units = {
+            code: unit_id
+            for code, unit_id in await session.execute(
+                select(OrgUnit.code, OrgUnit.id).where(OrgUnit.code.in_(FILLED_UNITS))
+            )
+        }
+        for number, (code, person) in enumerate(zip(FILLED_UNITS, people, strict=True)):
+            for hours, quarter in enumerate(("2026Q3", "2026Q4")):
+                changes = [
+                    Change(e.id, _stored(e, position, number))
+                    for position, e in enumerate(elements)
+                ]
+                at = now - timedelta(days=30, hours=hours - number)
+                await write_values(
+                    session, units[code], period(campaign, quarter).id, changes, person.id, at
+                )
+        q4 = period(campaign, "2026Q4").id
+        rice, budget = _element(campaign, "LUA_TONG"), _element(campaign, "THU_NGAN_SACH")
+        for value, reason in (("111", ""), ("222", "nhập nhầm")):
+            await write_values(
+                session, units["P1"], q4, [Change(rice.id, value, reason)], people[0].id, now
+            )
+        await write_values(
+            session, units["P3"], q4, [Change(budget.id, None, "")], people[2].id, now
+        )
+        for code, person in zip(FILLED_UNITS[:2], people[:2], strict=True):
+            await submit(session, units[code], q4, person.id, now, is_late=False)
+    return len(FILLED_UNITS) * 2 * len(elements) - 1
+
+
+def _element(campaign: Campaign, code: str) -> DataElement:
+    return next(e for e in campaign.elements if e.code == code)
+
+
+def _stored(element: DataElement, position: int, unit: int) -> str:
+    if element.value_type is ValueType.BOOLEAN:
+        return str(unit % 2)
+    if element.value_type is ValueType.TEXT:
+        return f"Hoàn thành {unit}"
+    return f"{position * 1000 + unit}.5"
+
+
+def snapshot(report: ConsolidatedReport) -> tuple[list[Any], list[DetailRow]]:
+    """The report's rows as plain dicts and lists, for comparing two reads."""
+    units = [
+        (
+            u.code,
+            u.status,
+            dict(u.values),
+            {code: dict(found) for code, found in u.history.items()},
+            dict(u.targets),
+        )
+        for u in report.units
+    ]
+    return units, list(report.details)
+
+
+async def test_values_read_chunk_by_chunk_give_the_same_report(
+    app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    campaign = await sample(app)
+    stored = await fill(app, campaign)
+    whole = snapshot(await build(app, campaign, "2026Q4"))
+
+    units, details = whole
+    assert len(details) == stored  # 3 units x 2 quarters x 26 elements, one deleted
+    by_code = {code: (values, history) for code, _status, values, history, _t in units}
+    p1_values, p1_history = by_code["P1"]
+    assert p1_values["LUA_TONG"] == Decimal(222) and p1_history["2026Q3"]["LUA_TONG"] == Decimal(
+        "0.5"
+    )
+    assert "THU_NGAN_SACH" not in by_code["P3"][0] and len(by_code["P3"][0]) == 25
+    assert by_code["VINH_QUOI"] == ({}, {})
+    rice = [d for d in details if d.element == _element(campaign, "LUA_TONG").name]
+    assert [(d.unit, d.period, d.changes, d.last_reason) for d in rice][-1] == (
+        "Phường 3",
+        "Quý 4/2026",
+        0,
+        "",
+    )
+    assert (rice[3].unit, rice[3].value, rice[3].changes, rice[3].last_reason) == (
+        "Phường 1",
+        Decimal(222),
+        2,
+        "nhập nhầm",
+    )
+
+    chunks: list[int] = []
+    take = report_rows._Taker.take
+
+    def counted(taker: report_rows._Taker, rows: Sequence[Any]) -> None:
+        chunks.append(len(rows))
+        take(taker, rows)
+
+    monkeypatch.setattr(report_rows._Taker, "take", counted)
+    for size in (1, 7, 26):  # one value a chunk; chunks that split a unit's values; a unit's worth
+        chunks.clear()
+        monkeypatch.setattr(report_rows, "VALUE_CHUNK", size)
+        assert snapshot(await build(app, campaign, "2026Q4")) == whole, size
+        assert sum(chunks) == stored and max(chunks) == size
+        assert len(chunks) == -(-stored // size)  # every chunk full but the last
+
+
+async def test_a_report_outlives_its_session(app: App, tmp_path: Path) -> None:
+    """What the bot does: rows read in a session, the workbook written from a worker thread
+    after the session is closed; the details can be listed more than once."""
+    campaign = await sample(app)
+    stored = await fill(app, campaign)
+    report = await build(app, campaign, "2026Q4")
+    details = await asyncio.to_thread(list, report.details)
+    assert len(details) == stored and list(report.details) == details
+    path = tmp_path / "tong-hop.xlsx"
+    await asyncio.to_thread(write_consolidated, report, path)
+    rows = list(load_workbook(path, read_only=True)["Chi tiết"].values)
+    assert len(rows) == stored + 1 and rows[1][1] == "Phường 1" and rows[-1][1] == "Phường 3"
+
+    p1 = next(u for u in report.units if u.code == "P1")
+    assert isinstance(p1.values, Mapping) and "LUA_TONG" in p1.values and "TL_BHYT" not in p1.values
+    assert p1.values.get("TL_BHYT") is None and p1.values.get("NO_SUCH", 0) == 0
+    assert set(p1.values) == {e.code for e in campaign.elements}
+    assert len(p1.values) == 26 and set(p1.history) == {"2026Q3"} and len(p1.history) == 1
+    assert "2026Q2" not in p1.history and "2026Q4" not in p1.history
+    assert repr(p1.values).startswith("{") and eval(repr(p1.values)) == dict(p1.values)
