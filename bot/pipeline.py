@@ -22,8 +22,9 @@ from handlers.flow import Context
 from handlers.i18n import _
 from handlers.messages import Incoming, Reply
 from handlers.router import handle
+from services import document_jobs
 from storage import accounts
-from storage.models import DocumentJob
+from storage.models import ConversationState
 from storage.transient import RETRY_SECONDS, StillFailing, retrying
 
 log = logging.getLogger(__name__)
@@ -65,49 +66,79 @@ class Pipeline:
             log.exception("step failed for %s", what)
             return await retrying(lambda: self._apologise(incoming), what, limit=self.retry_seconds)
 
+    async def process_batch(self, batch: list[Incoming]) -> list[bool]:
+        """Handle several messages in order in one transaction, committed once (issue 15: one
+        commit per fetched batch instead of one per message); for each, False when it was a
+        duplicate. The caller confirms the batch to the channel only after this returns.
+
+        A transient fault retries the whole batch (:meth:`process`'s rule). Any other error
+        rolls the batch back and redoes it one message per transaction with :meth:`process`,
+        so only the faulty message gets the apology and the others are stored as usual. A
+        message that changes what the next one sees (a person's state, a submission) is seen
+        by it: the steps share the transaction."""
+        if len(batch) <= 1:
+            return [await self.process(incoming) for incoming in batch]
+        what = f"batch of {len(batch)} messages from {batch[0].message_id}"
+        try:
+            return await retrying(lambda: self._process_all(batch), what, limit=self.retry_seconds)
+        except StillFailing:
+            raise
+        except Exception:
+            log.warning("%s failed; redone one message at a time", what, exc_info=True)
+            return [await self.process(incoming) for incoming in batch]
+
     async def _process(self, incoming: Incoming) -> bool:
-        now = self.clock.now()
+        return (await self._process_all([incoming]))[0]
+
+    async def _process_all(self, batch: list[Incoming]) -> list[bool]:
+        asked = False
         async with self.sessions() as session, session.begin():
-            if not await accounts.mark_processed(
-                session, incoming.channel, incoming.message_id, now
-            ):
-                return False
-            account = await accounts.upsert_account(
-                session,
-                incoming.channel,
-                incoming.external_id,
-                incoming.chat_id,
-                incoming.display_name,
-                now,
-                private=not incoming.is_group,
-            )
-            ctx = Context(
-                session=session,
-                account=account,
-                reporter=await accounts.load_reporter(session, account),
-                state=await accounts.load_state(session, account.id),
-                incoming=incoming,
-                now=now,
-                zone=self.zone,
-                reports_dir=self.reports_dir,
-                hours=self.hours,
-                reopen_days=self.reopen_days,
-            )
-            await handle(ctx)
-            asked = any(isinstance(new, DocumentJob) for new in session.new)
-            replies = ctx.finish_replies()
-            await accounts.save_state(session, account.id, ctx.state, now)
-            accounts.enqueue(
-                session,
-                incoming.channel,
-                incoming.chat_id,
-                account.id,
-                [reply.to_payload() for reply in replies],
-                now,
-            )
+            done = [await self._step(session, incoming) for incoming in batch]
+            asked = document_jobs.asked(session)
         if asked:
             for wake in self.on_document:
                 wake()
+        return done
+
+    async def _step(self, session: AsyncSession, incoming: Incoming) -> bool:
+        """One message inside the caller's transaction: the processed id, the account, the
+        conversation step, its state and its replies."""
+        now = self.clock.now()
+        if not await accounts.mark_processed(session, incoming.channel, incoming.message_id, now):
+            return False
+        account = await accounts.upsert_account(
+            session,
+            incoming.channel,
+            incoming.external_id,
+            incoming.chat_id,
+            incoming.display_name,
+            now,
+            private=not incoming.is_group,
+        )
+        stored = await session.get(ConversationState, account.id)  # held until saved
+        ctx = Context(
+            session=session,
+            account=account,
+            reporter=await accounts.load_reporter(session, account),
+            state=accounts.state_of(stored),
+            incoming=incoming,
+            now=now,
+            zone=self.zone,
+            reports_dir=self.reports_dir,
+            hours=self.hours,
+            reopen_days=self.reopen_days,
+        )
+        await handle(ctx)
+        replies = ctx.finish_replies()
+        await accounts.save_state(session, account.id, ctx.state, now, stored)
+        accounts.enqueue(
+            session,
+            incoming.channel,
+            incoming.chat_id,
+            account.id,
+            [reply.to_payload() for reply in replies],
+            now,
+        )
         return True
 
     async def _apologise(self, incoming: Incoming) -> bool:

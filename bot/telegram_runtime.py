@@ -3,11 +3,11 @@ outbox sender.
 
 Nothing lost, nothing twice. aiogram's own polling confirms a batch's offset on its next
 ``getUpdates`` call while the updates may still be running as tasks, so a crash can lose
-updates Telegram already considers delivered. Here each update is fed through the dispatcher
-and awaited — the pipeline has committed it, with its ``update_id``, before the next one — and
-only then does the offset move past it. After a crash Telegram hands the unconfirmed updates over
-again and the ones already committed are dropped by ``update_id``. The webhook answers 200 only
-after the commit, and 500 otherwise, so Telegram retries.
+updates Telegram already considers delivered. Here a fetched batch is committed in order in one
+transaction — with every ``update_id`` — and only then does the offset move past it. After a
+crash Telegram hands the unconfirmed updates over again and the ones already committed are
+dropped by ``update_id``. The webhook answers 200 only after the commit (the calls waiting
+together share one, :mod:`bot.batcher`), and 500 otherwise, so Telegram retries.
 """
 
 from __future__ import annotations
@@ -20,14 +20,15 @@ import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from aiogram import Bot, Dispatcher, Router
+from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError, TelegramRetryAfter, TelegramUnauthorizedError
-from aiogram.types import BotCommandScopeChat, CallbackQuery, Message, Update
+from aiogram.types import BotCommandScopeChat, Update
 from aiohttp import ClientError, web
 from pydantic import SecretStr
 from sqlalchemy import select
 
 from bot.app import App
+from bot.batcher import Batcher
 from bot.errors import ConfigurationError
 from bot.health import Part
 from bot.leader import sender_lease
@@ -54,39 +55,74 @@ WEBHOOK_PATH = "/telegram/webhook"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
-def build_dispatcher(
-    pipeline: Pipeline, sender: OutboxSender, office_chats: frozenset[str]
-) -> Dispatcher:
-    """An aiogram dispatcher whose only handlers hand normalised messages to the pipeline."""
-    router = Router(name="reportbot")
+@dataclass
+class Ingest:
+    """Telegram updates into the pipeline: normalised (``bot.telegram``), committed together
+    (one transaction for a ``getUpdates`` batch, :meth:`Pipeline.process_batch`; the webhook
+    calls waiting together through :class:`~bot.batcher.Batcher`), then the tapped buttons
+    answered and the sender woken. aiogram's dispatcher handles one update at a time, so it is
+    not used for incoming updates; aiogram's types and ``Bot`` are."""
 
-    async def process(incoming: Incoming | None) -> None:
-        if incoming is not None:
-            await pipeline.process(incoming)
-            sender.wake()
+    pipeline: Pipeline
+    sender: OutboxSender
+    office_chats: frozenset[str]
+    batcher: Batcher = field(init=False)
 
-    @router.message()
-    async def on_message(message: Message, event_update: Update) -> None:
-        await process(from_message(message, event_update.update_id, office_chats))
+    def __post_init__(self) -> None:
+        self.batcher = Batcher(self.pipeline)
 
-    @router.callback_query()
-    async def on_callback(query: CallbackQuery, event_update: Update) -> None:
-        await process(from_callback(query, event_update.update_id, office_chats))
+    def incoming(self, update: Update) -> Incoming | None:
+        """The normalised message of ``update`` (None: nothing for the bot)."""
+        if update.message is not None:
+            return from_message(update.message, update.update_id, self.office_chats)
+        if update.callback_query is not None:
+            return from_callback(update.callback_query, update.update_id, self.office_chats)
+        return None
+
+    async def take(self, updates: list[Update]) -> None:
+        """Commit a ``getUpdates`` batch in order, in one transaction; raises when it could not
+        be committed (nothing of it is then confirmed)."""
+        batch = [found for update in updates if (found := self.incoming(update)) is not None]
+        if batch:
+            await self.pipeline.process_batch(batch)
+            self.sender.wake()
+        await _answer_buttons(updates)
+
+    async def take_one(self, update: Update) -> None:
+        """Commit one webhook call's update with the others waiting (raises when it could not
+        be committed: the webhook then answers non-200)."""
+        found = self.incoming(update)
+        if found is not None:
+            await self.batcher.submit(found)
+            self.sender.wake()
+        await _answer_buttons([update])
+
+
+async def _answer_buttons(updates: list[Update]) -> None:
+    """Stop the spinner of every tapped button (best effort, after the commit)."""
+    for update in updates:
+        query = update.callback_query
+        if query is None:
+            continue
         try:
             await query.answer()
         except TelegramAPIError:
             log.info("could not answer callback query %s", query.id)
 
-    dispatcher = Dispatcher()
-    dispatcher.include_router(router)
-    return dispatcher
+
+def build_dispatcher(
+    pipeline: Pipeline, sender: OutboxSender, office_chats: frozenset[str]
+) -> Ingest:
+    """The Telegram ingest of ``pipeline`` (the name kept from when this was an aiogram
+    dispatcher)."""
+    return Ingest(pipeline, sender, office_chats)
 
 
 async def poll(
-    bot: Bot, dispatcher: Dispatcher, stop: asyncio.Event, receiving: Part | None = None
+    bot: Bot, ingest: Ingest, stop: asyncio.Event, receiving: Part | None = None
 ) -> None:
-    """Long polling that confirms an update only after it was fully processed; each poll's
-    outcome goes to ``receiving`` (the health check)."""
+    """Long polling that confirms a batch of updates only after it was committed (in one
+    transaction); each poll's outcome goes to ``receiving`` (the health check)."""
     offset: int | None = None
     backoff = 1.0
     webhook_cleared = False
@@ -113,14 +149,15 @@ async def poll(
         if receiving is not None:
             receiving.ok()
         backoff = 1.0
-        for update in updates:
-            try:
-                await dispatcher.feed_update(bot, update)
-            except Exception:  # e.g. the database is down: keep the update unconfirmed
-                log.exception("update %s not processed; it will be fetched again", update.update_id)
-                await sleep_or_stop(stop, 5)
-                break
-            offset = update.update_id + 1
+        if not updates:
+            continue
+        try:
+            await ingest.take(updates)
+        except Exception:  # e.g. the database is down: keep the batch unconfirmed
+            log.exception("updates from %s not processed; fetched again", updates[0].update_id)
+            await sleep_or_stop(stop, 5)
+            continue
+        offset = updates[-1].update_id + 1
 
 
 async def _fetch(bot: Bot, offset: int | None, stop: asyncio.Event) -> list[Update]:
@@ -142,7 +179,7 @@ async def _fetch(bot: Bot, offset: int | None, stop: asyncio.Event) -> list[Upda
     return fetch.result()
 
 
-def webhook_route(bot: Bot, dispatcher: Dispatcher, secret: str) -> web.RouteDef:
+def webhook_route(bot: Bot, ingest: Ingest, secret: str) -> web.RouteDef:
     """The POST route that takes Telegram's webhook calls."""
 
     async def receive(request: web.Request) -> web.Response:
@@ -157,7 +194,7 @@ def webhook_route(bot: Bot, dispatcher: Dispatcher, secret: str) -> web.RouteDef
             update = None
         if update is None:
             return web.Response(status=400, text="bad update")
-        await dispatcher.feed_update(bot, update)
+        await ingest.take_one(update)
         return web.Response(text="ok")
 
     return web.post(WEBHOOK_PATH, receive)
@@ -198,7 +235,7 @@ class TelegramRuntime:
     token: str
     bot: Bot = field(init=False)
     sender: OutboxSender = field(init=False)
-    dispatcher: Dispatcher = field(init=False)
+    dispatcher: Ingest = field(init=False)
     name: str = CHANNEL
 
     def __post_init__(self) -> None:

@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any, TypeVar, cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,6 +23,8 @@ from handlers.messages import Document, Incoming, Reply
 from storage.accounts import FlowState
 from storage.campaigns import CAMPAIGNS
 from storage.models import Campaign, ChannelAccount, Reporter
+
+R = TypeVar("R")
 
 
 @dataclass
@@ -49,6 +52,7 @@ class Context:
     command_menu: str | None = None
     _notes: list[str] = field(default_factory=list)
     _campaigns: dict[int, Campaign] = field(default_factory=dict)
+    _rows: dict[tuple[type[Any], int], Any] = field(default_factory=dict)
 
     @property
     def today(self) -> date:
@@ -107,6 +111,20 @@ class Context:
         if campaign_id not in self._campaigns:
             self._campaigns[campaign_id] = await CAMPAIGNS.get(self.session, campaign_id)
         return self._campaigns[campaign_id]
+
+    async def row(self, model: type[R], row_id: int) -> R:
+        """The row of ``model`` with primary key ``row_id``, read once per message: the session's
+        identity map holds rows only while something refers to them, so a row looked up again
+        and again within a step (a period, a unit) would be read again each time.
+
+        Raises LookupError when there is no such row."""
+        key = (model, row_id)
+        if key not in self._rows:
+            found = await self.session.get(model, row_id)
+            if found is None:
+                raise LookupError(f"no {model.__name__} {row_id}")
+            self._rows[key] = found
+        return cast(R, self._rows[key])
 
     @property
     def in_idle_step(self) -> bool:

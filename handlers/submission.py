@@ -243,9 +243,7 @@ async def _elements(ctx: Context) -> list[DataElement]:
 
 
 async def _get_period(ctx: Context, period_id: int) -> Period:
-    period = await ctx.session.get(Period, period_id)
-    assert period is not None
-    return period
+    return await ctx.row(Period, period_id)
 
 
 async def _period(ctx: Context) -> Period:
@@ -279,9 +277,8 @@ async def _current_element(ctx: Context) -> DataElement:
 async def _where(ctx: Context) -> str:
     """``NGANAM 2026 · Quý 4/2026 · Phường 1``: campaign (short), period and unit."""
     campaign = await ctx.campaign(ctx.state.data["campaign_id"])
-    unit = await ctx.session.get(OrgUnit, ctx.state.data["unit_id"])
+    unit = await ctx.row(OrgUnit, ctx.state.data["unit_id"])
     period = await _period(ctx)
-    assert unit is not None
     return f"{short_name(campaign.name)} · {period_name(period.code)} · {unit.name}"
 
 

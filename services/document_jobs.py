@@ -48,6 +48,7 @@ LEASE = timedelta(minutes=15)
 """How long a claimed job is the claimer's: longer than the slowest build measured (a province,
 10,000 units × 40 figures: under a minute, README "Performance")."""
 MAX_ATTEMPTS = 3
+_ASKED = "document_job_asked"
 """Claims before a job that keeps killing its worker is failed."""
 
 
@@ -107,7 +108,14 @@ def queue(
         requested_at=now,
     )
     session.add(job)
+    session.info[_ASKED] = True
     return job
+
+
+def asked(session: AsyncSession) -> bool:
+    """Whether a job was queued in ``session`` (for the caller to wake the worker after the
+    commit)."""
+    return bool(session.info.get(_ASKED))
 
 
 async def claim(session: AsyncSession, now: datetime) -> Order | None:

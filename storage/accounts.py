@@ -5,13 +5,15 @@ per user action) and never commits.
 
 from __future__ import annotations
 
+import copy
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, String, func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
@@ -27,6 +29,11 @@ from storage.models import (
     ReporterUnit,
     UnitContact,
 )
+
+SEEN_EVERY = timedelta(minutes=1)
+"""An account's ``last_seen_at`` is written at most this often: a burst of messages (a pasted
+report, a conversation) writes it once. Reminders go to the account a person used last
+(``storage.recipients``), so it stays exact to the minute."""
 
 
 def _size(column: ColumnElement[Any]) -> int:
@@ -57,15 +64,18 @@ async def mark_processed(
 ) -> bool:
     """Record an incoming message id; False when it was already processed (a duplicate).
 
-    The insert is flushed at once inside a savepoint, so a duplicate is detected before any
-    other work and the caller's transaction stays usable.
-    """
-    try:
-        async with session.begin_nested():
-            session.add(ProcessedMessage(channel=channel, message_id=message_id, processed_at=at))
-    except IntegrityError:
-        return False
-    return True
+    One statement, ``INSERT … ON CONFLICT DO NOTHING RETURNING`` (SQLite 3.35+, PostgreSQL):
+    a duplicate is known before any other work, with no savepoint, and the caller's transaction
+    stays usable."""
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = (
+        insert(ProcessedMessage)
+        .values(channel=channel, message_id=message_id, processed_at=at)
+        .on_conflict_do_nothing()
+        .returning(ProcessedMessage.message_id)
+    )
+    return (await session.execute(statement)).first() is not None
 
 
 async def upsert_account(
@@ -93,7 +103,8 @@ async def upsert_account(
     if private or account.chat_id is None:
         account.chat_id = chat_id
     account.display_name = fit(display_name.strip(), DISPLAY_NAME_CHARS) or account.display_name
-    account.last_seen_at = at
+    if account.last_seen_at is None or at - account.last_seen_at >= SEEN_EVERY:
+        account.last_seen_at = at  # not on every message: one write less per step
     account.is_active = True
     await session.flush()
     return account
@@ -119,18 +130,30 @@ class FlowState:
 
 async def load_state(session: AsyncSession, account_id: int) -> FlowState:
     """The stored conversation state of an account (empty when none)."""
-    row = await session.get(ConversationState, account_id)
+    return state_of(await session.get(ConversationState, account_id))
+
+
+def state_of(row: ConversationState | None) -> FlowState:
+    """The conversation state stored in ``row`` (empty when None)."""
     if row is None:
         return FlowState()
-    stored = dict(row.data or {})
+    # a deep copy: a step changes its state in place, and if that changed the row's own JSON
+    # too, the new value would equal the "old" one and SQLAlchemy would not write it
+    stored = copy.deepcopy(row.data or {})
     return FlowState(row.flow, row.step, stored.get("data", {}), stored.get("keep", {}))
 
 
 async def save_state(
-    session: AsyncSession, account_id: int, state: FlowState, at: datetime
+    session: AsyncSession,
+    account_id: int,
+    state: FlowState,
+    at: datetime,
+    row: ConversationState | None = None,
 ) -> None:
-    """Store the conversation state of an account (same transaction as the change it goes with)."""
-    row = await session.get(ConversationState, account_id)
+    """Store the conversation state of an account (same transaction as the change it goes
+    with); ``row``: the stored row if the caller still holds it (saves reading it again). The
+    JSON column is given a new object, so the change is always seen and saved."""
+    row = row or await session.get(ConversationState, account_id)
     if row is None:
         row = ConversationState(account_id=account_id)
         session.add(row)

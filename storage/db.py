@@ -18,17 +18,26 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.ext.asyncio import AsyncSession as AsyncSession
 
+from storage import inline_sqlite
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-def create_engine(url: str, busy_seconds: float = 30.0, *, reading: bool = False) -> AsyncEngine:
+def create_engine(
+    url: str, busy_seconds: float = 30.0, *, reading: bool = False, driver: str = "inline"
+) -> AsyncEngine:
     """Create an async engine for ``url``; for SQLite, create the folder and set the pragmas,
     waiting up to ``busy_seconds`` for another process's write lock (then "database is
     locked", a transient fault: :mod:`storage.transient`).
 
     ``reading``: an engine that only reads (the document worker's long reads). On SQLite its
     transactions are deferred and ``query_only``, so in WAL mode they read a snapshot without
-    ever holding the write lock the bot's steps need (sqlite.org/wal.html, "Concurrency")."""
+    ever holding the write lock the bot's steps need (sqlite.org/wal.html, "Concurrency").
+
+    ``driver`` (SQLite, ``SQLITE_DRIVER``): ``inline`` runs each statement on the event loop's
+    thread (:mod:`storage.inline_sqlite`; a lock held by another process is then waited for
+    by the transient rule instead of the busy timeout), ``thread`` is aiosqlite's worker
+    thread. The README's "Performance" gives the figures behind the default."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return create_async_engine(url, pool_pre_ping=True)
@@ -37,9 +46,16 @@ def create_engine(url: str, busy_seconds: float = 30.0, *, reading: bool = False
     # One connection per process: SQLite has a single writer anyway, and sessions queue for the
     # connection in asyncio instead of contending for the file lock inside SQLite, where two
     # connections of one process were seen to stall each other until busy_timeout ran out.
-    engine = create_async_engine(
-        url, connect_args={"timeout": busy_seconds}, pool_size=1, max_overflow=0, pool_timeout=60
-    )
+    if driver == "inline":
+        busy_seconds = inline_sqlite.BUSY_MS / 1000
+        options: dict[str, Any] = {
+            "async_creator": inline_sqlite.connector(parsed.database or ":memory:")
+        }
+    elif driver == "thread":
+        options = {"connect_args": {"timeout": busy_seconds}}
+    else:
+        raise ValueError(f"unknown SQLite driver {driver!r} (inline or thread)")
+    engine = create_async_engine(url, pool_size=1, max_overflow=0, pool_timeout=60, **options)
     event.listen(engine.sync_engine, "connect", partial(_sqlite_pragmas, busy_seconds, reading))
     event.listen(engine.sync_engine, "begin", _sqlite_read if reading else _sqlite_begin)
     return engine

@@ -99,6 +99,7 @@ class FakeTelegram:
         self.confirmed = 0  # every update_id below this is confirmed
         self.webhook: dict[str, Any] = {}
         self.per_second: float | None = None  # enforce a send rate: beyond it answer 429
+        self.max_batch: int | None = None  # hand over at most this many updates a call
         self.rejected = 0
         self.messages: list[dict[str, Any]] = []
         self.closing = False
@@ -244,6 +245,7 @@ class FakeTelegram:
         deadline = time.monotonic() + timeout
         while True:
             pending = [u for u in self.updates if u["update_id"] >= self.confirmed][:limit]
+            pending = pending[: self.max_batch] if self.max_batch else pending
             left = deadline - time.monotonic()
             if pending or left <= 0 or self.closing:
                 return pending
