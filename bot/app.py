@@ -79,7 +79,9 @@ async def _open_database(settings: Settings) -> AsyncEngine:
     has the error."""
     shown = make_url(settings.database_url).render_as_string(hide_password=True)
     try:
-        engine = create_engine(settings.database_url, settings.sqlite_busy_seconds)
+        engine = create_engine(
+            settings.database_url, settings.sqlite_busy_seconds, driver=settings.sqlite_driver
+        )
     except OSError as error:
         raise _database_problem(shown, error) from error
     try:

@@ -1,6 +1,7 @@
 """The build process the document worker starts (``python -m bot.document_build``).
 
 Reads one JSON request on standard input (``order``, ``database_url``, ``busy_seconds``,
+``driver``,
 ``now`` as aware ISO 8601, ``zone``, ``reports_dir``, ``locale``), builds the workbook from a
 read-only engine of its own (``storage.db.create_engine(reading=True)``) and prints one JSON
 line: ``{"filename", "path", "caption"}``, or ``{"problem": "<Vietnamese message>"}`` for a
@@ -26,7 +27,12 @@ from storage.db import create_engine, session_factory
 
 
 async def _build(request: dict[str, Any]) -> dict[str, str]:
-    engine = create_engine(request["database_url"], request["busy_seconds"], reading=True)
+    engine = create_engine(
+        request["database_url"],
+        request["busy_seconds"],
+        reading=True,
+        driver=request.get("driver", "inline"),
+    )
     try:
         built = await build(
             session_factory(engine),

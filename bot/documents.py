@@ -77,6 +77,7 @@ class DocumentWorker:
             "order": asdict(order),
             "database_url": settings.database_url,
             "busy_seconds": settings.sqlite_busy_seconds,
+            "driver": settings.sqlite_driver,
             "now": now.isoformat(),
             "zone": settings.timezone,
             "reports_dir": str(settings.reports_dir),

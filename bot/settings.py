@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from functools import cached_property
 from pathlib import Path
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import Field, SecretStr, field_validator, model_validator
@@ -39,8 +40,10 @@ class Settings(BaseSettings):
     the due date; ``/mokhoa`` reopens a locked period for ``reopen_days`` days by default.
 
     A step that fails for a transient database fault is retried for up to
-    ``transient_retry_seconds`` before the channel is left to deliver the message again; SQLite
-    waits up to ``sqlite_busy_seconds`` for another process's write lock.
+    ``transient_retry_seconds`` before the channel is left to deliver the message again.
+    ``sqlite_driver``: ``inline`` (statements on the event loop's thread, the default: about
+    four times the throughput, ``bench/ingest.py``; another process's write lock is waited for
+    by the transient rule) or ``thread`` (aiosqlite, waiting up to ``sqlite_busy_seconds``).
 
     Sent outbox messages and processed message ids are deleted ``retention_days`` days after
     they were sent or received (hourly, ``bot.scheduler``); fewer than 2 days is refused,
@@ -97,6 +100,7 @@ class Settings(BaseSettings):
         default=180.0, alias="TRANSIENT_RETRY_SECONDS", ge=0, le=3600
     )
     sqlite_busy_seconds: float = Field(default=30.0, alias="SQLITE_BUSY_SECONDS", gt=0, le=600)
+    sqlite_driver: Literal["inline", "thread"] = Field(default="inline", alias="SQLITE_DRIVER")
     retention_days: int = Field(default=30, alias="RETENTION_DAYS", le=3650)
 
     @property

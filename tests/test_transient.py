@@ -63,13 +63,15 @@ def test_transient_or_not(error: Exception, transient: bool) -> None:
         assert is_transient(outer) is transient  # found through the chain
 
 
-@pytest.fixture
-async def busy_app(tmp_path: Path) -> AsyncIterator[App]:
-    """An SQLite application that waits only 0,5 s for another process's write lock and
-    retries a step for up to 20 s."""
+@pytest.fixture(params=["inline", "thread"])
+async def busy_app(tmp_path: Path, request: pytest.FixtureRequest) -> AsyncIterator[App]:
+    """An SQLite application, with either driver, that waits only briefly for another
+    process's write lock (0,5 s with aiosqlite's thread; 50 ms inline) and retries a step for
+    up to 20 s."""
     settings = Settings(
         database_url=f"sqlite+aiosqlite:///{tmp_path / 'busy.db'}",
         SQLITE_BUSY_SECONDS=0.5,
+        SQLITE_DRIVER=request.param,
         TRANSIENT_RETRY_SECONDS=20,
     ).model_copy(update={"reports_dir": tmp_path / "reports"})
     async with open_app(settings, load_samples=True, clock=ManualClock(vn_time(TODAY))) as app:
