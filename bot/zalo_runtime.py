@@ -29,6 +29,7 @@ from aiohttp import web
 from pydantic import SecretStr
 
 from bot.app import App
+from bot.batcher import Batcher
 from bot.errors import ConfigurationError
 from bot.health import Part
 from bot.leader import sender_lease
@@ -78,11 +79,13 @@ def webhook_secret(configured: SecretStr | None, token: str) -> str:
 
 
 async def process_update(
-    pipeline: Pipeline, update: dict[str, Any], stop: asyncio.Event | None = None
+    pipeline: Pipeline | Batcher, update: dict[str, Any], stop: asyncio.Event | None = None
 ) -> bool:
-    """Hand one update to the pipeline, retrying while the step cannot commit (the pipeline
-    answers every conversation error itself; what escapes it is the database). True when it
-    was processed (or has nothing for the bot); False when ``stop`` came first."""
+    """Hand one update to the pipeline (or to a :class:`~bot.batcher.Batcher`, which commits it
+    with the webhook calls waiting beside it), retrying while the step cannot commit (the
+    pipeline answers every conversation error itself; what escapes it is the database). True
+    when it was processed (or has nothing for the bot); False when ``stop`` came first."""
+    process = pipeline.submit if isinstance(pipeline, Batcher) else pipeline.process
     incoming = from_update(update)
     if incoming is None:
         log.info("Zalo update without a readable message dropped: %.300r", update)
@@ -90,7 +93,7 @@ async def process_update(
     delay = 1.0
     while True:
         try:
-            await pipeline.process(incoming)
+            await process(incoming)
             return True
         except Exception:
             if stop is None:
@@ -177,6 +180,7 @@ class ZaloRuntime:
     channel: ZaloChannel = field(init=False)
     sender: OutboxSender = field(init=False)
     links: ReportLinks | None = field(init=False)
+    batcher: Batcher = field(init=False)
     name: str = CHANNEL
 
     def __post_init__(self) -> None:
@@ -199,6 +203,7 @@ class ZaloRuntime:
             lease=timedelta(seconds=settings.outbox_lease_seconds),
         )
         lease = sender_lease(self.app.engine, self.app.settings.database_url, CHANNEL)
+        self.batcher = Batcher(self.app.pipeline)  # webhook calls waiting together: one commit
         self.sender = OutboxSender(
             self.app.sessions, self.channel, self.app.clock.now, pacing, lease
         )
@@ -265,6 +270,6 @@ class ZaloRuntime:
         self.sender.wake()
 
     async def _handle_now(self, update: dict[str, Any]) -> bool:
-        done = await process_update(self.app.pipeline, update)
+        done = await process_update(self.batcher, update)
         self.sender.wake()
         return done

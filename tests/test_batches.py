@@ -1,0 +1,125 @@
+"""Issue 15, item 1: messages that arrive together are committed together, in order, and a
+batch that meets a bug is redone one message at a time so only the faulty one gets the apology.
+The real pipeline on the real database; the bug is simulated in the step."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from typing import Any
+
+import pytest
+from sqlalchemy import event
+
+import bot.pipeline
+from bot.app import App
+from bot.batcher import Batcher
+from handlers.flow import Context
+from handlers.messages import Incoming, Reply
+from storage.models import OutboxMessage, ProcessedMessage, Submission
+from tests.conftest import Person
+from tests.helpers import count, rows, sample, typed_answer
+
+PHONES = [f"090000000{n}" for n in range(1, 9)]  # the eight units of the Ngã Năm sample
+
+
+def said(person: str, text: str) -> Incoming:
+    """What ``person`` typed on the console channel."""
+    return Incoming(
+        channel="console",
+        external_id=person,
+        chat_id=person,
+        message_id=uuid.uuid4().hex,
+        text=text,
+        display_name=person,
+    )
+
+
+def commits(app: App) -> list[int]:
+    """A counter of the commits on the application's engine (one item per commit)."""
+    seen: list[int] = []
+    event.listen(app.engine.sync_engine, "commit", lambda _connection: seen.append(1))
+    return seen
+
+
+async def heads_at_their_first_figure(app: App) -> list[str]:
+    """The eight units' heads, bound and inside /nhap."""
+    names = []
+    for n, phone in enumerate(PHONES):
+        head = Person(app, f"head-{n}", phone=phone)
+        await head.say("/start")
+        await head.say("/nhap")
+        names.append(head.name)
+    return names
+
+
+async def replies_to(app: App, chat: str) -> list[str]:
+    found = await rows(app, OutboxMessage, OutboxMessage.chat_id == chat)
+    return [Reply.from_payload(m.payload).text for m in sorted(found, key=lambda m: m.id)]
+
+
+async def test_webhook_calls_waiting_together_share_a_commit(app: App) -> None:
+    """Eight people each send their whole report and confirm, all at once, as concurrent
+    webhook calls would: every report is stored, each person's replies in order, and the 232
+    messages took far fewer commits than messages."""
+    heads = await heads_at_their_first_figure(app)
+    campaign = await sample(app)
+    answers = [typed_answer(element, i) for i, element in enumerate(campaign.elements)]
+    batcher = Batcher(app.pipeline)
+    counted = commits(app)
+
+    async def one_person(head: str) -> None:
+        for text in [*answers, "1"]:
+            assert await batcher.submit(said(head, text))
+
+    await asyncio.gather(*(one_person(head) for head in heads))
+    messages = len(heads) * (len(answers) + 1)
+    assert await count(app, Submission) == len(heads)
+    # each person waits for an answer before the next message, so a batch holds at most one
+    # message a person: 27 commits at best, 216 one by one
+    assert len(counted) < messages / 3, (len(counted), messages)
+    for head in heads:
+        replies = await replies_to(app, head)
+        assert "✅ Đã nhận báo cáo" in replies[-1]  # the receipt came last: order kept
+
+
+async def test_a_bug_in_one_step_does_not_cost_the_others(
+    app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    heads = await heads_at_their_first_figure(app)
+    campaign = await sample(app)
+    first = typed_answer(campaign.elements[0], 0)
+    real_handle = bot.pipeline.handle
+
+    async def handle(ctx: Context) -> Any:
+        if ctx.incoming.external_id == heads[3]:
+            raise KeyError("a bug met by one person's message only")
+        return await real_handle(ctx)
+
+    monkeypatch.setattr(bot.pipeline, "handle", handle)
+    counted = commits(app)
+    batch = [said(head, first) for head in heads]
+    assert await app.pipeline.process_batch(batch) == [True] * len(heads)
+    assert len(counted) == len(heads)  # the batch failed whole, then one commit a message
+    assert await count(app, ProcessedMessage) >= len(heads)
+    for n, head in enumerate(heads):
+        last = (await replies_to(app, head))[-1]
+        if n == 3:
+            assert "Xin lỗi, bot gặp lỗi" in last
+        else:
+            assert "Đã ghi" in last and "Xin lỗi" not in last
+    again = await app.pipeline.process_batch(batch)  # a redelivery of the whole batch
+    assert again == [False] * len(heads)  # every message was recorded, the faulty one too
+
+
+async def test_a_batch_is_one_commit_and_sees_its_own_steps(app: App) -> None:
+    """One person's figure, then the next, in one batch: the second step sees the first's
+    state (the same transaction), and the batch costs one commit."""
+    [head, *_others] = await heads_at_their_first_figure(app)
+    campaign = await sample(app)
+    counted = commits(app)
+    batch = [said(head, typed_answer(e, i)) for i, e in enumerate(campaign.elements[:3])]
+    assert await app.pipeline.process_batch(batch) == [True, True, True]
+    assert len(counted) == 1
+    replies = await replies_to(app, head)
+    assert f"Chỉ tiêu 4/{len(campaign.elements)}" in replies[-1]
