@@ -425,13 +425,15 @@ class DataValue(Base):
 class DataValueAudit(Base):
     """Every change of a data value: old value, new value, who, when and why.
 
-    ``ix_data_value_audit_period``: a report's corrections are read by period
-    (``storage.report_rows``), a campaign's units with data by period and unit
-    (``storage.campaigns``).
+    ``ix_data_value_audit_period``: a report's corrections are counted by period, unit and
+    element (``storage.report_rows``; the index covers that count), a campaign's units with
+    data are found by period and unit (``storage.campaigns``).
     """
 
     __tablename__ = "data_value_audit"
-    __table_args__ = (Index("ix_data_value_audit_period", "period_id", "org_unit_id"),)
+    __table_args__ = (
+        Index("ix_data_value_audit_period", "period_id", "org_unit_id", "data_element_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     org_unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"))

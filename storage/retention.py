@@ -17,30 +17,32 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, delete, select, tuple_
+from sqlalchemy import CursorResult, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import ProcessedMessage
 
 CHUNK = 1000
-"""Rows deleted per transaction: about 10-20 ms of SQLite's write lock on this machine."""
+"""Rows deleted per transaction. On this 2-core machine, 100,000 rows of each table in
+SQLite: a chunk holds the write lock about 13 ms for outbox rows and 2 ms for ids."""
 
 
 async def prune_processed(session: AsyncSession, before: datetime, limit: int) -> int:
-    """Delete up to ``limit`` processed message ids recorded (``processed_at``, UTC, aware)
-    before ``before``, oldest first; returns how many were deleted (0..``limit``).
+    """Delete the oldest processed message ids recorded (``processed_at``, UTC, aware) before
+    ``before``: ``limit`` of them, plus any recorded in the same instant as the last of those
+    (all of them when fewer are left); returns how many were deleted.
 
-    Found through ``ix_processed_message_processed_at``; the caller runs one call per
-    transaction so that a long backlog never holds the write lock for long.
+    Cut by time rather than by key, so that both the search and the deletion are ranges of
+    ``ix_processed_message_processed_at`` (PostgreSQL deleted a list of keys by scanning the
+    whole table). The caller runs one call per transaction so that a long backlog never holds
+    the write lock for long.
     """
-    key = tuple_(ProcessedMessage.channel, ProcessedMessage.message_id)
-    oldest = (
-        select(ProcessedMessage.channel, ProcessedMessage.message_id)
-        .where(ProcessedMessage.processed_at < before)
-        .order_by(ProcessedMessage.processed_at)
-        .limit(limit)
+    recorded = ProcessedMessage.processed_at
+    last = await session.scalar(
+        select(recorded).where(recorded < before).order_by(recorded).offset(limit - 1).limit(1)
     )
+    upto = recorded < before if last is None else recorded <= last
     result = await session.execute(
-        delete(ProcessedMessage).where(key.in_(oldest)).execution_options(synchronize_session=False)
+        delete(ProcessedMessage).where(upto).execution_options(synchronize_session=False)
     )
     return cast("CursorResult[Any]", result).rowcount

@@ -94,8 +94,9 @@ async def test_old_sent_messages_and_ids_go_the_rest_stays(app: App, clock: Manu
 
 async def test_a_backlog_goes_in_bounded_chunks(app: App, clock: ManualClock) -> None:
     for number in range(23):
-        await add_message(app, f"chat-{number}", OutboxStatus.SENT, timedelta(days=40), sent=True)
-        await add_processed(app, f"id-{number}", timedelta(days=40))
+        age = timedelta(days=40, minutes=number)
+        await add_message(app, f"chat-{number}", OutboxStatus.SENT, age, sent=True)
+        await add_processed(app, f"id-{number}", age)
     await add_message(app, "waiting", OutboxStatus.PENDING, timedelta(days=40))
 
     statements: list[str] = []
@@ -116,6 +117,20 @@ async def test_a_backlog_goes_in_bounded_chunks(app: App, clock: ManualClock) ->
     assert await ids_left(app) == set()
     # 23 rows of each table in chunks of 5: 5 full chunks each, the last one short
     assert len(statements) == 2 * 5
+
+
+async def test_ids_of_one_instant_go_together(app: App, clock: ManualClock) -> None:
+    """Ids are cut by time: a chunk also takes those recorded in the same instant as its
+    last one (a chunk of 5 over 7 ids of one moment takes all 7, and the next run none)."""
+    for number in range(7):
+        await add_processed(app, f"same-{number}", timedelta(days=40))
+    await add_processed(app, "later", timedelta(days=39))
+    await add_processed(app, "recent", timedelta(days=1))
+    jobs = Jobs.from_settings(app.settings, app.sessions, clock)
+    jobs.prune_chunk = 5
+    done = await jobs.housekeeping()
+    assert await ids_left(app) == {"recent"}
+    assert done.lines == ["Dọn dữ liệu cũ hơn 30 ngày: xóa 0 tin đã gửi, 8 mã tin nhắn đã xử lý"]
 
 
 async def test_a_transient_fault_is_retried(
