@@ -33,6 +33,11 @@ log = logging.getLogger(__name__)
 
 SAMPLE_PREFIX = "[MẪU] "
 
+CHATS_AT_ONCE = 8
+"""On PostgreSQL, the chats of one batch processed side by side (each its own transaction);
+within SQLAlchemy's default pool of 5 + 10 connections, leaving room for the sender, its lease
+and the scheduler. SQLite has one writer, so there a batch is one transaction."""
+
 
 @dataclass
 class App:
@@ -133,6 +138,8 @@ async def open_app(
             settings.reopen_days,
             settings.transient_retry_seconds,
         )
+        if engine.dialect.name == "postgresql":
+            pipeline.chats_at_once = CHATS_AT_ONCE
         app = App(settings, engine, sessions, chosen, pipeline)
         if load_samples:
             await load_samples_if_empty(app)

@@ -8,6 +8,7 @@ the message again; after commit the id is known and a redelivery is dropped.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -44,6 +45,8 @@ class Pipeline:
     reopen_days: int = 3
     retry_seconds: float = RETRY_SECONDS
     on_document: list[Callable[[], None]] = field(default_factory=list)
+    chats_at_once: int = 1
+    """Chats of one batch processed side by side, each in its own transaction (PostgreSQL)."""
     """Called after a commit that asked for a workbook (the document worker's wake-up)."""
 
     async def process(self, incoming: Incoming) -> bool:
@@ -75,7 +78,34 @@ class Pipeline:
         rolls the batch back and redoes it one message per transaction with :meth:`process`,
         so only the faulty message gets the apology and the others are stored as usual. A
         message that changes what the next one sees (a person's state, a submission) is seen
-        by it: the steps share the transaction."""
+        by it: the steps share the transaction.
+
+        With ``chats_at_once`` above 1 (PostgreSQL, where transactions run side by side) the
+        batch is split by chat: each chat's messages, in order, in a transaction of their own,
+        up to ``chats_at_once`` chats at a time. Rows two chats both change (two people of one
+        unit) are then guarded by the database: a serialization failure or deadlock is a
+        transient fault, retried."""
+        if self.chats_at_once > 1 and len(batch) > 1:
+            return await self._by_chat(batch)
+        return await self._together(batch)
+
+    async def _by_chat(self, batch: list[Incoming]) -> list[bool]:
+        chats: dict[tuple[str, str], list[int]] = {}
+        for position, incoming in enumerate(batch):
+            chats.setdefault((incoming.channel, incoming.chat_id), []).append(position)
+        turns = asyncio.Semaphore(self.chats_at_once)
+        results: list[bool] = [False] * len(batch)
+
+        async def one_chat(positions: list[int]) -> None:
+            async with turns:
+                done = await self._together([batch[p] for p in positions])
+            for position, result in zip(positions, done, strict=True):
+                results[position] = result
+
+        await asyncio.gather(*(one_chat(positions) for positions in chats.values()))
+        return results
+
+    async def _together(self, batch: list[Incoming]) -> list[bool]:
         if len(batch) <= 1:
             return [await self.process(incoming) for incoming in batch]
         what = f"batch of {len(batch)} messages from {batch[0].message_id}"
