@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run chat test lint typecheck check samples messages bench-ingest bench-zalo bench-report bench-fanout clean
+.PHONY: run chat test lint typecheck check samples messages bench-ingest bench-zalo bench-report bench-fanout bench-startup clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -51,6 +51,10 @@ bench-report: $(STAMP)
 ## Benchmark: 3,000 reminders through the outbox sender against a fake Bot API enforcing 30/s.
 bench-fanout: $(STAMP)
 	$(BIN)/python bench/fanout.py --n $(or $(N),3000)
+
+## Benchmark: time from exec to the answer of `reportbot chat --as office` to /trogiup (5 runs).
+bench-startup: $(STAMP)
+	$(BIN)/python bench/startup.py --runs $(or $(RUNS),5)
 
 ## Rebuild the sample campaign workbooks in samples/ from reports/samples.py.
 samples: $(STAMP)
