@@ -160,6 +160,7 @@ class Pacing:
     batch: int = 100
     idle_poll: float = 1.0
     gather: float = 0.05  # after a wake-up, wait this long so one round takes several replies
+    takeover_pause: float = 1.0  # after taking the sender lease: the platform's counting window
 
 
 @dataclass
@@ -176,6 +177,7 @@ class OutboxSender:
     retry_seconds: float = RETRY_SECONDS
     _wake: asyncio.Event = field(default_factory=asyncio.Event)
     _paused_until: float = 0.0
+    _holding: bool = False
     _limiter: WindowLimiter | None = None
 
     def wake(self) -> None:
@@ -189,7 +191,7 @@ class OutboxSender:
             while not stop.is_set():
                 self._wake.clear()  # before claiming: a wake-up during the round is not lost
                 try:
-                    sent = await self.send_due() if await self.lease.held() else 0
+                    sent = await self.send_due() if await self._may_send(stop) else 0
                 except Exception as error:  # the database may be briefly unavailable
                     if is_transient(error):
                         log.warning("outbox sender round: transient fault (%s)", error)
@@ -201,6 +203,16 @@ class OutboxSender:
                     await asyncio.sleep(self.pacing.gather)
         finally:
             await self.lease.release()
+
+    async def _may_send(self, stop: asyncio.Event) -> bool:
+        """Whether this process holds the sender lease. Having just taken it, wait one window
+        first: the process that held it before (killed, or restarted) may have sent up to the
+        limit in the last second, which Telegram still counts (Bot API FAQ: ~30 a second)."""
+        held = await self.lease.held()
+        if held and not self._holding and not isinstance(self.lease, AlwaysHeld):
+            await sleep_or_stop(stop, self.pacing.takeover_pause)
+        self._holding = held
+        return held and not stop.is_set()
 
     async def _sleep(self, stop: asyncio.Event) -> None:
         waits = [asyncio.ensure_future(self._wake.wait()), asyncio.ensure_future(stop.wait())]
