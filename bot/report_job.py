@@ -18,7 +18,6 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.telegram import CHANNEL as TELEGRAM
 from handlers.common import day
 from handlers.i18n import _
 from handlers.messages import Reply
@@ -27,6 +26,10 @@ from handlers.office import missing_lines, period_progress, progress_text
 from services import document_jobs
 from storage import accounts
 from storage.models import Campaign, ChannelAccount, Period, Reporter
+
+TELEGRAM = "telegram"
+"""``bot.telegram.CHANNEL``, not imported from there: that would load aiogram (about 2 s) in
+processes with no Telegram token."""
 
 
 @dataclass(frozen=True)
