@@ -102,7 +102,9 @@ class TimedPipeline(Pipeline):
         return result
 
 
-async def run_ours(n: int, database_url: str) -> tuple[float, float, list[float], list[int]]:
+async def run_ours(
+    n: int, database_url: str, batch: int = 100
+) -> tuple[float, float, list[float], list[int]]:
     """(seconds to ingest n updates, seconds until every reply was sent, step latencies,
     sizes of the batches committed together)."""
     units = max(1, n // ELEMENTS)
@@ -124,7 +126,7 @@ async def run_ours(n: int, database_url: str) -> tuple[float, float, list[float]
         dispatcher = build_dispatcher(pipeline, sender, frozenset())
         stop = asyncio.Event()
         sending = asyncio.create_task(sender.run(stop))
-        polling = asyncio.create_task(poll(bot, dispatcher, stop))
+        polling = asyncio.create_task(poll(bot, dispatcher, stop, limit=batch))
         for unit in range(units):  # bind and open /nhap (not measured)
             await fake.push(contact_update(10_000 + unit, f"09{unit:08d}"))
             await fake.push(text_update(10_000 + unit, "/nhap"))
@@ -195,10 +197,11 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=5000, help="updates to send (default 5000)")
     parser.add_argument("--database-url", default="", help="default: a fresh SQLite file")
+    parser.add_argument("--batch", type=int, default=100, help="updates per getUpdates (100)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         url = args.database_url or f"sqlite+aiosqlite:///{folder}/bench.db"
-        ingest, delivered, latencies, batches = await run_ours(args.n, url)
+        ingest, delivered, latencies, batches = await run_ours(args.n, url, args.batch)
     n = len(latencies)
     echo = await run_echo(n)
     ours_rate, echo_rate = n / ingest, n / echo

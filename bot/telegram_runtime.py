@@ -51,6 +51,9 @@ log = logging.getLogger(__name__)
 
 ALLOWED_UPDATES = ["message", "callback_query"]
 POLL_TIMEOUT = 25  # seconds of long polling per getUpdates call
+BATCH = 100
+"""Updates asked for per ``getUpdates`` call, committed as one batch (the Bot API's maximum;
+``bench/ingest.py --batch`` compares sizes)."""
 WEBHOOK_PATH = "/telegram/webhook"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
@@ -119,7 +122,11 @@ def build_dispatcher(
 
 
 async def poll(
-    bot: Bot, ingest: Ingest, stop: asyncio.Event, receiving: Part | None = None
+    bot: Bot,
+    ingest: Ingest,
+    stop: asyncio.Event,
+    receiving: Part | None = None,
+    limit: int | None = None,
 ) -> None:
     """Long polling that confirms a batch of updates only after it was committed (in one
     transaction); each poll's outcome goes to ``receiving`` (the health check)."""
@@ -131,7 +138,7 @@ async def poll(
             if not webhook_cleared:
                 await bot.delete_webhook(drop_pending_updates=False)
                 webhook_cleared = True
-            updates = await _fetch(bot, offset, stop)
+            updates = await _fetch(bot, offset, stop, limit or BATCH)
         except TelegramUnauthorizedError:
             raise  # a wrong token: nothing to retry, say so at once
         except TelegramRetryAfter as error:
@@ -160,11 +167,12 @@ async def poll(
         offset = updates[-1].update_id + 1
 
 
-async def _fetch(bot: Bot, offset: int | None, stop: asyncio.Event) -> list[Update]:
+async def _fetch(bot: Bot, offset: int | None, stop: asyncio.Event, limit: int) -> list[Update]:
     """One long poll, abandoned at once when ``stop`` is set (nothing is confirmed by that)."""
     fetch = asyncio.ensure_future(
         bot.get_updates(
             offset=offset,
+            limit=limit,
             timeout=POLL_TIMEOUT,
             allowed_updates=ALLOWED_UPDATES,
             request_timeout=POLL_TIMEOUT + 10,
