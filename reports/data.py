@@ -1,9 +1,11 @@
 """The plain rows the report builders take: no database, no bot, only values.
 
-``storage.report_rows`` fills these from the database; ``bench/report.py`` and the tests make
-them directly. Numbers are ``Decimal`` (a yes/no value is 1 or 0), text is ``str``; times are
-naive datetimes already in Vietnam time (a workbook has no time zones). Large parts
-(``ConsolidatedReport.details``) may be iterators, so a big campaign is streamed, not held.
+``storage.report_rows`` fills these from the database; the tests make them directly. Numbers
+are ``Decimal`` (a yes/no value is 1 or 0), text is ``str``; times are naive datetimes already
+in Vietnam time (a workbook has no time zones). Large parts are not held as rows: the mappings
+of values may be read-only views of a compact store (``storage.report_rows.ValueGrid``) and
+``ConsolidatedReport.details`` any iterable (an iterator is consumed once; the database's
+makes its rows as they are written). Builders read them and never change them.
 """
 
 from __future__ import annotations

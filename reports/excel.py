@@ -212,7 +212,9 @@ def put(cell: StyledCell, value: object, style: CellStyle) -> StyledCell:
     """
     cell._style, cell._style_id = style.array, style.style_id
     if isinstance(value, str):
-        text = NOT_XML.sub("", ILLEGAL_CHARACTERS_RE.sub("", value))
+        # printable text holds none of the characters to drop (control characters, U+FFFE,
+        # U+FFFF and surrogates are all unprintable): the regular expressions are skipped
+        text = value if value.isprintable() else clean_text(value)
         cell._value, cell.data_type = text, "s"
         if text.startswith(FORMULA_STARTS):
             cell._style, cell._style_id = style.quoted, style.quoted_id
@@ -229,6 +231,12 @@ def put(cell: StyledCell, value: object, style: CellStyle) -> StyledCell:
     else:
         raise TypeError(f"cannot write {type(value).__name__} to a workbook")
     return cell
+
+
+def clean_text(text: str) -> str:
+    """``text`` without the characters a workbook's XML cannot hold (control characters other
+    than tab, newline and carriage return; U+FFFE, U+FFFF; lone surrogates)."""
+    return NOT_XML.sub("", ILLEGAL_CHARACTERS_RE.sub("", text))
 
 
 class RowMaker:

@@ -145,8 +145,8 @@ def _decimal(text: str | None) -> Decimal | None:
 # --------------------------------------------------------------------------- the values
 
 VALUE_CHUNK = 5_000
-"""Stored values (and audit rows) are read this many rows at a time (``yield_per``), never all
-at once: a province's year is millions of rows."""
+"""Stored values are read this many rows at a time (``yield_per``), never all at once: a
+province's year is millions of rows. (Audit rows are counted by the database.)"""
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
@@ -183,11 +183,9 @@ class ValueGrid:
         """The first slot of a unit's values of a period (indices into the report's lists)."""
         return (period * self.units + unit) * len(self.codes)
 
-    def put(
-        self, start: int, element: int, value: Value, entered_by: int, entered_at: datetime
-    ) -> None:
-        """Store one value; ``entered_at`` aware."""
-        index = start + element
+    def put(self, index: int, value: Value, entered_by: int, entered_at: datetime) -> None:
+        """Store one value in slot ``index``, entered by reporter ``entered_by`` at
+        ``entered_at`` (aware)."""
         self.values[index] = value
         self.entered_by[index] = entered_by
         self.entered_at[index] = (entered_at - _EPOCH) // _MICROSECOND
@@ -209,6 +207,7 @@ class UnitValues(Mapping[str, Value]):
         return value
 
     def get(self, code: str, default: Any = None) -> Any:
+        """The value of element ``code``, ``default`` when there is none."""
         slot = self._grid.slot.get(code)
         if slot is None:
             return default
@@ -295,25 +294,23 @@ class _Taker:
         elements: Sequence[DataElement],
     ) -> None:
         self.grid, self.unit_at, self.stored = grid, unit_at, 0
-        self.period_at = {p.id: index for index, p in enumerate(periods)}
+        self.period_at = {p.id: grid.start(index, 0) for index, p in enumerate(periods)}
         self.element_at = {e.id: (grid.slot[e.code], e.value_type) for e in elements}
 
     def take(self, rows: Iterable[Sequence[Any]]) -> None:
         """Store one chunk of ``(unit id, period id, element id, text, reporter id, time)``."""
-        grid, unit_at, period_at, element_at = (
-            self.grid,
-            self.unit_at,
-            self.period_at,
-            self.element_at,
-        )
+        put, width = self.grid.put, self.grid.width
+        unit_at, period_at, element_at = self.unit_at, self.period_at, self.element_at
+        stored = 0
         for unit_id, period_id, element_id, text, entered_by, entered_at in rows:
             unit, element = unit_at.get(unit_id), element_at.get(element_id)
             if unit is None or element is None:
                 continue
             slot, value_type = element
-            value = typed_value(text, value_type)
-            grid.put(grid.start(period_at[period_id], unit), slot, value, entered_by, entered_at)
-            self.stored += 1
+            index = period_at[period_id] + unit * width + slot
+            put(index, typed_value(text, value_type), entered_by, entered_at)
+            stored += 1
+        self.stored += stored
 
 
 @dataclass(frozen=True)
@@ -402,17 +399,18 @@ class Details:
                     if moment != last_time:  # a unit's values mostly share their time
                         last_time = moment
                         last_local = local_naive(_EPOCH + moment * _MICROSECOND, zone)
+                    # positional, in the order of DetailRow's fields (faster than keywords)
                     yield DetailRow(
-                        cluster=cluster,
-                        unit=unit,
-                        period=period,
-                        element=element,
-                        measure_unit=measure_unit,
-                        value=value,
-                        entered_by=names.get(entered_by[index], ""),
-                        entered_at=last_local,
-                        changes=counts.get(index, 0),
-                        last_reason=reasons.get(index, ""),
+                        cluster,
+                        unit,
+                        period,
+                        element,
+                        measure_unit,
+                        value,
+                        names.get(entered_by[index], ""),
+                        last_local,
+                        counts.get(index, 0),
+                        reasons.get(index, ""),
                     )
 
 
