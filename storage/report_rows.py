@@ -164,7 +164,16 @@ class ValueGrid:
     an id, a time) besides its value: no object per value, no whole-year list of rows.
     """
 
-    __slots__ = ("codes", "entered_at", "entered_by", "periods", "slot", "units", "values")
+    __slots__ = (
+        "codes",
+        "entered_at",
+        "entered_by",
+        "filled",
+        "periods",
+        "slot",
+        "units",
+        "values",
+    )
 
     def __init__(self, periods: int, units: int, codes: Sequence[str]) -> None:
         self.periods, self.units, self.codes = periods, units, tuple(codes)
@@ -173,6 +182,7 @@ class ValueGrid:
         self.values: list[Value | None] = [None] * size
         self.entered_by = array("q", bytes(8 * size))
         self.entered_at = array("q", bytes(8 * size))
+        self.filled = array("l", bytes(array("l").itemsize * periods * units))  # per unit/period
 
     @property
     def width(self) -> int:
@@ -186,6 +196,8 @@ class ValueGrid:
     def put(self, index: int, value: Value, entered_by: int, entered_at: datetime) -> None:
         """Store one value in slot ``index``, entered by reporter ``entered_by`` at
         ``entered_at`` (aware)."""
+        if self.values[index] is None:
+            self.filled[index // len(self.codes)] += 1
         self.values[index] = value
         self.entered_by[index] = entered_by
         self.entered_at[index] = (entered_at - _EPOCH) // _MICROSECOND
@@ -222,8 +234,10 @@ class UnitValues(Mapping[str, Value]):
         return (code for code, slot in self._grid.slot.items() if values[start + slot] is not None)
 
     def __len__(self) -> int:
-        start = self._start
-        return self._grid.width - self._grid.values[start : start + self._grid.width].count(None)
+        # counted as they were stored: list.count(None) would compare every Decimal with None,
+        # an abstract-class check each
+        width = self._grid.width
+        return self._grid.filled[self._start // width] if width else 0
 
     def __repr__(self) -> str:
         return repr(dict(self))
