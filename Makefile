@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run chat test lint typecheck check samples messages bench-ingest bench-zalo bench-report bench-fanout bench-startup clean
+.PHONY: run chat test lint typecheck check samples messages bench-ingest bench-zalo bench-report bench-fanout bench-startup bench-rush clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -56,6 +56,11 @@ bench-fanout: $(STAMP)
 ## Benchmark: time from exec to the answer of `reportbot chat --as office` to /trogiup (5 runs).
 bench-startup: $(STAMP)
 	$(BIN)/python bench/startup.py --runs $(or $(RUNS),5)
+
+## Benchmark: a deadline rush of 3,000 units pasting 15-figure reports through `reportbot run`
+## and the fake Bot API while the office asks for a 10,000-unit workbook (make bench-rush QUICK=1).
+bench-rush: $(STAMP)
+	$(BIN)/python bench/rush.py --units $(or $(UNITS),3000) $(if $(QUICK),--quick)
 
 ## Rebuild the sample campaign workbooks in samples/ from reports/samples.py.
 samples: $(STAMP)
