@@ -80,6 +80,24 @@ TITLES = (
     TitleSpec("TTLDXS", "Tập thể lao động xuất sắc"),
 )
 CHUNK = 20_000
+
+
+async def bulk_insert(connection: Any, table: Any, rows: Iterator[dict[str, Any]]) -> int:
+    """Insert ``rows`` (column -> value dicts) into ``table`` on ``connection`` (an
+    ``AsyncConnection`` in a transaction), :data:`CHUNK` rows a statement; returns how many."""
+    from sqlalchemy import insert
+
+    count, chunk = 0, []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == CHUNK:
+            await connection.execute(insert(table), chunk)
+            count, chunk = count + len(chunk), []
+    if chunk:
+        await connection.execute(insert(table), chunk)
+    return count + len(chunk)
+
+
 NUMERIC = (ValueType.NUMBER, ValueType.INTEGER, ValueType.PERCENTAGE)
 
 
@@ -226,7 +244,7 @@ def campaign_spec(units: int, elements: int) -> CampaignSpec:
 
 async def load(url: str, units: int, elements: int, now: datetime) -> str:
     """Create and fill the database; returns a line of what it holds and how long it took."""
-    from sqlalchemy import insert, select
+    from sqlalchemy import select
 
     from bot.app import open_app
     from bot.settings import Settings
@@ -263,15 +281,7 @@ async def load(url: str, units: int, elements: int, now: datetime) -> str:
                 return {key: row_id for key, row_id in await connection.execute(query)}
 
             async def bulk(table: Any, rows: Iterator[dict[str, Any]]) -> int:
-                count, chunk = 0, []
-                for row in rows:
-                    chunk.append(row)
-                    if len(chunk) == CHUNK:
-                        await connection.execute(insert(table), chunk)
-                        count, chunk = count + len(chunk), []
-                if chunk:
-                    await connection.execute(insert(table), chunk)
-                return count + len(chunk)
+                return await bulk_insert(connection, table, rows)
 
             element_ids = await ids(
                 select(DataElement.code, DataElement.id).where(

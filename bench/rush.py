@@ -85,10 +85,11 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import func, insert, select  # noqa: E402
+from sqlalchemy import func, select  # noqa: E402
 
 from bench.fanout import FAKE_PER_SECOND  # noqa: E402
 from bench.ingest import BENCH_DAY, TOKEN, bench_clock, percentile  # noqa: E402
+from bench.report import bulk_insert  # noqa: E402
 from bot.app import App, open_app  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from domain.campaign_spec import (  # noqa: E402
@@ -136,8 +137,6 @@ THINK = 1.5
 """Seconds a person of part 2 takes to answer a reply (over the 1 s per-chat pace)."""
 WARMUP, TAIL = 10.0, 10.0
 """Seconds of part 2 before the office asks, and after the build ended."""
-CHUNK = 20_000
-"""Rows per INSERT of the bulk load."""
 FIRST_UPDATE = 100_000
 """The fake's first update id."""
 RECEIPT = "✅ Đã nhận báo cáo"
@@ -329,15 +328,7 @@ async def load_big(app: App, units: int, elements: int) -> int:
             return dict((await connection.execute(query)).tuples().all())
 
         async def bulk(table: Any, rows: Iterator[dict[str, Any]]) -> int:
-            count, chunk = 0, []
-            for row in rows:
-                chunk.append(row)
-                if len(chunk) == CHUNK:
-                    await connection.execute(insert(table), chunk)
-                    count, chunk = count + len(chunk), []
-            if chunk:
-                await connection.execute(insert(table), chunk)
-            return count + len(chunk)
+            return await bulk_insert(connection, table, rows)
 
         element_ids = await ids(
             select(DataElement.code, DataElement.id).where(DataElement.campaign_id == campaign_id)
