@@ -68,7 +68,7 @@ samples: $(STAMP)
 
 ## Extract user-visible messages into a gettext template (for an English catalog).
 messages: $(STAMP)
-	$(BIN)/pybabel extract -o handlers/locales/messages.pot handlers domain bot
+	$(BIN)/pybabel extract -o domain/locales/messages.pot handlers domain bot services
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

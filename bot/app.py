@@ -20,12 +20,12 @@ from bot.health import Health
 from bot.pipeline import Pipeline
 from bot.settings import Settings
 from domain.clock import Clock, ShiftedClock, SystemClock, local_day
-from handlers.i18n import use_locale
+from domain.i18n import use_locale
 from reports.samples import SAMPLES
 from services import document_jobs
 from services.document_jobs import Order
 from services.documents import BuiltReport
-from storage.campaigns import ImportResult, import_campaign
+from storage.campaigns import CampaignCache, ImportResult, import_campaign
 from storage.db import create_engine, migrate, session_factory
 from storage.models import Campaign
 
@@ -49,6 +49,12 @@ class App:
     clock: Clock
     pipeline: Pipeline
     health: Health = field(default_factory=Health)
+
+    @property
+    def campaigns(self) -> CampaignCache:
+        """The loaded campaigns kept between messages, one cache for the whole process
+        (conversations and scheduler alike)."""
+        return self.pipeline.campaigns
 
     @property
     def today(self) -> date:

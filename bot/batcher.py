@@ -16,7 +16,7 @@ import asyncio
 import logging
 
 from bot.pipeline import Pipeline
-from handlers.messages import Incoming
+from domain.messages import Incoming
 
 log = logging.getLogger(__name__)
 

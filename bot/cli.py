@@ -143,7 +143,12 @@ def _start_jobs(application: App) -> AsyncIOScheduler | None:
         return None
     from bot.scheduler import Jobs, start_scheduler
 
-    jobs = Jobs.from_settings(application.settings, application.sessions, application.clock)
+    jobs = Jobs.from_settings(
+        application.settings,
+        application.sessions,
+        application.clock,
+        campaigns=application.campaigns,
+    )
     return start_scheduler(jobs, application.settings.zone)
 
 
@@ -160,7 +165,9 @@ def tick(
     async def once(application: App) -> None:
         from bot.scheduler import Jobs
 
-        jobs = Jobs.from_settings(settings, application.sessions, application.clock)
+        jobs = Jobs.from_settings(
+            settings, application.sessions, application.clock, campaigns=application.campaigns
+        )
         done = await jobs.run_all()
         moment = application.clock.now().astimezone(settings.zone)
         typer.echo(f"Chạy việc định kỳ lúc {moment:%H:%M %d/%m/%Y}:")
@@ -305,7 +312,7 @@ def report(
             typer.echo(f"Đã lưu báo cáo tổng hợp: {target}")
             typer.echo(consolidated_caption(rows))
             if send:
-                from bot.report_job import push_period_report
+                from services.office_reports import push_period_report
 
                 sent = await push_period_report(
                     session,

@@ -17,8 +17,8 @@ from typing import TextIO
 from sqlalchemy import select
 
 from bot.app import App
+from domain.messages import Incoming, Reply, render_text
 from domain.phones import normalize_phone
-from handlers.messages import Incoming, Reply, render_text
 from storage import accounts, outbox
 from storage.campaigns import campaign_units, list_campaigns
 from storage.models import ChannelAccount, InviteKind, OutboxMessage

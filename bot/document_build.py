@@ -24,7 +24,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from domain.errors import DomainError
-from handlers.i18n import use_locale
+from domain.i18n import use_locale
 from services.document_jobs import Order, build
 from storage.db import create_engine, session_factory
 

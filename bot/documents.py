@@ -22,7 +22,7 @@ from datetime import datetime
 
 from bot.app import App
 from domain.errors import DomainError
-from handlers.messages import Document
+from domain.messages import Document
 from services import document_jobs
 from services.document_jobs import Order
 from services.documents import BuiltReport

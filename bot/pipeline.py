@@ -18,13 +18,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from domain.clock import Clock
+from domain.i18n import _
+from domain.messages import Incoming, Reply
 from domain.reminders import DailyHours
 from handlers.flow import Context
-from handlers.i18n import _
-from handlers.messages import Incoming, Reply
 from handlers.router import handle
 from services import document_jobs
 from storage import accounts
+from storage.campaigns import CampaignCache
 from storage.models import ConversationState
 from storage.transient import RETRY_SECONDS, StillFailing, retrying
 
@@ -45,6 +46,8 @@ class Pipeline:
     reopen_days: int = 3
     retry_seconds: float = RETRY_SECONDS
     on_document: list[Callable[[], None]] = field(default_factory=list)
+    campaigns: CampaignCache = field(default_factory=CampaignCache)
+    """The application's loaded campaigns, shared with the scheduler (``App.campaigns``)."""
     chats_at_once: int = 1
     """Chats of one batch processed side by side, each in its own transaction (PostgreSQL)."""
     """Called after a commit that asked for a workbook (the document worker's wake-up)."""
@@ -157,6 +160,7 @@ class Pipeline:
             reports_dir=self.reports_dir,
             hours=self.hours,
             reopen_days=self.reopen_days,
+            campaigns=self.campaigns,
         )
         await handle(ctx)
         replies = ctx.finish_replies()

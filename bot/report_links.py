@@ -23,7 +23,7 @@ from urllib.parse import quote
 from aiohttp import web
 
 from bot.errors import ConfigurationError
-from handlers.messages import Document
+from domain.messages import Document
 from services.documents import OWN_FILE
 
 PATH = "/bao-cao"

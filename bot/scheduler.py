@@ -36,12 +36,6 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.report_job import (
-    office_chats_of,
-    push_lock_notice,
-    push_office_list,
-    push_period_report,
-)
 from bot.settings import Settings
 from domain.clock import Clock
 from domain.periods import period_name
@@ -58,11 +52,18 @@ from domain.reminders import (
     notice_moments,
     reminder_schedule,
 )
-from handlers.notices import kind_label, notify_cluster_heads, remind_units
+from services.notices import kind_label, notify_cluster_heads, remind_units
+from services.office_chats import office_chats_of
+from services.office_reports import (
+    push_lock_notice,
+    push_office_list,
+    push_period_report,
+)
 from storage import campaigns as campaign_store
 from storage import outbox as outbox_store
 from storage import reminders as reminder_store
 from storage import retention as retention_store
+from storage.campaigns import CampaignCache
 from storage.models import Campaign, Period
 from storage.transient import RETRY_SECONDS, StillFailing, retrying
 
@@ -119,6 +120,7 @@ class Jobs:
     retry_seconds: float = RETRY_SECONDS
     retention: timedelta = timedelta(days=30)
     prune_chunk: int = retention_store.CHUNK
+    campaigns: CampaignCache = field(default_factory=CampaignCache)
 
     @classmethod
     def from_settings(
@@ -127,6 +129,7 @@ class Jobs:
         sessions: async_sessionmaker[AsyncSession],
         clock: Clock,
         wake: Callable[[], None] = lambda: None,
+        campaigns: CampaignCache | None = None,
     ) -> Jobs:
         """The jobs configured by the settings (hours, report delay, reports folder, groups)."""
         return cls(
@@ -140,6 +143,7 @@ class Jobs:
             wake=wake,
             retry_seconds=settings.transient_retry_seconds,
             retention=timedelta(days=settings.retention_days),
+            campaigns=campaigns or CampaignCache(),
         )
 
     async def run_all(self) -> Round:
@@ -155,7 +159,7 @@ class Jobs:
         async def read() -> list[Campaign]:
             async with self.sessions() as session, session.begin():
                 listed = await campaign_store.list_campaigns(session)
-                return [await campaign_store.CAMPAIGNS.get(session, c.id) for c in listed]
+                return [await self.campaigns.get(session, c.id) for c in listed]
 
         return await retrying(read, "scheduled jobs: campaigns", limit=self.retry_seconds)
 

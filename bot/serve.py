@@ -151,7 +151,7 @@ def _start_jobs(
         _wake_senders(channels)
         worker.wake()
 
-    jobs = Jobs.from_settings(app.settings, app.sessions, app.clock, wake)
+    jobs = Jobs.from_settings(app.settings, app.sessions, app.clock, wake, app.campaigns)
     return start_scheduler(jobs, app.settings.zone)
 
 

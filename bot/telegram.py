@@ -46,8 +46,8 @@ from bot.sender import (
     RetryLater,
     TemporaryFailure,
 )
-from handlers.i18n import _
-from handlers.messages import Incoming, Reply, render_text, split_text
+from domain.i18n import _
+from domain.messages import Incoming, Reply, render_text, split_text
 
 CHANNEL = "telegram"
 MAX_TEXT = 4096  # characters per message (Bot API, sendMessage)

@@ -44,7 +44,7 @@ from bot.telegram import (
     set_default_commands,
 )
 from bot.web import read_update
-from handlers.messages import Incoming
+from domain.messages import Incoming
 from storage.models import ChannelAccount, Reporter
 
 log = logging.getLogger(__name__)

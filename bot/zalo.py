@@ -36,9 +36,9 @@ from bot.zalo_api import (
     ZaloTooManyRequests,
     ZaloUnauthorized,
 )
-from handlers.common import moment
-from handlers.i18n import _
-from handlers.messages import Document, Incoming, Reply, render_text, split_text
+from domain.clock import moment
+from domain.i18n import _
+from domain.messages import Document, Incoming, Reply, render_text, split_text
 
 CHANNEL = "zalo"
 MAX_TEXT = 2000  # characters per message (Zalo Bot Platform, sendMessage)

@@ -68,3 +68,13 @@ class ManualClock:
 def local_day(moment: datetime, zone: ZoneInfo) -> date:
     """The calendar date of ``moment`` for people in ``zone``."""
     return moment.astimezone(zone).date()
+
+
+def day(value: date) -> str:
+    """A date as Vietnamese people write it: ``05/01/2027``."""
+    return value.strftime("%d/%m/%Y")
+
+
+def moment(value: datetime) -> str:
+    """A local time and date: ``10:32 21/11/2026``."""
+    return value.strftime("%H:%M %d/%m/%Y")

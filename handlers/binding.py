@@ -14,12 +14,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from domain.clock import moment
+from domain.i18n import _
+from domain.messages import Reply
 from domain.phones import normalize_phone
-from handlers.common import moment
 from handlers.flow import Context, Flow, Step, command, register
-from handlers.i18n import _
 from handlers.menu import show_menu
-from handlers.messages import Reply
 from storage import accounts
 from storage.models import Invite, InviteKind, OrgUnit, Reporter
 

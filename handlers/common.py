@@ -4,24 +4,13 @@ which unit a person is acting for."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import date, datetime
 from decimal import Decimal
 
+from domain.i18n import _
 from domain.validation import Rules
 from handlers.choices import pick
 from handlers.flow import Context, Step
-from handlers.i18n import _
 from storage.models import DataElement
-
-
-def day(value: date) -> str:
-    """A date as Vietnamese people write it: ``05/01/2027``."""
-    return value.strftime("%d/%m/%Y")
-
-
-def moment(value: datetime) -> str:
-    """A local time and date: ``10:32 21/11/2026``."""
-    return value.strftime("%H:%M %d/%m/%Y")
 
 
 def rules_for(element: DataElement) -> Rules:

@@ -18,10 +18,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.clock import local_day
+from domain.messages import Document, Incoming, Reply
 from domain.reminders import DailyHours
-from handlers.messages import Document, Incoming, Reply
 from storage.accounts import FlowState
-from storage.campaigns import CAMPAIGNS
+from storage.campaigns import CampaignCache
 from storage.models import Campaign, ChannelAccount, Reporter
 
 R = TypeVar("R")
@@ -35,7 +35,8 @@ class Context:
     state and the replies commit together. ``now`` is UTC; ``today`` is the Vietnam date.
     ``reports_dir`` is where workbooks sent as documents are written (``REPORTBOT_REPORTS_DIR``).
     ``hours``: the send time and quiet hours of reminders; ``reopen_days``: how long ``/mokhoa``
-    reopens a period unless told otherwise (``REOPEN_DAYS``).
+    reopens a period unless told otherwise (``REOPEN_DAYS``). ``campaigns``: the application's
+    cache of loaded campaigns (``App.campaigns``), kept between messages.
     """
 
     session: AsyncSession
@@ -48,6 +49,7 @@ class Context:
     reports_dir: Path = Path("data/reports")
     hours: DailyHours = field(default_factory=DailyHours)
     reopen_days: int = 3
+    campaigns: CampaignCache = field(default_factory=CampaignCache)
     replies: list[Reply] = field(default_factory=list)
     command_menu: str | None = None
     _notes: list[str] = field(default_factory=list)
@@ -109,7 +111,7 @@ class Context:
     async def campaign(self, campaign_id: int) -> Campaign:
         """A campaign with elements, indicators, titles and periods, loaded once per message."""
         if campaign_id not in self._campaigns:
-            self._campaigns[campaign_id] = await CAMPAIGNS.get(self.session, campaign_id)
+            self._campaigns[campaign_id] = await self.campaigns.get(self.session, campaign_id)
         return self._campaigns[campaign_id]
 
     async def row(self, model: type[R], row_id: int) -> R:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from domain.aggregation import meets_target, ratio
+from domain.i18n import _
 from domain.numbers import format_number
-from handlers.i18n import _
 from storage.models import Campaign
 
 

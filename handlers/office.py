@@ -7,25 +7,16 @@ are several); ``/tiendo 2026Q3`` or ``/tiendo NGANAM2023 2026Q3`` picks another 
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import replace
+from collections.abc import Awaitable, Callable
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from domain.numbers import format_number
-from domain.periods import period_name
-from domain.phones import normalize_phone
-from domain.text import fold
-from handlers.common import campaign_step, day
+from domain.i18n import _
+from handlers.common import campaign_step
 from handlers.flow import Context, Flow, command, register
-from handlers.i18n import _
+from services.progress import progress_text
 from storage import campaigns as campaign_store
-from storage import values as value_store
 from storage.models import Campaign, Period
-from storage.values import Representative, UnitProgress
 
 _FLOW = "tiendo"
 
@@ -128,103 +119,6 @@ async def _show(ctx: Context, campaign_id: int) -> None:
     period = chosen_period(ctx, campaign)
     if period is not None:
         ctx.say(await progress_text(ctx.session, campaign, period))
-
-
-async def progress_text(session: AsyncSession, campaign: Campaign, period: Period) -> str:
-    """The progress message: reported / total, on time / late, and the missing units with
-    their representatives (used by /tiendo and by the automatic period report)."""
-    rows = await period_progress(session, campaign, period)
-    reported = [r for r in rows if r.submission is not None]
-    late = [r for r in reported if r.submission and r.submission.is_late]
-    missing = [r for r in rows if r.submission is None]
-    total = len(rows)
-    rate = format_number(Decimal(len(reported)) / total * 100, 1) if total else "0"
-    lines = [
-        _("📊 Tiến độ báo cáo {period} — {campaign}").format(
-            period=period_name(period.code), campaign=campaign.name
-        ),
-        _("Hạn nộp: {due} · Khóa sổ: {lock}").format(
-            due=day(period.due_date), lock=day(period.lock_date)
-        ),
-        _("Đã báo cáo: {done}/{total} đơn vị ({rate}%)").format(
-            done=len(reported), total=total, rate=rate
-        ),
-        _("Đúng hạn: {on_time} · Trễ hạn: {late}").format(
-            on_time=len(reported) - len(late), late=len(late)
-        ),
-    ]
-    if missing:
-        lines.append(_("Chưa báo cáo ({count}):").format(count=len(missing)))
-        lines += missing_lines(missing)
-    else:
-        lines.append(_("Tất cả đơn vị đã báo cáo. 🎉"))
-    lines.append(_("Xem kỳ khác: /tiendo <mã kỳ>, ví dụ /tiendo {code}").format(code=period.code))
-    return "\n".join(lines)
-
-
-async def period_progress(
-    session: AsyncSession, campaign: Campaign, period: Period
-) -> list[UnitProgress]:
-    """Every unit of ``campaign`` with its submission for ``period`` (None: missing) and its
-    representatives, each person once (:func:`distinct_people`), in campaign order."""
-    units = await campaign_store.campaign_units(session, campaign.id)
-    rows = await value_store.progress(session, units, period)
-    return [replace(row, representatives=distinct_people(row.representatives)) for row in rows]
-
-
-def distinct_people(people: Sequence[Representative]) -> list[Representative]:
-    """``people`` with each person once, in first-seen order.
-
-    One person can appear several times for a unit: bound from two channel accounts that each
-    became a reporter (same phone), or bound without a phone and also listed by the office.
-    Entries with the same phone (compared normalised: ``+84 90…`` = ``090…``) are one person;
-    an entry without a phone is the same person as an entry with the same name (case and
-    diacritics aside). The merged entry keeps the first name and the first phone, and is
-    reachable when any of its entries is. Never raises.
-    """
-    merged: list[Representative] = []
-    for person in people:
-        phone = _phone_key(person.phone)
-        index = next(
-            (
-                i
-                for i, seen in enumerate(merged)
-                if (phone and phone == _phone_key(seen.phone))
-                or ((not phone or not seen.phone) and fold(person.name) == fold(seen.name))
-            ),
-            None,
-        )
-        if index is None:
-            merged.append(person)
-            continue
-        seen = merged[index]
-        merged[index] = replace(
-            seen,
-            name=seen.name or person.name,
-            phone=seen.phone or person.phone,
-            reachable=seen.reachable or person.reachable,
-        )
-    return merged
-
-
-def _phone_key(phone: str) -> str:
-    """A phone compared: normalised when it is a Vietnamese number, else as typed, stripped."""
-    return normalize_phone(phone) or phone.strip() if phone.strip() else ""
-
-
-def missing_lines(rows: list[UnitProgress]) -> list[str]:
-    """Numbered lines "1. Thôn Đông — Nguyễn Văn An 0912345678" for units still missing, with
-    "(đã chặn bot)" after people the bot cannot reach; a person bound twice is listed once."""
-    lines = []
-    for number, row in enumerate(rows, 1):
-        people = ", ".join(_person(person) for person in distinct_people(row.representatives))
-        lines.append(f"{number}. {row.unit.name}" + (f" — {people}" if people else ""))
-    return lines
-
-
-def _person(person: Representative) -> str:
-    text = f"{person.name} {person.phone}".strip()
-    return text if person.reachable else text + " " + _("(đã chặn bot)")
 
 
 register(

@@ -10,13 +10,14 @@ from __future__ import annotations
 from datetime import date
 
 from domain.campaign_spec import TitleKind
+from domain.clock import day, moment
 from domain.errors import DomainError
+from domain.i18n import _
 from domain.text import fold
 from domain.validation import display_value, parse_value
 from handlers.choices import pick, pick_many
-from handlers.common import YES_NO, campaign_step, day, moment, rules_for
+from handlers.common import YES_NO, campaign_step, rules_for
 from handlers.flow import Context, Flow, Step, command, register
-from handlers.i18n import _
 from handlers.units import current_unit
 from storage import campaigns as campaign_store
 from storage import values as value_store

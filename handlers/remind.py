@@ -4,7 +4,7 @@
 campaign when there are several; ``/nhacnho NGANAM2026 2026Q4`` names them. In the quiet hours
 (default 20:30-07:00) the reminders wait for the morning — the scheduler sends them when the
 quiet hours end — unless the office adds ``gap`` (urgent): ``/nhacnho gap``. A unit is reminded
-at most once a day, by ``/nhacnho`` or by the schedule (``handlers.notices.reminded_today``), so
+at most once a day, by ``/nhacnho`` or by the schedule (``services.notices.reminded_today``), so
 pressing twice sends nothing twice. Units nobody has bound yet are listed with their phones so the office can call.
 """
 
@@ -12,14 +12,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from domain.clock import day
+from domain.i18n import _
 from domain.periods import period_name
 from domain.reminders import MANUAL, manual_kind
 from domain.text import fold
-from handlers.common import campaign_step, day
+from handlers.common import campaign_step
 from handlers.flow import Context, Flow, command, register
-from handlers.i18n import _
-from handlers.notices import Fanout, remind_units, reminded_today
 from handlers.office import choose_campaign, chosen_period, refuse_if_not_office
+from services.notices import Fanout, remind_units, reminded_today
 from storage import reminders as reminder_store
 from storage.models import Campaign, OrgUnit, Period
 from storage.recipients import unit_recipients

@@ -17,13 +17,14 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any, TypeVar
 
+from domain.clock import day
+from domain.i18n import _
+from domain.messages import Reply
 from domain.periods import period_name
 from domain.text import fold
 from handlers.choices import pick
-from handlers.common import campaign_step, day
+from handlers.common import campaign_step
 from handlers.flow import Context, Flow, Step, command, register
-from handlers.i18n import _
-from handlers.messages import Reply
 from handlers.office import choose_campaign, refuse_if_not_office
 from storage import accounts
 from storage import campaigns as campaign_store

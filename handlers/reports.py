@@ -12,10 +12,10 @@ báo cáo…": the workbook is built after the commit by the document worker
 
 from __future__ import annotations
 
+from domain.i18n import _
 from domain.periods import period_name
 from handlers.common import campaign_step
 from handlers.flow import Context, Flow, command, register
-from handlers.i18n import _
 from handlers.office import choose_campaign, chosen_period, refuse_if_not_office
 from services import document_jobs
 

@@ -10,6 +10,7 @@ and asked the same question again.
 from __future__ import annotations
 
 from domain.errors import DomainError
+from domain.i18n import _
 from domain.text import fold
 from handlers import (  # noqa: F401  (each module registers its commands and flows)
     binding,
@@ -23,7 +24,6 @@ from handlers import (  # noqa: F401  (each module registers its commands and fl
     units,
 )
 from handlers.flow import COMMANDS, FLOWS, Context, ask_again
-from handlers.i18n import _
 
 MAX_TEXT = 4000
 

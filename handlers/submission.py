@@ -15,7 +15,9 @@ from decimal import Decimal
 from typing import Any
 
 from domain.campaign_spec import ValueType
+from domain.clock import day, moment
 from domain.errors import DomainError
+from domain.i18n import _
 from domain.paste import is_paste, place, split_lines
 from domain.periods import period_name
 from domain.plausibility import doubt
@@ -23,7 +25,7 @@ from domain.reading import AskBack, Figure
 from domain.text import fold
 from domain.validation import display_value
 from handlers.choices import pick
-from handlers.common import YES_NO, campaign_step, day, moment, rules_for, short_name
+from handlers.common import YES_NO, campaign_step, rules_for, short_name
 from handlers.figures import (
     KEEP_WORDS,
     SKIP_WORDS,
@@ -37,7 +39,6 @@ from handlers.figures import (
     shown,
 )
 from handlers.flow import Context, Flow, Step, command, register
-from handlers.i18n import _
 from handlers.indicators import indicator_lines
 from handlers.units import current_unit
 from storage import campaigns as campaign_store

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from domain.i18n import _
 from handlers.choices import pick
 from handlers.flow import COMMANDS, Context, Flow, Step, command, register
-from handlers.i18n import _
 from storage.accounts import units_of
 from storage.models import OrgUnit
 

@@ -31,8 +31,8 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from domain.errors import DomainError
-from handlers.i18n import _
-from handlers.messages import Reply
+from domain.i18n import _
+from domain.messages import Reply
 from services.documents import BuiltReport, build_consolidated, build_registrations
 from storage import accounts
 from storage import campaigns as campaign_store
@@ -152,7 +152,7 @@ async def build(
     """Read what ``order`` needs in one read-only transaction and write the workbook into
     ``reports_dir``. Raises what the builders raise (``ReportsFolderProblem``…)."""
     async with sessions() as session, session.begin():
-        campaign = await campaign_store.CAMPAIGNS.get(session, order.campaign_id)
+        campaign = await campaign_store.load_campaign(session, order.campaign_id)
         if order.kind == REGISTRATIONS:
             return await build_registrations(
                 session, campaign, now=now, zone=zone, reports_dir=reports_dir

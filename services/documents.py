@@ -26,9 +26,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.errors import DomainError
+from domain.i18n import _
+from domain.messages import Document
 from domain.periods import period_name
-from handlers.i18n import _
-from handlers.messages import Document
 from reports.consolidated import write_consolidated
 from reports.data import ConsolidatedReport, RegistrationReport, ReportStatus
 from reports.registrations import write_registrations

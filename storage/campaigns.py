@@ -464,9 +464,6 @@ class CampaignCache:
         return campaign
 
 
-CAMPAIGNS = CampaignCache()
-
-
 def period_dates(period: Period) -> PeriodDates:
     """The pure calendar view of a stored period."""
     return PeriodDates(

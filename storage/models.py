@@ -493,7 +493,7 @@ class ProcessedMessage(Base):
 class OutboxMessage(Base):
     """A reply waiting to be sent, or sent, or finally failed (with the reason kept).
 
-    ``payload`` is a normalised reply (see ``handlers.messages.Reply.to_payload``).
+    ``payload`` is a normalised reply (see ``domain.messages.Reply.to_payload``).
     ``ix_outbox_queue`` serves the sender's claim (``storage.outbox.claim``: a channel's
     pending and sending rows, then each chat's); ``ix_outbox_sent_at`` the housekeeping job,
     which deletes sent rows older than ``RETENTION_DAYS``.

@@ -17,7 +17,7 @@ from sqlalchemy.engine import make_url
 from bot.app import App, open_app
 from bot.settings import Settings
 from domain.clock import ManualClock
-from handlers.messages import Incoming, Reply, render_text
+from domain.messages import Incoming, Reply, render_text
 from storage import outbox
 from storage.db import create_engine, migrate
 from storage.models import OutboxMessage

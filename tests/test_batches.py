@@ -14,8 +14,8 @@ from sqlalchemy import event
 import bot.pipeline
 from bot.app import App
 from bot.batcher import Batcher
+from domain.messages import Incoming, Reply
 from handlers.flow import Context
-from handlers.messages import Incoming, Reply
 from storage.models import OutboxMessage, ProcessedMessage, Submission
 from tests.conftest import Person
 from tests.helpers import count, rows, sample, typed_answer

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from bot.app import App
 from domain.clock import ManualClock
-from handlers.messages import Reply
+from domain.messages import Reply
 from services import document_jobs
 from services.document_jobs import LEASE, MAX_ATTEMPTS, Recipient
 from storage.models import DocumentJob, DocumentJobStatus, OutboxMessage

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from bot.app import App
 from domain.clock import ManualClock
-from handlers.messages import Incoming, Reply, render_text
+from domain.messages import Incoming, Reply, render_text
 from storage import outbox
 from storage.campaigns import find_unit
 from storage.models import (

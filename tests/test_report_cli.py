@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from bot.app import open_app
 from bot.settings import Settings
 from domain.clock import ManualClock
-from handlers.messages import Reply
+from domain.messages import Reply
 from storage.models import OutboxMessage
 from tests.conftest import TODAY, Person, vn_time
 from tests.helpers import make_invite, rows

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from bot.app import App, open_app
 from bot.settings import Settings
 from domain.clock import ManualClock
-from handlers.messages import Reply
+from domain.messages import Reply
 from storage.models import DocumentJob, DocumentJobStatus
 from tests.conftest import Person
 from tests.helpers import make_invite, rows, sample, typed_answer

@@ -8,8 +8,8 @@ from openpyxl import load_workbook
 from sqlalchemy import update
 
 from bot.app import App
-from bot.report_job import push_period_report
-from handlers.messages import Reply
+from domain.messages import Reply
+from services.office_reports import push_period_report
 from storage.models import ChannelAccount, OutboxMessage
 from tests.conftest import Person
 from tests.helpers import make_invite, rows, sample

@@ -16,8 +16,8 @@ import pytest
 from bot.app import App
 from bot.sender import OutboxSender, Pacing, WindowLimiter
 from bot.telegram import MAX_TEXT, TelegramChannel, _choice_label, make_bot
+from domain.messages import Document, Reply, render_text, split_text
 from handlers.choices import pick
-from handlers.messages import Document, Reply, render_text, split_text
 from storage import accounts, outbox
 from storage.models import ChannelAccount, OutboxMessage, OutboxStatus
 from tests.fake_telegram import FakeTelegram, Fault, forbidden, too_many_requests

@@ -23,8 +23,8 @@ from domain.campaign_spec import (
     UnitSpec,
     ValueType,
 )
+from domain.messages import Incoming, Reply, render_text
 from domain.text import clean_text, fold, normalize_tone_placement
-from handlers.messages import Incoming, Reply, render_text
 from storage import outbox
 from storage.accounts import DISPLAY_NAME_CHARS, fit
 from storage.campaigns import import_campaign

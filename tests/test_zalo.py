@@ -21,7 +21,7 @@ from openpyxl import load_workbook
 from bot.app import open_app
 from bot.report_links import ReportLinks, derive_secret
 from bot.settings import Settings
-from handlers.messages import Document
+from domain.messages import Document
 from storage.models import (
     Campaign,
     ChannelAccount,

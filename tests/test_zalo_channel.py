@@ -21,7 +21,7 @@ from bot.zalo_api import (
     ZaloUnauthorized,
 )
 from bot.zalo_runtime import webhook_secret
-from handlers.messages import Document, Reply
+from domain.messages import Document, Reply
 
 NOW = datetime(2026, 11, 21, 2, 0, tzinfo=UTC)
 STORED = "tong-hop-NGANAM2026-2026Q4-20261121T020000-0a1b2c3d.xlsx"
@@ -195,7 +195,7 @@ def test_how_to_get_each_workbook() -> None:
 def test_long_texts_are_cut_at_line_breaks() -> None:
     lines = [f"{n}. Thôn số {n} — chưa báo cáo, gọi 09{n:08d}" for n in range(120)]
     text = channel(None).text_of(Reply("\n".join(lines)))
-    from handlers.messages import split_text
+    from domain.messages import split_text
 
     pieces = split_text(text, MAX_TEXT)
     assert len(pieces) > 1

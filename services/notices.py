@@ -15,12 +15,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.clock import day
+from domain.i18n import _
+from domain.messages import Reply
 from domain.periods import period_name
 from domain.reminders import BEFORE, CLUSTER, MANUAL, OVERDUE
-from handlers.common import day
-from handlers.i18n import _
-from handlers.messages import Reply
-from handlers.office import missing_lines, period_progress
+from services.progress import missing_lines, period_progress
 from storage import accounts
 from storage import reminders as reminder_store
 from storage.models import Campaign, CampaignUnit, Cluster, OrgUnit, Period

@@ -2,7 +2,7 @@
 
 Message ids are the Vietnamese texts themselves: Vietnamese is the product's first language
 (DESIGN.md, "Standards"), so locale ``vi`` needs no catalog and another locale (English second)
-is a catalog under ``handlers/locales/<locale>/LC_MESSAGES/messages.mo``, extracted with
+is a catalog under ``domain/locales/<locale>/LC_MESSAGES/messages.mo``, extracted with
 ``pybabel extract`` (see the README). A missing catalog falls back to Vietnamese.
 """
 

@@ -10,55 +10,21 @@ paces it, retries it and never sends it twice.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.common import day
-from handlers.i18n import _
-from handlers.messages import Reply
-from handlers.notices import locked_text, overdue_text
-from handlers.office import missing_lines, period_progress, progress_text
+from domain.clock import day
+from domain.i18n import _
+from domain.messages import Reply
 from services import document_jobs
+from services.notices import locked_text, overdue_text
+from services.office_chats import OfficeChat, office_chats_of
+from services.progress import missing_lines, period_progress, progress_text
 from storage import accounts
-from storage.models import Campaign, ChannelAccount, Period, Reporter
-
-TELEGRAM = "telegram"
-"""``bot.telegram.CHANNEL``, not imported from there: that would load aiogram (about 2 s) in
-processes with no Telegram token."""
-
-
-@dataclass(frozen=True)
-class OfficeChat:
-    """Where an office report goes: a channel's chat, and the account behind it if any."""
-
-    channel: str
-    chat_id: str
-    account_id: int | None = None
-
-
-async def office_chats_of(session: AsyncSession, groups: frozenset[str]) -> list[OfficeChat]:
-    """The office's chats: the Telegram groups of ``OFFICE_CHAT_IDS`` when there are any, else
-    the private chat of every active account of every office user; office users on other
-    channels (Zalo, which has no office group setting) get theirs in any case."""
-    rows = await session.execute(
-        select(ChannelAccount.channel, ChannelAccount.chat_id, ChannelAccount.id)
-        .join(Reporter, Reporter.id == ChannelAccount.reporter_id)
-        .where(Reporter.is_office, ChannelAccount.is_active)
-        .order_by(ChannelAccount.id)
-    )
-    chats: dict[tuple[str, str], OfficeChat] = {
-        (TELEGRAM, chat_id): OfficeChat(TELEGRAM, chat_id) for chat_id in sorted(groups)
-    }
-    for channel, chat_id, account_id in rows:
-        if groups and channel == TELEGRAM:
-            continue  # Telegram office users read the group
-        chats.setdefault((channel, chat_id), OfficeChat(channel, chat_id, account_id))
-    return list(chats.values())
+from storage.models import Campaign, Period
 
 
 async def push_period_report(
