@@ -48,6 +48,7 @@ from bot.sender import (
 )
 from domain.i18n import _
 from domain.messages import Incoming, Reply, render_text, split_text
+from handlers.commands import telegram_menu
 
 CHANNEL = "telegram"
 MAX_TEXT = 4096  # characters per message (Bot API, sendMessage)
@@ -146,29 +147,12 @@ def markup_for(reply: Reply) -> Markup:
     return ReplyKeyboardRemove()
 
 
-REPORTER_COMMANDS = [
-    ("nhap", "Nhập số liệu kỳ báo cáo"),
-    ("dangky", "Đăng ký thi đua"),
-    ("donvi", "Chọn đơn vị"),
-    ("lienket", "Dùng bot trên cả Zalo và Telegram"),
-    ("huy", "Dừng việc đang làm"),
-    ("trogiup", "Hướng dẫn"),
-    ("start", "Bắt đầu, liên kết đơn vị"),
-]
-OFFICE_COMMANDS = [
-    ("tiendo", "Tiến độ báo cáo"),
-    ("tonghop", "Báo cáo tổng hợp (Excel)"),
-    ("dangkythidua", "Danh sách đăng ký thi đua (Excel)"),
-    ("mokhoa", "Mở lại kỳ đã khóa sổ cho một đơn vị"),
-    ("nhacnho", "Nhắc các đơn vị chưa báo cáo"),
-    *REPORTER_COMMANDS,
-]
-
-
 def commands(kind: str) -> list[BotCommand]:
-    """The Vietnamese command menu for reporters or for office users."""
-    pairs = OFFICE_COMMANDS if kind == "office" else REPORTER_COMMANDS
-    return [BotCommand(command=name, description=_(text)) for name, text in pairs]
+    """The Vietnamese command menu for reporters or for office users, from the catalogue
+    (``handlers.commands.telegram_menu``)."""
+    return [
+        BotCommand(command=info.name, description=_(info.summary)) for info in telegram_menu(kind)
+    ]
 
 
 class TelegramChannel:

@@ -28,3 +28,9 @@ def use_locale(locale: str) -> None:
 def _(message: str) -> str:
     """Translate ``message`` (a Vietnamese message id) into the active locale."""
     return (_active.get() or _VIETNAMESE).gettext(message)
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for extraction without translating it now: a table's text, translated
+    with :func:`_` where it is shown (Babel extracts ``N_`` by default)."""
+    return message

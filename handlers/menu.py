@@ -3,28 +3,17 @@
 from __future__ import annotations
 
 from domain.i18n import _
+from handlers import commands
 from handlers.choices import pick
 from handlers.flow import COMMANDS, Context, Flow, Step, command, register
 from storage.accounts import units_of
 
-# (label, command) in menu order; office entries are shown to office users only.
-_REPORTER_ITEMS = [("Nhập số liệu", "nhap"), ("Đăng ký thi đua", "dangky"), ("Đổi đơn vị", "donvi")]
-_OFFICE_ITEMS = [
-    ("Tiến độ báo cáo", "tiendo"),
-    ("Báo cáo tổng hợp (Excel)", "tonghop"),
-    ("Danh sách đăng ký thi đua (Excel)", "dangkythidua"),
-    ("Nhắc đơn vị chưa báo cáo", "nhacnho"),
-    ("Mở lại kỳ đã khóa sổ", "mokhoa"),
-]
-_HELP_ITEM = ("Trợ giúp", "trogiup")
-
 
 async def _items(ctx: Context) -> list[tuple[str, str]]:
+    """(label, command) of the numbered main menu for this person (``handlers.commands``)."""
     bound = ctx.reporter is not None and bool(await units_of(ctx.session, ctx.reporter.id))
-    items = list(_REPORTER_ITEMS) if bound else []
-    if ctx.is_office:
-        items += _OFFICE_ITEMS
-    return [*items, _HELP_ITEM]
+    entries = commands.menu_entries(bound=bound, office=ctx.is_office)
+    return [(info.label or info.name, info.name) for info in entries]
 
 
 async def show_menu(ctx: Context) -> None:
@@ -65,29 +54,11 @@ async def menu_command(ctx: Context, _args: str) -> None:
 @command("trogiup")
 async def help_command(ctx: Context, _args: str) -> None:
     """``/trogiup``: what the bot does and every command, with the no-diacritics forms."""
-    lines = [
-        _("Trợ lý báo cáo thi đua — các lệnh:"),
-        _("/start — bắt đầu, liên kết với đơn vị bằng mã mời hoặc số điện thoại")
-        if ctx.incoming.phone_button
-        else _("/start — bắt đầu, liên kết với đơn vị bằng mã mời"),
-        _("/lienket — dùng bot trên cả Zalo và Telegram: lấy mã để liên kết ứng dụng kia"),
-        _('/nhap — nhập số liệu kỳ báo cáo (gõ "nhap so lieu" cũng được)'),
-        _("/dangky — đăng ký thi đua: danh hiệu và chỉ tiêu cam kết"),
-        _("/donvi — chọn đơn vị (khi bạn đại diện nhiều đơn vị)"),
-        _("/huy — dừng việc đang làm (số đã nhập được giữ lại)"),
-    ]
-    if ctx.is_office:
-        lines += [
-            _("/tiendo — tiến độ báo cáo: đơn vị đã nộp, đúng hạn, còn thiếu"),
-            _(
-                "/tonghop — báo cáo tổng hợp Excel của một kỳ (có thể ghi mã phong trào, mã kỳ: /tonghop NGANAM2026 2026Q3)"
-            ),
-            _("/dangkythidua — danh sách đăng ký thi đua của các đơn vị (Excel)"),
-            _("/mokhoa — mở lại kỳ đã khóa sổ cho một đơn vị trong vài ngày"),
-            _(
-                "/nhacnho — nhắc ngay các đơn vị chưa báo cáo (thêm chữ gap để gửi cả trong giờ nghỉ)"
-            ),
-        ]
+    phone = ctx.incoming.phone_button
+    lines = [_("Trợ lý báo cáo thi đua — các lệnh:")]
+    for info in commands.help_entries(office=ctx.is_office):
+        text = info.help_phone if phone and info.help_phone else info.help
+        lines.append(f"/{info.name} — {_(text or '')}")
     lines += [
         "",
         _("Khi bot hỏi và đưa danh sách, chỉ cần gõ số thứ tự (ví dụ 2)."),

@@ -23,51 +23,10 @@ from handlers import (  # noqa: F401  (each module registers its commands and fl
     submission,
     units,
 )
+from handlers.commands import ALIASES, HARMLESS, TAKES_CODE
 from handlers.flow import COMMANDS, FLOWS, Context, ask_again
 
 MAX_TEXT = 4000
-
-# Whole messages (folded) that mean a command, as people type them without a slash.
-ALIASES = {
-    "bat dau": "start",
-    "lien ket": "lienket",
-    "lienket": "lienket",
-    "nhap": "nhap",
-    "nhap so lieu": "nhap",
-    "nhap lieu": "nhap",
-    "bao cao": "nhap",
-    "nop bao cao": "nhap",
-    "dang ky": "dangky",
-    "dang ky thi dua": "dangky",
-    "tien do": "tiendo",
-    "xem tien do": "tiendo",
-    "tonghop": "tonghop",
-    "tong hop": "tonghop",
-    "bao cao tong hop": "tonghop",
-    "dangkythidua": "dangkythidua",
-    "danh sach dang ky": "dangkythidua",
-    "danh sach dang ky thi dua": "dangkythidua",
-    "tro giup": "trogiup",
-    "giup": "trogiup",
-    "huong dan": "trogiup",
-    "help": "trogiup",
-    "huy": "huy",
-    "thoat": "huy",
-    "don vi": "donvi",
-    "doi don vi": "donvi",
-    "menu": "menu",
-    "mokhoa": "mokhoa",
-    "mo khoa": "mokhoa",
-    "mo khoa so": "mokhoa",
-    "nhacnho": "nhacnho",
-    "nhac nho": "nhacnho",
-    "nhac bao cao": "nhacnho",
-}
-
-# Commands that may interrupt a flow without stopping it first.
-_HARMLESS = {"trogiup"}
-# Commands that, given a code, bind at once whatever the person was doing.
-_CODE_COMMANDS = {"start", "lienket"}
 
 
 def parse_command(text: str) -> tuple[str, str] | None:
@@ -144,10 +103,10 @@ async def _command(ctx: Context, name: str, args: str) -> None:
     elif name not in COMMANDS:
         ctx.note(_("Không có lệnh /{name}.").format(name=name))
         await (ask_again(ctx) if busy else menu.show_menu(ctx))
-    elif busy and name in _HARMLESS:
+    elif busy and name in HARMLESS:
         await COMMANDS[name](ctx, args)
         await ask_again(ctx)
-    elif busy and flow is not None and not (name in _CODE_COMMANDS and args):
+    elif busy and flow is not None and not (name in TAKES_CODE and args):
         note = _("Bạn đang {doing}. Hãy trả lời câu hỏi dưới đây, hoặc gõ /huy để dừng.").format(
             doing=FLOWS[flow].doing
         )
