@@ -19,12 +19,15 @@ from enum import StrEnum
 
 class Frequency(StrEnum):
     """Reporting rhythm of a campaign (DHIS2 period types Monthly, Quarterly, SixMonthly,
-    Yearly)."""
+    Yearly), or ``WHOLE`` ("cả đợt"): one period from the campaign's own first day to its last,
+    for a short campaign with one final report (seed 001, a campaign to 15/8/2024 for an
+    anniversary), which DHIS2 has no period type for."""
 
     MONTHLY = "monthly"
     QUARTERLY = "quarterly"
     SIX_MONTHLY = "six_monthly"
     YEARLY = "yearly"
+    WHOLE = "whole"
 
 
 class ValueType(StrEnum):
@@ -70,6 +73,7 @@ LABELS: dict[StrEnum, str] = {
     Frequency.QUARTERLY: "quý",
     Frequency.SIX_MONTHLY: "6 tháng",
     Frequency.YEARLY: "năm",
+    Frequency.WHOLE: "cả đợt",
     ValueType.NUMBER: "số",
     ValueType.INTEGER: "số nguyên",
     ValueType.PERCENTAGE: "phần trăm",

@@ -5,6 +5,10 @@ Period ids follow DHIS2's ISO-like forms (DHIS2 docs, "Date and period format"):
 Dates are calendar dates in Vietnam; the due date (hạn nộp) is ``due_days`` after the period's
 last day and the lock date (khóa sổ) ``lock_days`` after the due date. A period is open for
 entry from its first day up to and including its lock date.
+
+A campaign of frequency "cả đợt" (``Frequency.WHOLE``) has one period, id ``CADOT``
+(:data:`WHOLE_CAMPAIGN`), running from the campaign's start to its end; its due and lock dates
+count from the campaign's end.
 """
 
 from __future__ import annotations
@@ -13,6 +17,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from domain.campaign_spec import Frequency
+from domain.text import fold
+
+WHOLE_CAMPAIGN = "CADOT"
+"""The id of the one period of a "cả đợt" campaign. Letters only: a DHIS2 period id always
+starts with a four-digit year (DHIS2 docs, "Date and period format"), so this one can never be
+taken for one, and it fits ``Period.code`` (10 characters). Stable: the same for every such
+campaign, which has exactly one period."""
 
 _MONTHS_PER_PERIOD = {
     Frequency.MONTHLY: 1,
@@ -42,7 +53,10 @@ class PeriodDates:
 
 
 def period_code(frequency: Frequency, start: date) -> str:
-    """DHIS2 id of the period of ``frequency`` that starts on ``start`` (first day of a month)."""
+    """DHIS2 id of the period of ``frequency`` that starts on ``start`` (first day of a month);
+    :data:`WHOLE_CAMPAIGN` for a whole-campaign period."""
+    if frequency is Frequency.WHOLE:
+        return WHOLE_CAMPAIGN
     if frequency is Frequency.MONTHLY:
         return f"{start.year}{start.month:02d}"
     if frequency is Frequency.QUARTERLY:
@@ -54,7 +68,9 @@ def period_code(frequency: Frequency, start: date) -> str:
 
 def period_name(code: str) -> str:
     """Vietnamese name of a period id: ``2024Q1`` -> "Quý 1/2024", ``2024S2`` -> "6 tháng cuối
-    năm 2024", ``202403`` -> "Tháng 3/2024", ``2024`` -> "Năm 2024"."""
+    năm 2024", ``202403`` -> "Tháng 3/2024", ``2024`` -> "Năm 2024", ``CADOT`` -> "Cả đợt"."""
+    if code.upper() == WHOLE_CAMPAIGN:
+        return "Cả đợt"
     if "Q" in code:
         year, quarter = code.split("Q")
         return f"Quý {quarter}/{year}"
@@ -73,7 +89,11 @@ def periods_between(
 
     Periods are calendar-aligned (a quarter is always January-March, ...), as DHIS2's are, so a
     campaign starting on 15 August has the whole third quarter as its first quarterly period.
+    A whole-campaign frequency gives the one period ``start``..``end``.
     """
+    if frequency is Frequency.WHOLE:
+        due = end + timedelta(days=due_days)
+        return [PeriodDates(WHOLE_CAMPAIGN, start, end, due, due + timedelta(days=lock_days))]
     months = _MONTHS_PER_PERIOD[frequency]
     first_month = ((start.month - 1) // months) * months + 1
     cursor = date(start.year, first_month, 1)
@@ -98,3 +118,10 @@ def periods_between(
 def _add_months(day: date, months: int) -> date:
     index = day.month - 1 + months
     return date(day.year + index // 12, index % 12 + 1, 1)
+
+
+def is_period_word(word: str) -> bool:
+    """True when ``word``, typed after a command (``/tonghop NGANAM 2026Q3``), names a period:
+    a DHIS2 id (it starts with a four-digit year) or the whole campaign (``CADOT``, "cả đợt"
+    typed with or without diacritics and spaces)."""
+    return word[:4].isdigit() or fold(word).replace(" ", "").upper() == WHOLE_CAMPAIGN
