@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -300,6 +301,11 @@ async def put(app: App, person: Person, state: dict[str, Any]) -> None:
         row.flow, row.step, row.data = state["flow"], state["step"], state["data"]
 
 
+def comparable(reply: str) -> str:
+    """A reply without what differs from run to run (a submission's receipt code)."""
+    return re.sub(r"(biên nhận:?) [0-9A-Z]+", r"\1 …", reply)
+
+
 def normalised(state: dict[str, Any]) -> dict[str, Any]:
     """A stored state in a form two versions can be compared in."""
     return state
@@ -339,7 +345,7 @@ async def test_a_v1_state_resumes(app: App, clock: ManualClock, name: str) -> No
     assert answer == case["answer"]
     await put(app, person, case["state"])
     reply = await person.say(answer)
-    assert reply == case["reply"]
+    assert comparable(reply) == comparable(case["reply"])
     assert normalised(await stored(app, person)) == normalised(case["after"])
 
 
