@@ -33,6 +33,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from domain.campaign_spec import Aggregation, Direction, Frequency, TitleKind, ValueType
+from domain.scoring import CriterionKind
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -606,3 +607,204 @@ class PeriodReopening(Base):
     until: Mapped[date] = mapped_column(Date)
     reopened_by_id: Mapped[int] = mapped_column(ForeignKey("reporter.id"))
     reopened_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# The second half of a campaign (issue 16): criteria, reviews, score sheets, evidence, approval,
+# and the people and models a unit registers. Points are canonical decimal text, as figures are.
+
+
+class Criterion(Base):
+    """One line of the scoring table (tiêu chí): its group, maximum points, kind (standard,
+    bonus, penalty), whether evidence is required, and an optional automatic source (a data
+    element or an indicator) with its rule text (``domain.scoring.parse_auto_rule``)."""
+
+    __tablename__ = "criterion"
+    __table_args__ = (UniqueConstraint("campaign_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"))
+    code: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(500))
+    group_name: Mapped[str] = mapped_column(String(300), default="")
+    max_points: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[CriterionKind]
+    evidence_required: Mapped[bool] = mapped_column(Boolean, default=False)
+    source_element_id: Mapped[int | None] = mapped_column(ForeignKey("data_element.id"))
+    source_indicator_id: Mapped[int | None] = mapped_column(ForeignKey("indicator.id"))
+    rule: Mapped[str] = mapped_column(String(300), default="")
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Review(Base):
+    """A scoring round (sơ kết / tổng kết) over the periods of ``covers`` (a period id such as
+    2026S1, 2026 or CADOT), with its self-scoring and cross-scoring windows (Vietnam dates,
+    both ends included), the review meeting's date and the final-score rule text
+    (``domain.scoring.parse_weights``)."""
+
+    __tablename__ = "review"
+    __table_args__ = (UniqueConstraint("campaign_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"))
+    code: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(300))
+    covers: Mapped[str] = mapped_column(String(10))
+    self_start: Mapped[date] = mapped_column(Date)
+    self_end: Mapped[date] = mapped_column(Date)
+    cross_start: Mapped[date | None] = mapped_column(Date)
+    cross_end: Mapped[date | None] = mapped_column(Date)
+    review_date: Mapped[date | None] = mapped_column(Date)
+    weights: Mapped[str] = mapped_column(String(200), default="")
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class SheetRole(enum.StrEnum):
+    """Who fills a score sheet: the unit itself (tự chấm), a cluster peer (chấm chéo), the
+    office (văn phòng)."""
+
+    SELF = "self"
+    CROSS = "cross"
+    OFFICE = "office"
+
+
+class SheetStatus(enum.StrEnum):
+    """A score sheet's life: draft, submitted, returned for correction, corrected (submitted
+    again after a return, "đã sửa"), approved (locked)."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    RETURNED = "returned"
+    CORRECTED = "corrected"
+    APPROVED = "approved"
+
+
+class ScoreSheet(Base):
+    """One scorer's points for one unit in a review. ``scorer_unit_id`` is the unit scoring:
+    the unit itself for a self-score, a peer for a cross-score, and for the office's sheet the
+    scored unit again (never NULL, so the unique key holds: NULLs are all distinct in SQL)."""
+
+    __tablename__ = "score_sheet"
+    __table_args__ = (UniqueConstraint("review_id", "org_unit_id", "role", "scorer_unit_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("review.id"))
+    org_unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"))
+    role: Mapped[SheetRole]
+    scorer_unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"))
+    status: Mapped[SheetStatus]
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("reporter.id"))
+    submitted_at: Mapped[datetime | None] = mapped_column()
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    return_reason: Mapped[str] = mapped_column(String(500), default="")
+
+
+class Score(Base):
+    """A criterion's points on a sheet; ``computed``: what the automatic rule gave (points that
+    differ from it need a ``reason``, as a cross-score that differs from the self-score does)."""
+
+    __tablename__ = "score"
+
+    sheet_id: Mapped[int] = mapped_column(ForeignKey("score_sheet.id"), primary_key=True)
+    criterion_id: Mapped[int] = mapped_column(ForeignKey("criterion.id"), primary_key=True)
+    points: Mapped[str] = mapped_column(String(40))
+    computed: Mapped[str | None] = mapped_column(String(40))
+    reason: Mapped[str] = mapped_column(String(500), default="")
+
+
+class ScoreAudit(Base):
+    """Every change of a score once its sheet was submitted: old -> new points, who, when, why
+    (like ``DataValueAudit`` for figures)."""
+
+    __tablename__ = "score_audit"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sheet_id: Mapped[int] = mapped_column(ForeignKey("score_sheet.id"), index=True)
+    criterion_id: Mapped[int] = mapped_column(ForeignKey("criterion.id"))
+    old_points: Mapped[str | None] = mapped_column(String(40))
+    new_points: Mapped[str | None] = mapped_column(String(40))
+    changed_by_id: Mapped[int] = mapped_column(ForeignKey("reporter.id"))
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    reason: Mapped[str] = mapped_column(String(500), default="")
+
+
+class Evidence(Base):
+    """A photo or document (minh chứng) a unit sent for a criterion of a review, stored under
+    the data folder at ``path`` (relative), with its SHA-256, type, size, sender and channel."""
+
+    __tablename__ = "evidence"
+    __table_args__ = (UniqueConstraint("review_id", "org_unit_id", "criterion_id", "sha256"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("review.id"))
+    org_unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"))
+    criterion_id: Mapped[int] = mapped_column(ForeignKey("criterion.id"))
+    path: Mapped[str] = mapped_column(String(500))
+    sha256: Mapped[str] = mapped_column(String(64))
+    media_type: Mapped[str] = mapped_column(String(100), default="")
+    file_name: Mapped[str] = mapped_column(String(300), default="")
+    size: Mapped[int] = mapped_column(Integer, default=0)
+    channel: Mapped[str] = mapped_column(String(20))
+    sent_by_id: Mapped[int] = mapped_column(ForeignKey("reporter.id"))
+    sent_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ApprovalStatus(enum.StrEnum):
+    """The office's decision on a unit's scores (DHIS2 data approval): approved (locked) or
+    returned for correction."""
+
+    APPROVED = "approved"
+    RETURNED = "returned"
+
+
+class Approval(Base):
+    """The office's latest decision on a unit in a review, with who, when and why (a return
+    needs a reason)."""
+
+    __tablename__ = "approval"
+    __table_args__ = (UniqueConstraint("review_id", "org_unit_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("review.id"))
+    org_unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"))
+    status: Mapped[ApprovalStatus]
+    decided_by_id: Mapped[int] = mapped_column(ForeignKey("reporter.id"))
+    decided_at: Mapped[datetime] = mapped_column(default=utcnow)
+    reason: Mapped[str] = mapped_column(String(500), default="")
+
+
+class ClusterRanking(Base):
+    """The cluster head's proposed rank of a unit of its cluster in a review (``/tonghopcum``)."""
+
+    __tablename__ = "cluster_ranking"
+
+    review_id: Mapped[int] = mapped_column(ForeignKey("review.id"), primary_key=True)
+    org_unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"), primary_key=True)
+    rank: Mapped[int] = mapped_column(Integer)
+    proposed_by_id: Mapped[int] = mapped_column(ForeignKey("reporter.id"))
+    proposed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Nominee(Base):
+    """A person a unit registers for an individual title (cá nhân đăng ký: Lao động tiên tiến,
+    Chiến sĩ thi đua cơ sở)."""
+
+    __tablename__ = "nominee"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registration.id"), index=True)
+    title_id: Mapped[int] = mapped_column(ForeignKey("title.id"))
+    full_name: Mapped[str] = mapped_column(String(200))
+    position: Mapped[str] = mapped_column(String(200), default="")
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Initiative(Base):
+    """A named model or initiative a unit registers (mô hình, sáng kiến: "Dân vận khéo")."""
+
+    __tablename__ = "initiative"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registration.id"), index=True)
+    name: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
