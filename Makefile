@@ -62,7 +62,7 @@ bench-startup: $(STAMP)
 bench-rush: $(STAMP)
 	$(BIN)/python bench/rush.py --units $(or $(UNITS),3000) $(if $(QUICK),--quick)
 
-## Rebuild the sample campaign workbooks in samples/ from reports/samples.py.
+## Rebuild the sample campaign workbooks in samples/ from the sample campaigns (package samples).
 samples: $(STAMP)
 	$(BIN)/python samples/build.py
 

@@ -21,7 +21,7 @@ from bot.pipeline import Pipeline
 from bot.settings import Settings
 from domain.clock import Clock, ShiftedClock, SystemClock, local_day
 from domain.i18n import use_locale
-from reports.samples import SAMPLES
+from samples import SAMPLES
 from services import document_jobs
 from services.document_jobs import Order
 from services.documents import BuiltReport

@@ -25,9 +25,9 @@ from bot.console import run_console
 from bot.settings import Settings
 from domain.campaign_spec import CampaignSpec
 from domain.errors import DomainError
-from reports.campaign_template import read_template, write_template
 from reports.consolidated import write_consolidated
 from reports.registrations import write_registrations
+from reports.template import read_template, write_template
 from services.documents import consolidated_caption, registrations_caption, save_as
 from storage import accounts
 from storage.campaigns import (

@@ -1,7 +1,7 @@
 """Write the sample campaign templates next to this script.
 
 Usage: ``python samples/build.py`` (from anywhere). Each entry of
-:data:`reports.samples.SAMPLES` becomes ``samples/<stem>.xlsx``, a filled campaign template that
+:data:`samples.SAMPLES` becomes ``samples/<stem>.xlsx``, a filled campaign template that
 ``reportbot campaign import`` reads back to the same campaign.
 """
 
@@ -13,8 +13,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))  # so that a plain checkout runs without installing
 
-from reports.campaign_template import write_template  # noqa: E402
-from reports.samples import SAMPLES  # noqa: E402
+from reports.template import write_template  # noqa: E402
+from samples import SAMPLES  # noqa: E402
 
 
 def main() -> None:

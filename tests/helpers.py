@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import App
 from domain.campaign_spec import CampaignSpec, ElementSpec, Frequency, UnitSpec, ValueType
-from reports.samples import nga_nam_2023, xuan_son_2022
+from samples import nga_nam_2023, xuan_son_2022
 from storage import accounts
 from storage.campaigns import find_campaign, find_unit, import_campaign, load_campaign
 from storage.models import (

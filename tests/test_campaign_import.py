@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from bot.app import App
 from domain.campaign_spec import CampaignSpec
-from reports.campaign_template import read_template, write_template
-from reports.samples import nga_nam_2023
+from reports.template import read_template, write_template
+from samples import nga_nam_2023
 from storage.campaigns import CampaignConflict, campaign_units, import_campaign
 from storage.models import (
     Campaign,

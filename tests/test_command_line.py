@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from bot.app import open_app
 from bot.settings import Settings
-from reports.samples import nga_nam_2023
+from samples import nga_nam_2023
 from storage.models import DataValue, Registration, Submission
 from tests.helpers import count, typed_answer
 

@@ -18,7 +18,7 @@ from domain.campaign_spec import Aggregation, ValueType
 from domain.clock import ManualClock
 from reports.consolidated import write_consolidated
 from reports.data import ConsolidatedReport, DetailRow, ReportStatus
-from reports.samples import nga_nam_2023
+from samples import nga_nam_2023
 from storage import report_rows
 from storage.models import Campaign, DataElement, Period
 from storage.report_rows import (
