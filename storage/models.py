@@ -292,7 +292,11 @@ class BindFailure(Base):
 
 
 class Title(Base):
-    """An emulation title (danh hiệu thi đua) of a campaign."""
+    """An emulation title (danh hiệu thi đua) of a campaign, and who may be proposed for it at
+    a review (``domain.scoring.TitleRule``): a final score of at least ``min_score``, every
+    period reported on time if ``needs_on_time``, at most ``max_share`` percent of the units
+    (e.g. "Tập thể lao động xuất sắc" for at most 20%); canonical decimal texts, None: no rule.
+    """
 
     __tablename__ = "title"
     __table_args__ = (UniqueConstraint("campaign_id", "code"),)
@@ -303,6 +307,9 @@ class Title(Base):
     name: Mapped[str] = mapped_column(String(300))
     kind: Mapped[TitleKind]
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    min_score: Mapped[str | None] = mapped_column(String(40))
+    needs_on_time: Mapped[bool] = mapped_column(Boolean, default=False)
+    max_share: Mapped[str | None] = mapped_column(String(40))
 
 
 class DataElement(Base):

@@ -1,9 +1,9 @@
 """review scoring: criteria, reviews, score sheets and audit, evidence, approval, the
-cluster head's ranking, nominees and initiatives (issue 16)
+cluster head's ranking, nominees and initiatives, and each title's proposal rule (issue 16)
 
 Revision ID: 0007
 Revises: 0006
-Create Date: 2026-12-02 16:47:34.553478
+Create Date: 2026-12-02 16:49:11.505535
 
 """
 from typing import Sequence, Union
@@ -20,7 +20,8 @@ depends_on: Union[str, Sequence[str], None] = None
 
 
 def upgrade() -> None:
-    """Upgrade schema: the second half of a campaign's tables, all new and empty."""
+    """Upgrade schema: the second half of a campaign's tables, all new and empty; titles get
+    their proposal rule (none by default)."""
     op.create_table('review',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('campaign_id', sa.Integer(), nullable=False),
@@ -173,11 +174,21 @@ def upgrade() -> None:
     with op.batch_alter_table('score_audit', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_score_audit_sheet_id'), ['sheet_id'], unique=False)
 
+    with op.batch_alter_table('title', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('min_score', sa.String(length=40), nullable=True))
+        batch_op.add_column(sa.Column('needs_on_time', sa.Boolean(), nullable=False, server_default=sa.false()))
+        batch_op.add_column(sa.Column('max_share', sa.String(length=40), nullable=True))
+
 
 
 def downgrade() -> None:
     """Downgrade schema: drop them (scores, evidence records and decisions are lost; the
     evidence files stay in the data folder)."""
+    with op.batch_alter_table('title', schema=None) as batch_op:
+        batch_op.drop_column('max_share')
+        batch_op.drop_column('needs_on_time')
+        batch_op.drop_column('min_score')
+
     with op.batch_alter_table('score_audit', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_score_audit_sheet_id'))
 
