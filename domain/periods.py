@@ -13,6 +13,7 @@ count from the campaign's end.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -125,3 +126,30 @@ def is_period_word(word: str) -> bool:
     a DHIS2 id (it starts with a four-digit year) or the whole campaign (``CADOT``, "cả đợt"
     typed with or without diacritics and spaces)."""
     return word[:4].isdigit() or fold(word).replace(" ", "").upper() == WHOLE_CAMPAIGN
+
+
+_DHIS2_ID = re.compile(r"(\d{4})(?:(\d{2})|Q([1-4])|S([12]))?")
+
+
+def period_span(code: str, campaign_start: date, campaign_end: date) -> tuple[date, date] | None:
+    """First and last day of period ``code`` (a review's span: ``2026S1``, ``2026``, ``CADOT``
+    for the whole campaign given by ``campaign_start``..``campaign_end``). None for an id that is
+    not one of the forms above."""
+    if code.upper() == WHOLE_CAMPAIGN:
+        return campaign_start, campaign_end
+    matched = _DHIS2_ID.fullmatch(code.upper())
+    if matched is None:
+        return None
+    year, month, quarter, half = matched.groups()
+    if month is not None:
+        if not 1 <= int(month) <= 12:
+            return None
+        first, months = int(month), 1
+    elif quarter is not None:
+        first, months = (int(quarter) - 1) * 3 + 1, 3
+    elif half is not None:
+        first, months = (int(half) - 1) * 6 + 1, 6
+    else:
+        first, months = 1, 12
+    start = date(int(year), first, 1)
+    return start, _add_months(start, months) - timedelta(days=1)

@@ -14,6 +14,7 @@ from domain.periods import (
     is_period_word,
     period_code,
     period_name,
+    period_span,
     periods_between,
 )
 
@@ -74,3 +75,21 @@ def test_period_words(word: str, expected: bool) -> None:
 @pytest.mark.parametrize("word", ["NGANAM2026", "Q3", "dot", "cả"])
 def test_other_words_are_not_periods(word: str) -> None:
     assert not is_period_word(word)
+
+
+@pytest.mark.parametrize(
+    ("code", "span"),
+    [
+        ("2026S1", (date(2026, 1, 1), date(2026, 6, 30))),
+        ("2026S2", (date(2026, 7, 1), date(2026, 12, 31))),
+        ("2026", (date(2026, 1, 1), date(2026, 12, 31))),
+        ("2026Q3", (date(2026, 7, 1), date(2026, 9, 30))),
+        ("202602", (date(2026, 2, 1), date(2026, 2, 28))),
+        ("cadot", (date(2024, 5, 10), date(2024, 8, 15))),
+        ("2026Q5", None),
+        ("202613", None),
+        ("nam nay", None),
+    ],
+)
+def test_a_review_covers_the_span_of_its_period(code: str, span: tuple[date, date] | None) -> None:
+    assert period_span(code, date(2024, 5, 10), date(2024, 8, 15)) == span
