@@ -20,6 +20,7 @@ from domain.messages import Reply
 from domain.phones import normalize_phone
 from handlers.flow import Context, Flow, Step, command, register
 from handlers.menu import show_menu
+from handlers.state import BindingStep, FlowName
 from storage import accounts
 from storage.models import Invite, InviteKind, OrgUnit, Reporter
 
@@ -46,7 +47,7 @@ async def start(ctx: Context, args: str) -> None:
     elif ctx.incoming.verified_phone:
         await bind_by_phone(ctx, ctx.incoming.verified_phone)
     else:
-        await ctx.goto("lienket", "code")
+        await ctx.goto(FlowName.LIENKET, BindingStep.CODE)
 
 
 @command("lienket")
@@ -134,7 +135,13 @@ async def answer_code(ctx: Context, text: str) -> None:
         await _ask_code(ctx)
 
 
-register(Flow("lienket", "liên kết với đơn vị", {"code": Step(_ask_code, answer_code, idle=True)}))
+register(
+    Flow(
+        FlowName.LIENKET,
+        "liên kết với đơn vị",
+        {BindingStep.CODE: Step(_ask_code, answer_code, idle=True)},
+    )
+)
 
 
 async def try_code(ctx: Context, code: str) -> None:
@@ -174,7 +181,7 @@ async def try_code(ctx: Context, code: str) -> None:
         ctx.note(problem or _("Mã không đúng."))
         if left > 0:
             ctx.note(_("Bạn còn {left} lần thử trong giờ này.").format(left=left))
-        await ctx.goto("lienket", "code")
+        await ctx.goto(FlowName.LIENKET, BindingStep.CODE)
         return
     if invite.kind is InviteKind.LINK:
         await _use_link_code(ctx, invite)
@@ -312,7 +319,7 @@ async def _use_invite(ctx: Context, invite: Invite) -> None:
         unit = await ctx.session.get(OrgUnit, invite.org_unit_id)
         assert unit is not None
         await accounts.bind_unit(ctx.session, reporter, unit.id, "invite", ctx.now)
-        ctx.state.keep["unit_id"] = unit.id
+        ctx.keep.unit_id = unit.id
         ctx.note(_("Đã liên kết bạn với đơn vị: {unit}.").format(unit=unit.name))
     ctx.finish()
     await show_menu(ctx)
@@ -328,7 +335,7 @@ async def bind_by_phone(ctx: Context, typed_phone: str) -> None:
                 "Số điện thoại {phone} chưa có trong danh sách đại diện đơn vị. Hãy nhập mã mời do văn phòng cấp."
             ).format(phone=phone or typed_phone)
         )
-        await ctx.goto("lienket", "code")
+        await ctx.goto(FlowName.LIENKET, BindingStep.CODE)
         return
     name = contacts[0].name or ctx.incoming.display_name
     reporter = await accounts.ensure_reporter(ctx.session, ctx.account, name, phone, ctx.now)

@@ -5,12 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from decimal import Decimal
+from typing import TypeVar
 
 from domain.i18n import _
 from domain.validation import Rules
 from handlers.choices import pick
 from handlers.flow import Context, Step
+from handlers.state import CampaignChoice
 from storage.models import DataElement
+
+C = TypeVar("C", bound=CampaignChoice)
 
 
 def rules_for(element: DataElement) -> Rules:
@@ -44,18 +48,21 @@ def short_name(name: str) -> str:
     return f"{head}… {tail}".replace('"', "").replace("“", "").replace("”", "")
 
 
-def campaign_step(question: str, then: Callable[[Context, int], Awaitable[None]]) -> Step:
-    """A step choosing one of the campaigns listed in ``data["campaigns"]``, then ``then``.
+def campaign_step(
+    question: str, then: Callable[[Context, int], Awaitable[None]], kind: type[C]
+) -> Step:
+    """A step choosing one of the campaigns listed in the flow's data (``kind``, the flow's
+    data class: ``campaigns``), then ``then``.
 
     ``question`` is a Vietnamese message id, translated when asked.
     """
 
     async def ask(ctx: Context) -> None:
-        names = [(await ctx.campaign(cid)).name for cid in ctx.state.data["campaigns"]]
+        names = [(await ctx.campaign(cid)).name for cid in ctx.data(kind).campaigns]
         ctx.say(_(question), names)
 
     async def answer(ctx: Context, text: str) -> None:
-        ids = ctx.state.data["campaigns"]
+        ids = ctx.data(kind).campaigns
         index = pick(text, [(await ctx.campaign(cid)).name for cid in ids])
         if index is None:
             ctx.note(_("Hãy gõ số thứ tự của phong trào."))

@@ -2,8 +2,16 @@
 
 A flow is a set of named steps. Each step has an ``ask`` (say the question, again if need be)
 and an ``answer`` (take the person's text: advance, or explain and ask again). Steps keep what
-was typed in ``ctx.state.data`` (stored with the conversation), so a bad answer, a command in
-the middle or ``/huy`` never loses it.
+was typed in their flow's typed data (``handlers.state``, stored with the conversation), so a
+bad answer, a command in the middle or ``/huy`` never loses it:
+
+    data = ctx.data(SubmissionData)   # decoded from ``state.data`` once per message
+    data.index += 1                   # changed in place
+    ctx.set_data(SubmissionData(unit_id=unit.id))   # a flow's data started afresh
+    ctx.keep.drafts[key] = {}         # survives the end of the flow
+
+:meth:`Context.finish_replies` (called by the pipeline before it saves the state) writes the
+typed values back into ``state.data`` and ``state.keep`` as JSON (``handlers.codec``).
 """
 
 from __future__ import annotations
@@ -20,11 +28,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.clock import local_day
 from domain.messages import Document, Incoming, Reply
 from domain.reminders import DailyHours
+from handlers.codec import BadState, decode, encode
+from handlers.state import Keep, NoData
 from storage.accounts import FlowState
 from storage.campaigns import CampaignCache
 from storage.models import Campaign, ChannelAccount, Reporter
 
 R = TypeVar("R")
+D = TypeVar("D")
 
 
 @dataclass
@@ -55,6 +66,8 @@ class Context:
     _notes: list[str] = field(default_factory=list)
     _campaigns: dict[int, Campaign] = field(default_factory=dict)
     _rows: dict[tuple[type[Any], int], Any] = field(default_factory=dict)
+    _data: object | None = None
+    _keep: Keep | None = None
 
     @property
     def today(self) -> date:
@@ -86,8 +99,50 @@ class Context:
         self._notes.clear()
         return body
 
+    def data(self, kind: type[D]) -> D:
+        """The current flow's data as ``kind`` (a dataclass of ``handlers.state``), decoded
+        from ``state.data`` on first use in this message and changed in place after that.
+
+        Raises BadState when the stored data does not have ``kind``'s shape (the router then
+        stops the flow with a note)."""
+        if not isinstance(self._data, kind):
+            self.store_state()  # another flow's data in hand: keep what it changed
+            self._data = decode(kind, self.state.data)
+        return self._data
+
+    def set_data(self, data: D) -> D:
+        """Start the current flow's data afresh with ``data`` (returned)."""
+        self._data = data
+        self.state.data = cast(dict[str, Any], encode(data))
+        return data
+
+    @property
+    def keep(self) -> Keep:
+        """What survives the end of a flow (drafts, the unit chosen), decoded once per
+        message; a stored value of the wrong shape is dropped (its default), never fatal."""
+        if self._keep is None:
+            try:
+                self._keep = decode(Keep, self.state.keep, lenient=True)
+            except BadState:  # not even an object: start again rather than stop every flow
+                self._keep = Keep()
+        return self._keep
+
+    def store_state(self) -> None:
+        """Write the typed data and kept values back into ``state`` as JSON. Keys of ``keep``
+        this version does not know are left as they are."""
+        if self._data is not None:
+            self.state.data = cast(dict[str, Any], encode(self._data))
+        if self._keep is not None:
+            known = cast(dict[str, Any], encode(self._keep))
+            unknown = {
+                k: v for k, v in self.state.keep.items() if k not in Keep.__dataclass_fields__
+            }
+            self.state.keep = {**unknown, **known}
+
     def finish_replies(self) -> list[Reply]:
-        """The replies to send, notes flushed, a command-menu change on the last one."""
+        """The replies to send, notes flushed, a command-menu change on the last one; the
+        typed state written back into ``state`` (:meth:`store_state`), ready to be saved."""
+        self.store_state()
         self.flush_notes()
         if self.command_menu and self.replies:
             self.replies[-1] = replace(self.replies[-1], command_menu=self.command_menu)
@@ -107,6 +162,7 @@ class Context:
     def finish(self) -> None:
         """Leave the current flow (kept data such as drafts stays)."""
         self.state.flow, self.state.step, self.state.data = None, None, {}
+        self._data = None
 
     async def campaign(self, campaign_id: int) -> Campaign:
         """A campaign with elements, indicators, titles and periods, loaded once per message."""
@@ -161,11 +217,13 @@ class Step:
 
 @dataclass(frozen=True)
 class Flow:
-    """A named conversation (``doing`` says in Vietnamese what the person is in the middle of)."""
+    """A named conversation (``doing`` says in Vietnamese what the person is in the middle of);
+    ``data``: the dataclass of its scratch data (``handlers.state``)."""
 
     name: str
     doing: str
     steps: dict[str, Step]
+    data: type = NoData
 
 
 FLOWS: dict[str, Flow] = {}
@@ -175,6 +233,16 @@ def register(flow: Flow) -> Flow:
     """Add a flow to the registry (each flow module does so at import)."""
     FLOWS[flow.name] = flow
     return flow
+
+
+def check_state(ctx: Context) -> None:
+    """Raise BadState unless the stored flow and step exist and the flow's data decodes."""
+    flow = FLOWS.get(ctx.state.flow) if ctx.state.flow else None
+    if ctx.state.flow is None:
+        return
+    if flow is None or ctx.state.step not in flow.steps:
+        raise BadState("flow", (ctx.state.flow, ctx.state.step))
+    ctx.data(flow.data)
 
 
 async def ask_again(ctx: Context) -> None:

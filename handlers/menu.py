@@ -6,6 +6,7 @@ from domain.i18n import _
 from handlers import commands
 from handlers.choices import pick
 from handlers.flow import COMMANDS, Context, Flow, Step, command, register
+from handlers.state import FlowName, MenuStep
 from storage.accounts import units_of
 
 
@@ -18,7 +19,7 @@ async def _items(ctx: Context) -> list[tuple[str, str]]:
 
 async def show_menu(ctx: Context) -> None:
     """Offer the main choices; typing the number or the name starts it."""
-    await ctx.goto("menu", "main")
+    await ctx.goto(FlowName.MENU, MenuStep.MAIN)
 
 
 async def _ask(ctx: Context) -> None:
@@ -36,7 +37,7 @@ async def _answer(ctx: Context, text: str) -> None:
     await COMMANDS[items[index][1]](ctx, "")
 
 
-register(Flow("menu", "chọn việc", {"main": Step(_ask, _answer, idle=True)}))
+register(Flow(FlowName.MENU, "chọn việc", {MenuStep.MAIN: Step(_ask, _answer, idle=True)}))
 
 
 async def not_understood(ctx: Context) -> None:

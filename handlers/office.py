@@ -9,16 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import date
-from typing import Any
 
 from domain.i18n import _
 from handlers.common import campaign_step
 from handlers.flow import Context, Flow, command, register
+from handlers.state import FlowName, OfficeChoice, OfficeStep, ProgressData
 from services.progress import progress_text
 from storage import campaigns as campaign_store
 from storage.models import Campaign, Period
 
-_FLOW = "tiendo"
+_FLOW = FlowName.TIENDO
 
 
 def refuse_if_not_office(ctx: Context) -> bool:
@@ -34,7 +34,7 @@ async def progress_command(ctx: Context, args: str) -> None:
     """Show who has reported for a period: rate, on time / late, and the units missing."""
     if refuse_if_not_office(ctx):
         return
-    await choose_campaign(ctx, args, _FLOW, _show)
+    await choose_campaign(ctx, args, _FLOW, _show, ProgressData())
 
 
 async def choose_campaign(
@@ -42,15 +42,15 @@ async def choose_campaign(
     args: str,
     flow: str,
     then: Callable[[Context, int], Awaitable[None]],
-    extra: dict[str, Any] | None = None,
+    data: OfficeChoice,
 ) -> None:
     """Find the campaign an office command is about, then call ``then`` with its id.
 
     ``args`` may name a campaign code and a period code (``NGANAM2026 2026Q3``, in any order);
-    the period is kept in ``ctx.state.data["period"]`` for :func:`chosen_period`. Without a
-    code, campaigns having the period named are preferred; several left: ``flow``'s "campaign"
-    step asks which (a ``handlers.common.campaign_step``). No campaign at all: says so.
-    ``extra`` is kept in ``ctx.state.data`` too, for ``then``.
+    the period is kept in ``data.period`` for :func:`chosen_period`. Without a code, campaigns
+    having the period named are preferred; several left: ``flow``'s "campaign" step asks which
+    (a ``handlers.common.campaign_step``). No campaign at all: says so. ``data`` (the flow's
+    data class, with anything else ``then`` needs) becomes the flow's data.
     """
     words = args.upper().split()
     wanted = _period_word(words)
@@ -66,11 +66,12 @@ async def choose_campaign(
             )
         )
         return
-    ctx.state.data = {"campaigns": [c.id for c in candidates], "period": wanted, **(extra or {})}
+    data.campaigns, data.period = [c.id for c in candidates], wanted
+    ctx.set_data(data)
     if len(candidates) == 1:
         await then(ctx, candidates[0].id)
     else:
-        await ctx.goto(flow, "campaign")
+        await ctx.goto(flow, OfficeStep.CAMPAIGN)
 
 
 def _period_word(words: list[str]) -> str | None:
@@ -86,7 +87,7 @@ def chosen_period(ctx: Context, campaign: Campaign) -> Period | None:
     given, else the oldest open period (the one being collected now, as in /nhap), else the
     latest started one. None, after saying why, for an unknown code or a campaign without
     periods."""
-    wanted = ctx.state.data.get("period")
+    wanted = ctx.data(OfficeChoice).period
     ctx.finish()
     if not campaign.periods:
         ctx.say(_("Phong trào {campaign} chưa có kỳ báo cáo nào.").format(campaign=campaign.name))
@@ -122,5 +123,10 @@ async def _show(ctx: Context, campaign_id: int) -> None:
 
 
 register(
-    Flow(_FLOW, "xem tiến độ", {"campaign": campaign_step("Xem tiến độ phong trào nào?", _show)})
+    Flow(
+        _FLOW,
+        "xem tiến độ",
+        {OfficeStep.CAMPAIGN: campaign_step("Xem tiến độ phong trào nào?", _show, ProgressData)},
+        ProgressData,
+    )
 )

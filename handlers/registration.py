@@ -16,14 +16,17 @@ from domain.i18n import _
 from domain.text import fold
 from domain.validation import display_value, parse_value
 from handlers.choices import pick, pick_many
+from handlers.codec import need
 from handlers.common import YES_NO, campaign_step, rules_for
 from handlers.flow import Context, Flow, Step, command, register
+from handlers.state import FlowName, RegistrationData, RegistrationStep
 from handlers.units import current_unit
 from storage import campaigns as campaign_store
 from storage import values as value_store
 from storage.models import Campaign, DataElement, OrgUnit, Title
 
-_FLOW = "dangky"
+_FLOW = FlowName.DANGKY
+S = RegistrationStep
 
 
 @command("dangky")
@@ -36,23 +39,34 @@ async def start(ctx: Context, _args: str) -> None:
     if not joined:
         ctx.say(_("Đơn vị {unit} chưa tham gia phong trào thi đua nào.").format(unit=unit.name))
         return
-    ctx.state.data = {"unit_id": unit.id, "campaigns": [c.id for c in joined]}
+    ctx.set_data(RegistrationData(unit_id=unit.id, campaigns=[c.id for c in joined]))
     if len(joined) == 1:
         await _begin(ctx, joined[0].id)
     else:
-        await ctx.goto(_FLOW, "campaign")
+        await ctx.goto(_FLOW, S.CAMPAIGN)
+
+
+def _data(ctx: Context) -> RegistrationData:
+    """This flow's data (``handlers.state``)."""
+    return ctx.data(RegistrationData)
+
+
+async def _campaign(ctx: Context) -> Campaign:
+    """The campaign being registered for."""
+    return await ctx.campaign(need(_data(ctx).campaign_id, "dangky.campaign_id"))
 
 
 async def _begin(ctx: Context, campaign_id: int) -> None:
-    ctx.state.data["campaign_id"] = campaign_id
+    data = _data(ctx)
+    data.campaign_id = campaign_id
     campaign = await ctx.campaign(campaign_id)
     registration = await value_store.registration_of(
-        ctx.session, campaign_id, ctx.state.data["unit_id"]
+        ctx.session, campaign_id, need(data.unit_id, "dangky.unit_id")
     )
     closed = _closed(ctx, campaign)
     if registration is not None:
-        ctx.state.data["title_ids"] = [t.title_id for t in registration.titles]
-        ctx.state.data["targets"] = {str(t.data_element_id): t.value for t in registration.targets}
+        data.title_ids = [t.title_id for t in registration.titles]
+        data.targets = {str(t.data_element_id): t.value for t in registration.targets}
         ctx.note(
             _("Đơn vị đã đăng ký (cập nhật lúc {time}):").format(
                 time=moment(ctx.local(registration.updated_at))
@@ -64,12 +78,12 @@ async def _begin(ctx: Context, campaign_id: int) -> None:
             ctx.say(closed)
             ctx.finish()
             return
-        await ctx.goto(_FLOW, "existing")
+        await ctx.goto(_FLOW, S.EXISTING)
     elif closed:
         ctx.say(closed)
         ctx.finish()
     else:
-        ctx.state.data.update(title_ids=[], targets={})
+        data.title_ids, data.targets = [], {}
         await _to_titles(ctx)
 
 
@@ -109,17 +123,17 @@ def _unit_titles(campaign: Campaign) -> list[Title]:
 
 
 async def _to_titles(ctx: Context) -> None:
-    if _unit_titles(await ctx.campaign(ctx.state.data["campaign_id"])):
-        await ctx.goto(_FLOW, "titles")
+    if _unit_titles(await _campaign(ctx)):
+        await ctx.goto(_FLOW, S.TITLES)
     else:
         await _to_targets(ctx)
 
 
 async def _to_targets(ctx: Context) -> None:
-    if _target_elements(await ctx.campaign(ctx.state.data["campaign_id"])):
-        await ctx.goto(_FLOW, "want_targets")
+    if _target_elements(await _campaign(ctx)):
+        await ctx.goto(_FLOW, S.WANT_TARGETS)
     else:
-        await ctx.goto(_FLOW, "confirm")
+        await ctx.goto(_FLOW, S.CONFIRM)
 
 
 _ON, _OFF = "☑", "☐"
@@ -128,8 +142,8 @@ _DONE = "Xong"
 
 async def _ask_titles(ctx: Context) -> None:
     """The titles as toggle buttons (☑ chosen, ☐ not) and "Xong"; typing "1,2" works too."""
-    titles = _unit_titles(await ctx.campaign(ctx.state.data["campaign_id"]))
-    chosen = set(ctx.state.data["title_ids"])
+    titles = _unit_titles(await _campaign(ctx))
+    chosen = set(_data(ctx).title_ids)
     lines = [
         _(
             "Chọn danh hiệu thi đua tập thể đơn vị đăng ký — bấm để chọn hoặc bỏ chọn, "
@@ -146,14 +160,15 @@ async def _ask_titles(ctx: Context) -> None:
 async def _answer_titles(ctx: Context, text: str) -> None:
     """A tapped title toggles it; "Xong" goes on with the titles chosen; typed numbers choose
     those titles and go on."""
-    titles = _unit_titles(await ctx.campaign(ctx.state.data["campaign_id"]))
+    data = _data(ctx)
+    titles = _unit_titles(await _campaign(ctx))
     names = [t.name for t in titles]
     typed = text.strip()
     box = typed[:1] if typed[:1] in (_ON, _OFF) else ""
     toggled = pick(typed[1:].strip(), names) if box else None
     if toggled is not None:  # "☐ X" chooses X, "☑ X" unchooses it: a stale tap does no harm
-        chosen = [i for i in ctx.state.data["title_ids"] if i != titles[toggled].id]
-        ctx.state.data["title_ids"] = [*chosen, titles[toggled].id] if box == _OFF else chosen
+        chosen = [i for i in data.title_ids if i != titles[toggled].id]
+        data.title_ids = [*chosen, titles[toggled].id] if box == _OFF else chosen
         await _ask_titles(ctx)
         return
     indexes = pick_many(text, len(titles))
@@ -167,12 +182,12 @@ async def _answer_titles(ctx: Context, text: str) -> None:
         ctx.note(_("Hãy gõ số thứ tự các danh hiệu, cách nhau bằng dấu phẩy (ví dụ: 1,2)."))
         await _ask_titles(ctx)
         return
-    ctx.state.data["title_ids"] = [titles[i].id for i in indexes]
+    data.title_ids = [titles[i].id for i in indexes]
     await _to_targets(ctx)
 
 
 async def _titles_done(ctx: Context) -> None:
-    if not ctx.state.data["title_ids"]:
+    if not _data(ctx).title_ids:
         ctx.note(_("Hãy chọn ít nhất một danh hiệu."))
         await _ask_titles(ctx)
         return
@@ -191,19 +206,19 @@ async def _ask_want_targets(ctx: Context) -> None:
 async def _answer_want_targets(ctx: Context, text: str) -> None:
     index = pick(text, YES_NO)
     if index == 0:
-        ctx.state.data["index"] = 0
-        await ctx.goto(_FLOW, "target")
+        _data(ctx).index = 0
+        await ctx.goto(_FLOW, S.TARGET)
     elif index == 1:
-        await ctx.goto(_FLOW, "confirm")
+        await ctx.goto(_FLOW, S.CONFIRM)
     else:
         ctx.note(_("Hãy gõ 1 (Có) hoặc 2 (Không)."))
         await _ask_want_targets(ctx)
 
 
 async def _ask_target(ctx: Context) -> None:
-    campaign = await ctx.campaign(ctx.state.data["campaign_id"])
-    elements = _target_elements(campaign)
-    index = ctx.state.data["index"]
+    data = _data(ctx)
+    elements = _target_elements(await _campaign(ctx))
+    index = data.index
     element = elements[index]
     rules = rules_for(element)
     lines = [
@@ -214,7 +229,7 @@ async def _ask_target(ctx: Context) -> None:
             target=display_value(element.target, rules)
         ),
     ]
-    current = ctx.state.data["targets"].get(str(element.id))
+    current = data.targets.get(str(element.id))
     if current is not None:
         lines.append(_("Đã đăng ký: {value}").format(value=display_value(current, rules)))
     lines.append(
@@ -224,17 +239,17 @@ async def _ask_target(ctx: Context) -> None:
 
 
 async def _answer_target(ctx: Context, text: str) -> None:
-    campaign = await ctx.campaign(ctx.state.data["campaign_id"])
-    elements = _target_elements(campaign)
-    index = ctx.state.data["index"]
+    data = _data(ctx)
+    elements = _target_elements(await _campaign(ctx))
+    index = data.index
     element = elements[index]
     word = fold(text)
     if word == "quay lai":
-        ctx.state.data["index"] = max(0, index - 1)
+        data.index = max(0, index - 1)
         await _ask_target(ctx)
         return
     if word == "bo qua":
-        ctx.state.data["targets"].pop(str(element.id), None)
+        data.targets.pop(str(element.id), None)
         ctx.note(_("Không cam kết: {name}").format(name=element.name))
     else:
         try:
@@ -243,17 +258,17 @@ async def _answer_target(ctx: Context, text: str) -> None:
             ctx.note(error.user_message)
             await _ask_target(ctx)
             return
-        ctx.state.data["targets"][str(element.id)] = value
+        data.targets[str(element.id)] = value
         ctx.note(
             _("Đã ghi — {name}: {value}").format(
                 name=element.name, value=display_value(value, rules_for(element))
             )
         )
     if index + 1 < len(elements):
-        ctx.state.data["index"] = index + 1
+        data.index = index + 1
         await _ask_target(ctx)
     else:
-        await ctx.goto(_FLOW, "confirm")
+        await ctx.goto(_FLOW, S.CONFIRM)
 
 
 _CONFIRM = ("Xác nhận", "Sửa lại", "Hủy")
@@ -264,17 +279,17 @@ async def _ask_confirm(ctx: Context) -> None:
 
 
 async def _summary(ctx: Context) -> str:
-    data = ctx.state.data
-    campaign = await ctx.campaign(data["campaign_id"])
-    unit = await ctx.session.get(OrgUnit, data["unit_id"])
+    data = _data(ctx)
+    campaign = await _campaign(ctx)
+    unit = await ctx.session.get(OrgUnit, need(data.unit_id, "dangky.unit_id"))
     assert unit is not None
-    titles = [t.name for t in campaign.titles if t.id in set(data["title_ids"])]
+    titles = [t.name for t in campaign.titles if t.id in set(data.title_ids)]
     lines = [
         _("Phong trào: {name}").format(name=campaign.name),
         _("Đơn vị: {unit}").format(unit=unit.name),
         _("Danh hiệu đăng ký: {titles}").format(titles=", ".join(titles) or _("(chưa chọn)")),
     ]
-    targets = data["targets"]
+    targets = data.targets
     committed = [e for e in campaign.elements if str(e.id) in targets]
     if committed:
         lines.append(_("Chỉ tiêu cam kết:"))
@@ -299,8 +314,8 @@ async def _answer_confirm(ctx: Context, text: str) -> None:
 
 
 async def _save(ctx: Context) -> None:
-    data = ctx.state.data
-    campaign = await ctx.campaign(data["campaign_id"])
+    data = _data(ctx)
+    campaign = await _campaign(ctx)
     closed = _closed(ctx, campaign)
     if closed:
         ctx.finish()
@@ -310,10 +325,10 @@ async def _save(ctx: Context) -> None:
     await value_store.save_registration(
         ctx.session,
         campaign.id,
-        data["unit_id"],
+        need(data.unit_id, "dangky.unit_id"),
         ctx.reporter.id,
-        data["title_ids"],
-        {int(k): v for k, v in data["targets"].items()},
+        data.title_ids,
+        {int(k): v for k, v in data.targets.items()},
         ctx.now,
     )
     deadline = _deadline(campaign)
@@ -330,12 +345,15 @@ register(
         _FLOW,
         "đăng ký thi đua",
         {
-            "campaign": campaign_step("Đăng ký thi đua cho phong trào nào?", _begin),
-            "existing": Step(_ask_existing, _answer_existing, idle=True),
-            "titles": Step(_ask_titles, _answer_titles),
-            "want_targets": Step(_ask_want_targets, _answer_want_targets),
-            "target": Step(_ask_target, _answer_target),
-            "confirm": Step(_ask_confirm, _answer_confirm),
+            S.CAMPAIGN: campaign_step(
+                "Đăng ký thi đua cho phong trào nào?", _begin, RegistrationData
+            ),
+            S.EXISTING: Step(_ask_existing, _answer_existing, idle=True),
+            S.TITLES: Step(_ask_titles, _answer_titles),
+            S.WANT_TARGETS: Step(_ask_want_targets, _answer_want_targets),
+            S.TARGET: Step(_ask_target, _answer_target),
+            S.CONFIRM: Step(_ask_confirm, _answer_confirm),
         },
+        RegistrationData,
     )
 )

@@ -20,12 +20,13 @@ from domain.text import fold
 from handlers.common import campaign_step
 from handlers.flow import Context, Flow, command, register
 from handlers.office import choose_campaign, chosen_period, refuse_if_not_office
+from handlers.state import FlowName, OfficeStep, RemindData
 from services.notices import Fanout, remind_units, reminded_today
 from storage import reminders as reminder_store
 from storage.models import Campaign, OrgUnit, Period
 from storage.recipients import unit_recipients
 
-_FLOW = "nhacnho"
+_FLOW = FlowName.NHACNHO
 URGENT = {"gap", "ngay"}  # "/nhacnho gap": send even in the quiet hours
 
 
@@ -37,11 +38,11 @@ async def remind_command(ctx: Context, args: str) -> None:
     words = args.split()
     urgent = any(fold(word) in URGENT for word in words)
     rest = " ".join(word for word in words if fold(word) not in URGENT)
-    await choose_campaign(ctx, rest, _FLOW, _remind, {"urgent": urgent})
+    await choose_campaign(ctx, rest, _FLOW, _remind, RemindData(urgent=urgent))
 
 
 async def _remind(ctx: Context, campaign_id: int) -> None:
-    urgent = bool(ctx.state.data.get("urgent"))
+    urgent = ctx.data(RemindData).urgent
     campaign = await ctx.campaign(campaign_id)
     period = chosen_period(ctx, campaign)
     if period is None or not _collecting(ctx, period):
@@ -155,6 +156,9 @@ def _unit_line(unit: OrgUnit) -> str:
 
 register(
     Flow(
-        _FLOW, "nhắc báo cáo", {"campaign": campaign_step("Nhắc báo cáo phong trào nào?", _remind)}
+        _FLOW,
+        "nhắc báo cáo",
+        {OfficeStep.CAMPAIGN: campaign_step("Nhắc báo cáo phong trào nào?", _remind, RemindData)},
+        RemindData,
     )
 )

@@ -15,7 +15,7 @@ conversation works on channels without buttons.
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from domain.clock import day
 from domain.i18n import _
@@ -23,16 +23,19 @@ from domain.messages import Reply
 from domain.periods import period_name
 from domain.text import fold
 from handlers.choices import pick
+from handlers.codec import need
 from handlers.common import campaign_step
 from handlers.flow import Context, Flow, Step, command, register
 from handlers.office import choose_campaign, refuse_if_not_office
+from handlers.state import FlowName, ReopenData, ReopenStep, Shortcut
 from storage import accounts
 from storage import campaigns as campaign_store
 from storage import reopenings as reopen_store
 from storage.models import Campaign, OrgUnit, Period
 from storage.recipients import unit_recipients
 
-_FLOW = "mokhoa"
+_FLOW = FlowName.MOKHOA
+S = ReopenStep
 
 MAX_DAYS = 60  # a reopening lasts 1..MAX_DAYS days; "ok" takes ctx.reopen_days (REOPEN_DAYS)
 # Units shown as a numbered list; others are found by typing their code or name.
@@ -53,18 +56,23 @@ async def reopen_command(ctx: Context, args: str) -> None:
     async def chosen(ctx: Context, campaign_id: int) -> None:
         await _campaign_chosen(ctx, campaign_id, shortcut)
 
-    await choose_campaign(ctx, await _with_unit_campaigns(ctx, rest), _FLOW, chosen)
-    if ctx.state.flow == _FLOW and ctx.state.step == "campaign":  # asked which: keep the args
-        ctx.state.data["shortcut"] = shortcut
+    await choose_campaign(ctx, await _with_unit_campaigns(ctx, rest), _FLOW, chosen, ReopenData())
+    if ctx.state.flow == _FLOW and ctx.state.step == S.CAMPAIGN:  # asked which: keep the args
+        _data(ctx).shortcut = shortcut
 
 
-def _split_days(args: str) -> tuple[dict[str, Any], str]:
-    """The shortcut's words without the number of days (``{"words": [...], "days": 5}``),
-    and ``args`` without that number (so it is not taken for a period code)."""
+def _data(ctx: Context) -> ReopenData:
+    """This flow's data (``handlers.state``)."""
+    return ctx.data(ReopenData)
+
+
+def _split_days(args: str) -> tuple[Shortcut, str]:
+    """The shortcut's words without the number of days, and that number; and ``args``
+    without it (so it is not taken for a period code)."""
     words = args.upper().split()
     days = next((w for w in words if w.isdigit() and len(w) <= 3), None)
     rest = [w for w in words if w != days]
-    return {"words": rest, "days": int(days) if days else None}, " ".join(rest)
+    return Shortcut(rest, int(days) if days else None), " ".join(rest)
 
 
 async def _with_unit_campaigns(ctx: Context, args: str) -> str:
@@ -83,14 +91,14 @@ async def _with_unit_campaigns(ctx: Context, args: str) -> str:
 
 
 async def _campaign_step_chosen(ctx: Context, campaign_id: int) -> None:
-    await _campaign_chosen(ctx, campaign_id, ctx.state.data.get("shortcut") or {})
+    await _campaign_chosen(ctx, campaign_id, _data(ctx).shortcut or Shortcut())
 
 
-async def _campaign_chosen(ctx: Context, campaign_id: int, shortcut: dict[str, Any]) -> None:
+async def _campaign_chosen(ctx: Context, campaign_id: int, shortcut: Shortcut) -> None:
     """Take what the shortcut gave (saying what does not fit), then ask what is missing."""
     campaign = await ctx.campaign(campaign_id)
-    wanted: str | None = ctx.state.data.get("period")
-    ctx.state.data = {"campaign_id": campaign_id}
+    wanted = _data(ctx).period
+    data = ctx.set_data(ReopenData(campaign_id=campaign_id))
     locked = _locked_periods(campaign, ctx)
     if not locked:
         ctx.finish()
@@ -102,13 +110,13 @@ async def _campaign_chosen(ctx: Context, campaign_id: int, shortcut: dict[str, A
         return
     if wanted:
         _take_period(ctx, campaign, locked, wanted)
-    words = [w for w in shortcut.get("words", []) if w != wanted and w != campaign.code.upper()]
+    words = [w for w in shortcut.words if w != wanted and w != campaign.code.upper()]
     if words:
         await _take_unit(ctx, campaign, words)
-    days = shortcut.get("days")
+    days = shortcut.days
     if days is not None:
         if 1 <= days <= MAX_DAYS:
-            ctx.state.data["days"] = days
+            data.days = days
         else:
             ctx.note(_days_rule())
     await _next(ctx)
@@ -125,7 +133,7 @@ def _take_period(ctx: Context, campaign: Campaign, locked: list[Period], wanted:
             )
         )
     else:
-        ctx.state.data["period_id"] = period.id
+        _data(ctx).period_id = period.id
 
 
 async def _take_unit(ctx: Context, campaign: Campaign, words: list[str]) -> None:
@@ -136,16 +144,17 @@ async def _take_unit(ctx: Context, campaign: Campaign, words: list[str]) -> None
             _("Không tìm thấy đơn vị {code} trong phong trào này.").format(code=" ".join(words))
         )
     else:
-        ctx.state.data["unit_id"] = found.id
+        _data(ctx).unit_id = found.id
 
 
 async def _next(ctx: Context) -> None:
     """Ask the first question not answered yet, else the confirmation."""
-    for key, step in (("period_id", "period"), ("unit_id", "unit"), ("days", "days")):
-        if key not in ctx.state.data:
+    data = _data(ctx)
+    for value, step in ((data.period_id, S.PERIOD), (data.unit_id, S.UNIT), (data.days, S.DAYS)):
+        if value is None:
             await ctx.goto(_FLOW, step)
             return
-    await ctx.goto(_FLOW, "confirm")
+    await ctx.goto(_FLOW, S.CONFIRM)
 
 
 def _locked_periods(campaign: Campaign, ctx: Context) -> list[Period]:
@@ -159,10 +168,26 @@ def _period_label(period: Period) -> str:
     )
 
 
+def _campaign_id(ctx: Context) -> int:
+    return need(_data(ctx).campaign_id, "mokhoa.campaign_id")
+
+
+def _period_id(ctx: Context) -> int:
+    return need(_data(ctx).period_id, "mokhoa.period_id")
+
+
+def _unit_id(ctx: Context) -> int:
+    return need(_data(ctx).unit_id, "mokhoa.unit_id")
+
+
+def _days(ctx: Context) -> int:
+    return need(_data(ctx).days, "mokhoa.days")
+
+
 async def _ask_period(ctx: Context) -> None:
-    campaign = await ctx.campaign(ctx.state.data["campaign_id"])
+    campaign = await ctx.campaign(_campaign_id(ctx))
     periods = _locked_periods(campaign, ctx)
-    ctx.state.data["period_ids"] = [p.id for p in periods]
+    _data(ctx).period_ids = [p.id for p in periods]
     ctx.say(
         _("Mở lại kỳ nào? (các kỳ đã khóa sổ, mới nhất trước)"),
         [_period_label(p) for p in periods],
@@ -171,23 +196,23 @@ async def _ask_period(ctx: Context) -> None:
 
 async def _answer_period(ctx: Context, text: str) -> None:
     """Pick from the periods as they were shown."""
-    periods = [await _get(ctx, Period, pid) for pid in ctx.state.data["period_ids"]]
+    periods = [await _get(ctx, Period, pid) for pid in _data(ctx).period_ids]
     index = pick(text, [_period_label(p) for p in periods])
     if index is None:
         ctx.note(_("Hãy gõ số thứ tự của kỳ báo cáo."))
         await _ask_period(ctx)
         return
-    ctx.state.data["period_id"] = periods[index].id
+    _data(ctx).period_id = periods[index].id
     await _next(ctx)
 
 
 async def _units_in_order(ctx: Context) -> tuple[list[OrgUnit], list[str]]:
     """The campaign's units, those that have not submitted the period first (campaign order
     otherwise), with their labels: ``Phường 2 (chưa nộp, đang mở lại đến 24/11/2026)``."""
-    data = ctx.state.data
-    units = await campaign_store.campaign_units(ctx.session, data["campaign_id"])
-    submitted = await reopen_store.submitted_unit_ids(ctx.session, data["period_id"])
-    running = await reopen_store.running_for_period(ctx.session, data["period_id"], ctx.today)
+    period_id = _period_id(ctx)
+    units = await campaign_store.campaign_units(ctx.session, _campaign_id(ctx))
+    submitted = await reopen_store.submitted_unit_ids(ctx.session, period_id)
+    running = await reopen_store.running_for_period(ctx.session, period_id, ctx.today)
     units.sort(key=lambda u: u.id in submitted)  # stable: campaign order within each group
     labels = []
     for unit in units:
@@ -199,9 +224,9 @@ async def _units_in_order(ctx: Context) -> tuple[list[OrgUnit], list[str]]:
 
 
 async def _ask_unit(ctx: Context) -> None:
-    period = await _get(ctx, Period, ctx.state.data["period_id"])
+    period = await _get(ctx, Period, _period_id(ctx))
     units, labels = await _units_in_order(ctx)
-    ctx.state.data["unit_ids"] = [u.id for u in units[:MAX_LISTED_UNITS]]
+    _data(ctx).unit_ids = [u.id for u in units[:MAX_LISTED_UNITS]]
     text = _("Mở lại kỳ {period} cho đơn vị nào? Gõ số thứ tự hoặc mã đơn vị.").format(
         period=period_name(period.code)
     )
@@ -216,7 +241,7 @@ async def _answer_unit(ctx: Context, text: str) -> None:
     """A number from the list as shown, else a unit code, else the start of one unit's name."""
     units, labels = await _units_in_order(ctx)
     by_id = {u.id: (u, label) for u, label in zip(units, labels, strict=True)}
-    shown = [by_id[uid] for uid in ctx.state.data["unit_ids"] if uid in by_id]
+    shown = [by_id[uid] for uid in _data(ctx).unit_ids if uid in by_id]
     index = pick(text, [label for _u, label in shown])
     chosen: OrgUnit | None = shown[index][0] if index is not None else None
     if chosen is None:
@@ -229,7 +254,7 @@ async def _answer_unit(ctx: Context, text: str) -> None:
         ctx.note(_("Hãy gõ số thứ tự hoặc mã của đơn vị."))
         await _ask_unit(ctx)
         return
-    ctx.state.data["unit_id"] = chosen.id
+    _data(ctx).unit_id = chosen.id
     await _next(ctx)
 
 
@@ -254,7 +279,7 @@ async def _answer_days(ctx: Context, text: str) -> None:
         ctx.note(_days_rule())
         await _ask_days(ctx)
         return
-    ctx.state.data["days"] = days
+    _data(ctx).days = days
     await _next(ctx)
 
 
@@ -262,10 +287,10 @@ _CONFIRM = ("Đồng ý mở lại", "Đổi số ngày", "Không mở lại")
 
 
 async def _ask_confirm(ctx: Context) -> None:
-    data = ctx.state.data
-    campaign = await ctx.campaign(data["campaign_id"])
-    period = await _get(ctx, Period, data["period_id"])
-    unit = await _get(ctx, OrgUnit, data["unit_id"])
+    campaign = await ctx.campaign(_campaign_id(ctx))
+    period = await _get(ctx, Period, _period_id(ctx))
+    unit = await _get(ctx, OrgUnit, _unit_id(ctx))
+    days = _days(ctx)
     ctx.say(
         _(
             "Mở lại kỳ {period} ({campaign}) cho đơn vị {unit} đến hết ngày {until} "
@@ -274,8 +299,8 @@ async def _ask_confirm(ctx: Context) -> None:
             period=period_name(period.code),
             campaign=campaign.name,
             unit=unit.name,
-            until=day(ctx.today + timedelta(days=data["days"])),
-            days=data["days"],
+            until=day(ctx.today + timedelta(days=days)),
+            days=days,
         ),
         [_(c) for c in _CONFIRM],
     )
@@ -286,8 +311,8 @@ async def _answer_confirm(ctx: Context, text: str) -> None:
     if index == 0:
         await _reopen(ctx)
     elif index == 1:
-        del ctx.state.data["days"]
-        await ctx.goto(_FLOW, "days")
+        _data(ctx).days = None
+        await ctx.goto(_FLOW, S.DAYS)
     elif index == 2:
         ctx.finish()
         ctx.say(_("Đã hủy, chưa mở lại kỳ nào."))
@@ -298,11 +323,10 @@ async def _answer_confirm(ctx: Context, text: str) -> None:
 
 async def _reopen(ctx: Context) -> None:
     """Store the reopening, tell the office, and queue a message to the unit's people."""
-    data = ctx.state.data
-    period = await _get(ctx, Period, data["period_id"])
-    unit = await _get(ctx, OrgUnit, data["unit_id"])
-    campaign = await ctx.campaign(data["campaign_id"])
-    asked = ctx.today + timedelta(days=data["days"])
+    period = await _get(ctx, Period, _period_id(ctx))
+    unit = await _get(ctx, OrgUnit, _unit_id(ctx))
+    campaign = await ctx.campaign(_campaign_id(ctx))
+    asked = ctx.today + timedelta(days=_days(ctx))
     assert ctx.reporter is not None
     result = await reopen_store.reopen(
         ctx.session, period.id, unit.id, asked, ctx.reporter.id, ctx.now
@@ -355,13 +379,14 @@ register(
         _FLOW,
         "mở lại kỳ đã khóa sổ",
         {
-            "campaign": campaign_step(
-                "Mở lại kỳ báo cáo của phong trào nào?", _campaign_step_chosen
+            S.CAMPAIGN: campaign_step(
+                "Mở lại kỳ báo cáo của phong trào nào?", _campaign_step_chosen, ReopenData
             ),
-            "period": Step(_ask_period, _answer_period, idle=True),
-            "unit": Step(_ask_unit, _answer_unit, idle=True),
-            "days": Step(_ask_days, _answer_days, idle=True),
-            "confirm": Step(_ask_confirm, _answer_confirm, idle=True),
+            S.PERIOD: Step(_ask_period, _answer_period, idle=True),
+            S.UNIT: Step(_ask_unit, _answer_unit, idle=True),
+            S.DAYS: Step(_ask_days, _answer_days, idle=True),
+            S.CONFIRM: Step(_ask_confirm, _answer_confirm, idle=True),
         },
+        ReopenData,
     )
 )

@@ -17,10 +17,11 @@ from domain.periods import period_name
 from handlers.common import campaign_step
 from handlers.flow import Context, Flow, command, register
 from handlers.office import choose_campaign, chosen_period, refuse_if_not_office
+from handlers.state import FlowName, OfficeChoice, OfficeStep
 from services import document_jobs
 
-_CONSOLIDATED = "tonghop"
-_REGISTRATIONS = "dangkythidua"
+_CONSOLIDATED = FlowName.TONGHOP
+_REGISTRATIONS = FlowName.DANGKYTHIDUA
 
 
 @command(_CONSOLIDATED)
@@ -28,7 +29,7 @@ async def consolidated_command(ctx: Context, args: str) -> None:
     """``/tonghop [CAMPAIGN] [PERIOD]``: the consolidated workbook, as a document (office only)."""
     if refuse_if_not_office(ctx):
         return
-    await choose_campaign(ctx, args, _CONSOLIDATED, _send_consolidated)
+    await choose_campaign(ctx, args, _CONSOLIDATED, _send_consolidated, OfficeChoice())
 
 
 async def _send_consolidated(ctx: Context, campaign_id: int) -> None:
@@ -49,7 +50,7 @@ async def registrations_command(ctx: Context, args: str) -> None:
     """``/dangkythidua [CAMPAIGN]``: the registrations workbook, as a document (office only)."""
     if refuse_if_not_office(ctx):
         return
-    await choose_campaign(ctx, args, _REGISTRATIONS, _send_registrations)
+    await choose_campaign(ctx, args, _REGISTRATIONS, _send_registrations, OfficeChoice())
 
 
 async def _send_registrations(ctx: Context, campaign_id: int) -> None:
@@ -74,7 +75,12 @@ register(
     Flow(
         _CONSOLIDATED,
         "lập báo cáo tổng hợp",
-        {"campaign": campaign_step("Lập báo cáo tổng hợp cho phong trào nào?", _send_consolidated)},
+        {
+            OfficeStep.CAMPAIGN: campaign_step(
+                "Lập báo cáo tổng hợp cho phong trào nào?", _send_consolidated, OfficeChoice
+            )
+        },
+        OfficeChoice,
     )
 )
 register(
@@ -82,9 +88,12 @@ register(
         _REGISTRATIONS,
         "xem danh sách đăng ký thi đua",
         {
-            "campaign": campaign_step(
-                "Xem danh sách đăng ký thi đua của phong trào nào?", _send_registrations
+            OfficeStep.CAMPAIGN: campaign_step(
+                "Xem danh sách đăng ký thi đua của phong trào nào?",
+                _send_registrations,
+                OfficeChoice,
             )
         },
+        OfficeChoice,
     )
 )

@@ -9,6 +9,8 @@ and asked the same question again.
 
 from __future__ import annotations
 
+import logging
+
 from domain.errors import DomainError
 from domain.i18n import _
 from domain.text import fold
@@ -23,10 +25,14 @@ from handlers import (  # noqa: F401  (each module registers its commands and fl
     submission,
     units,
 )
+from handlers.codec import BadState
 from handlers.commands import ALIASES, HARMLESS, TAKES_CODE
-from handlers.flow import COMMANDS, FLOWS, Context, ask_again
+from handlers.flow import COMMANDS, FLOWS, Context, ask_again, check_state
+from handlers.state import DRAFT_MODES, BindingStep, FlowName, SubmissionData, SubmissionStep
 
 MAX_TEXT = 4000
+
+log = logging.getLogger(__name__)
 
 
 def parse_command(text: str) -> tuple[str, str] | None:
@@ -48,12 +54,29 @@ async def handle(ctx: Context) -> None:
     """Answer one incoming message; replies accumulate in ``ctx.replies``.
 
     A ``DomainError`` raised by a step becomes its Vietnamese message; the conversation state
-    keeps whatever the step stored before it.
+    keeps whatever the step stored before it. A stored state this version cannot read (an
+    unknown flow or step, data of the wrong shape: ``BadState``) stops that flow with a note
+    (drafts stay kept); the message is then taken as a command, else the menu is shown.
     """
     try:
-        await _route(ctx)
+        try:
+            check_state(ctx)
+            await _route(ctx)
+        except BadState as bad:
+            await _restart(ctx, bad)
     except DomainError as error:
         ctx.say(error.user_message)
+
+
+async def _restart(ctx: Context, bad: BadState) -> None:
+    log.warning("conversation state of account %s dropped: %s", ctx.account.id, bad)
+    ctx.finish()
+    ctx.note(bad.user_message)
+    parsed = parse_command(ctx.incoming.text.strip())
+    if parsed is not None:
+        await _command(ctx, *parsed)
+    else:
+        await menu.show_menu(ctx)
 
 
 async def _route(ctx: Context) -> None:
@@ -89,7 +112,7 @@ async def _route(ctx: Context) -> None:
     elif ctx.state.flow and ctx.state.step:
         await FLOWS[ctx.state.flow].steps[ctx.state.step].answer(ctx, text)
     elif ctx.reporter is None:
-        ctx.state.flow, ctx.state.step = "lienket", "code"
+        ctx.state.flow, ctx.state.step = FlowName.LIENKET, BindingStep.CODE
         await binding.answer_code(ctx, text)
     else:
         await menu.not_understood(ctx)
@@ -121,7 +144,7 @@ async def _command(ctx: Context, name: str, args: str) -> None:
 
 def _at_summary(ctx: Context) -> bool:
     """True at the summary of ``/nhap``, where "nộp báo cáo" answers the question."""
-    return ctx.state.flow == "nhap" and ctx.state.step == "summary"
+    return ctx.state.flow == FlowName.NHAP and ctx.state.step == SubmissionStep.SUMMARY
 
 
 def _unverified_contact_note(ctx: Context) -> str:
@@ -136,22 +159,17 @@ def _unverified_contact_note(ctx: Context) -> str:
 
 def _keeps_draft(ctx: Context) -> bool:
     """True while entering figures into a draft (kept after /huy), not while correcting."""
-    return ctx.state.flow == "nhap" and ctx.state.data.get("mode") in (
-        "fill",
-        "fix_draft",
-        "queue",
-        "fix_fill",
-    )
+    return ctx.state.flow == FlowName.NHAP and ctx.data(SubmissionData).mode in DRAFT_MODES
 
 
 async def _cancel(ctx: Context) -> None:
-    if ctx.state.flow in (None, "menu"):
+    if ctx.state.flow in (None, FlowName.MENU):
         ctx.finish()
         ctx.say(_("Không có việc nào đang làm. Gõ /trogiup để xem hướng dẫn."))
         return
     if _keeps_draft(ctx):
         text = _("Đã dừng. Số đã nhập được giữ trong bản nháp; gõ /nhap để tiếp tục.")
-    elif ctx.state.flow == "dangky":
+    elif ctx.state.flow == FlowName.DANGKY:
         text = _("Đã dừng. Đăng ký chưa được lưu; gõ /dangky để làm lại.")
     else:
         text = _("Đã dừng, chưa có gì thay đổi.")

@@ -1,6 +1,6 @@
 """Figure submission (``/nhap``): one question per data element, a summary, a receipt.
 
-Answers go into a draft kept with the conversation (``keep["drafts"]``), so ``/huy``, a bad
+Answers go into a draft kept with the conversation (``ctx.keep.drafts``), so ``/huy``, a bad
 answer or a command in the middle loses nothing; the draft becomes data values only on
 confirmation, in one transaction with the submission record and the audit rows. A submitted
 period that is still open can be corrected value by value, each change with a reason.
@@ -12,7 +12,6 @@ office reopened it for (``/mokhoa``, ``storage.reopenings``), up to the reopenin
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 from domain.campaign_spec import ValueType
 from domain.clock import day, moment
@@ -25,6 +24,7 @@ from domain.reading import AskBack, Figure
 from domain.text import fold
 from domain.validation import display_value
 from handlers.choices import pick
+from handlers.codec import need
 from handlers.common import YES_NO, campaign_step, rules_for, short_name
 from handlers.figures import (
     KEEP_WORDS,
@@ -40,6 +40,7 @@ from handlers.figures import (
 )
 from handlers.flow import Context, Flow, Step, command, register
 from handlers.indicators import indicator_lines
+from handlers.state import FlowName, Mode, SubmissionData, SubmissionStep
 from handlers.units import current_unit
 from storage import campaigns as campaign_store
 from storage import reopenings as reopen_store
@@ -47,7 +48,8 @@ from storage import values as value_store
 from storage.models import Campaign, DataElement, OrgUnit, Period
 from storage.values import Change
 
-_FLOW = "nhap"
+_FLOW = FlowName.NHAP
+S = SubmissionStep
 
 
 class PeriodLocked(DomainError):
@@ -82,15 +84,15 @@ async def start(ctx: Context, _args: str) -> None:
         ctx.say(_("Hiện không có kỳ báo cáo nào đang mở cho đơn vị {unit}.").format(unit=unit.name))
         return
     missed = await _missed_period(ctx, unit.id, joined)
-    told: list[int] = ctx.state.keep.setdefault("missed_told", [])
+    told = ctx.keep.missed_told
     if missed is not None and missed.id not in told:  # told once per locked period
         told.append(missed.id)
         ctx.note(_missed_note(missed))
-    ctx.state.data = {"unit_id": unit.id, "campaigns": [c.id for c in choices]}
+    ctx.set_data(SubmissionData(unit_id=unit.id, campaigns=[c.id for c in choices]))
     if len(choices) == 1:
         await _choose_period(ctx, choices[0].id)
     else:
-        await ctx.goto(_FLOW, "campaign")
+        await ctx.goto(_FLOW, S.CAMPAIGN)
 
 
 def _missed_note(period: Period) -> str:
@@ -115,19 +117,36 @@ async def _missed_period(ctx: Context, unit_id: int, joined: list[Campaign]) -> 
     return None
 
 
+def _data(ctx: Context) -> SubmissionData:
+    """This flow's data (``handlers.state``)."""
+    return ctx.data(SubmissionData)
+
+
+def _unit_id(ctx: Context) -> int:
+    return need(_data(ctx).unit_id, "nhap.unit_id")
+
+
+def _campaign_id(ctx: Context) -> int:
+    return need(_data(ctx).campaign_id, "nhap.campaign_id")
+
+
+def _period_id(ctx: Context) -> int:
+    return need(_data(ctx).period_id, "nhap.period_id")
+
+
 async def _choose_period(ctx: Context, campaign_id: int) -> None:
-    ctx.state.data["campaign_id"] = campaign_id
+    _data(ctx).campaign_id = campaign_id
     periods = await _open_periods_for(ctx)
     if len(periods) == 1:
         await _begin_period(ctx, periods[0])
     else:
-        await ctx.goto(_FLOW, "period")
+        await ctx.goto(_FLOW, S.PERIOD)
 
 
 async def _ensure_open(ctx: Context, period: Period) -> None:
     """Refuse to go on with a period past its lock date and not reopened for the unit (or
     past the reopening's last day); the draft stays kept."""
-    unit_id = ctx.state.data["unit_id"]
+    unit_id = _unit_id(ctx)
     if not await reopen_store.is_open_for(ctx.session, period, unit_id, ctx.today):
         ctx.finish()
         raise PeriodLocked(period)
@@ -137,8 +156,8 @@ async def _open_periods_for(ctx: Context) -> list[Period]:
     """Open periods in a stable order: those the unit has not submitted, oldest first (so
     number 1 is the one due now), then the submitted ones, oldest first. The same period keeps
     its number until the unit submits it."""
-    campaign = await ctx.campaign(ctx.state.data["campaign_id"])
-    unit_id = ctx.state.data["unit_id"]
+    campaign = await ctx.campaign(_campaign_id(ctx))
+    unit_id = _unit_id(ctx)
     reopened = await reopen_store.running_reopenings(
         ctx.session, unit_id, ctx.today, [p.id for p in campaign.periods]
     )
@@ -155,7 +174,7 @@ async def _period_labels(ctx: Context, periods: list[Period]) -> list[str]:
     """``Quý 4/2026 (hạn nộp 10/01/2027)``; a period open only because the office reopened
     it for the unit: ``Quý 3/2026 (mở lại đến 24/11/2026)``."""
     reopened = await reopen_store.running_reopenings(
-        ctx.session, ctx.state.data["unit_id"], ctx.today, [p.id for p in periods]
+        ctx.session, _unit_id(ctx), ctx.today, [p.id for p in periods]
     )
     labels = []
     for period in periods:
@@ -167,7 +186,7 @@ async def _period_labels(ctx: Context, periods: list[Period]) -> list[str]:
                 name=period_name(period.code), due=day(period.due_date)
             )
         )
-        if await value_store.submission_of(ctx.session, ctx.state.data["unit_id"], period.id):
+        if await value_store.submission_of(ctx.session, _unit_id(ctx), period.id):
             label += _(" — đã nộp")
         labels.append(label)
     return labels
@@ -179,13 +198,13 @@ async def _ask_period(ctx: Context) -> None:
         ctx.finish()
         ctx.say(_("Hiện không còn kỳ báo cáo nào đang mở."))
         return
-    ctx.state.data["period_ids"] = [p.id for p in periods]
+    _data(ctx).period_ids = [p.id for p in periods]
     ctx.say(_("Chọn kỳ báo cáo (số 1 là kỳ cần nộp bây giờ):"), await _period_labels(ctx, periods))
 
 
 async def _answer_period(ctx: Context, text: str) -> None:
     """Pick from the periods as they were shown, even if the list changed since."""
-    periods = [await _get_period(ctx, pid) for pid in ctx.state.data["period_ids"]]
+    periods = [await _get_period(ctx, pid) for pid in _data(ctx).period_ids]
     index = pick(text, await _period_labels(ctx, periods))
     if index is None:
         ctx.note(_("Hãy gõ số thứ tự của kỳ báo cáo."))
@@ -196,51 +215,53 @@ async def _answer_period(ctx: Context, text: str) -> None:
 
 async def _begin_period(ctx: Context, period: Period) -> None:
     await _ensure_open(ctx, period)
-    data = ctx.state.data
-    data["period_id"] = period.id
+    data = _data(ctx)
+    data.period_id = period.id
     if ctx.today > period.lock_date:  # let through above, so reopened: say until when
-        until = await reopen_store.reopened_until(ctx.session, period.id, data["unit_id"])
+        until = await reopen_store.reopened_until(ctx.session, period.id, _unit_id(ctx))
         assert until is not None
         ctx.note(
             _("Kỳ {period} được văn phòng mở lại cho đơn vị đến hết ngày {until}.").format(
                 period=period_name(period.code), until=day(until)
             )
         )
-    if await value_store.submission_of(ctx.session, data["unit_id"], period.id):
-        await ctx.goto(_FLOW, "submitted")
+    if await value_store.submission_of(ctx.session, _unit_id(ctx), period.id):
+        await ctx.goto(_FLOW, S.SUBMITTED)
         return
     draft = _draft(ctx)
     elements = await _elements(ctx)
     answered = [e for e in elements if str(e.id) in draft]
-    data["mode"] = "fill"
-    data["index"] = next(
-        (i for i, e in enumerate(elements) if str(e.id) not in draft), len(elements)
-    )
+    data.mode = Mode.FILL
+    data.index = next((i for i, e in enumerate(elements) if str(e.id) not in draft), len(elements))
     if answered:
         ctx.note(
             _("Tiếp tục bản nháp: đã nhập {done}/{total} chỉ tiêu.").format(
                 done=len(answered), total=len(elements)
             )
         )
-    if data["index"] >= len(elements):
-        await ctx.goto(_FLOW, "summary")
+    if data.index >= len(elements):
+        await ctx.goto(_FLOW, S.SUMMARY)
     else:
-        await ctx.goto(_FLOW, "value")
+        await ctx.goto(_FLOW, S.VALUE)
 
 
-def _draft(ctx: Context) -> dict[str, Any]:
-    key = f"{ctx.state.data['unit_id']}:{ctx.state.data['period_id']}"
-    drafts: dict[str, dict[str, Any]] = ctx.state.keep.setdefault("drafts", {})
-    return drafts.setdefault(key, {})
+def _draft_key(ctx: Context) -> str:
+    """``"unit id:period id"``, the key of a draft in ``ctx.keep.drafts``."""
+    return f"{_unit_id(ctx)}:{_period_id(ctx)}"
+
+
+def _draft(ctx: Context) -> dict[str, str | None]:
+    """The draft of the unit and period being entered: element id as text → value (None:
+    skipped); created empty if need be."""
+    return ctx.keep.drafts.setdefault(_draft_key(ctx), {})
 
 
 def _drop_draft(ctx: Context) -> None:
-    key = f"{ctx.state.data['unit_id']}:{ctx.state.data['period_id']}"
-    ctx.state.keep.get("drafts", {}).pop(key, None)
+    ctx.keep.drafts.pop(_draft_key(ctx), None)
 
 
 async def _elements(ctx: Context) -> list[DataElement]:
-    return list((await ctx.campaign(ctx.state.data["campaign_id"])).elements)
+    return list((await ctx.campaign(_campaign_id(ctx))).elements)
 
 
 async def _get_period(ctx: Context, period_id: int) -> Period:
@@ -248,7 +269,7 @@ async def _get_period(ctx: Context, period_id: int) -> Period:
 
 
 async def _period(ctx: Context) -> Period:
-    return await _get_period(ctx, ctx.state.data["period_id"])
+    return await _get_period(ctx, _period_id(ctx))
 
 
 async def _open_period(ctx: Context) -> Period:
@@ -261,31 +282,31 @@ async def _open_period(ctx: Context) -> Period:
 
 async def _previous(ctx: Context) -> tuple[Period | None, dict[int, str]]:
     """The period before the current one and the unit's values in it."""
-    campaign = await ctx.campaign(ctx.state.data["campaign_id"])
+    campaign = await ctx.campaign(_campaign_id(ctx))
     ids = [p.id for p in campaign.periods]
-    position = ids.index(ctx.state.data["period_id"])
+    position = ids.index(_period_id(ctx))
     if position == 0:
         return None, {}
     before = campaign.periods[position - 1]
-    return before, await value_store.values_of(ctx.session, ctx.state.data["unit_id"], before.id)
+    return before, await value_store.values_of(ctx.session, _unit_id(ctx), before.id)
 
 
 async def _current_element(ctx: Context) -> DataElement:
     elements = await _elements(ctx)
-    return elements[int(ctx.state.data["index"])]
+    return elements[_data(ctx).index]
 
 
 async def _where(ctx: Context) -> str:
     """``NGANAM 2026 · Quý 4/2026 · Phường 1``: campaign (short), period and unit."""
-    campaign = await ctx.campaign(ctx.state.data["campaign_id"])
-    unit = await ctx.row(OrgUnit, ctx.state.data["unit_id"])
+    campaign = await ctx.campaign(_campaign_id(ctx))
+    unit = await ctx.row(OrgUnit, _unit_id(ctx))
     period = await _period(ctx)
     return f"{short_name(campaign.name)} · {period_name(period.code)} · {unit.name}"
 
 
 async def _ask_value(ctx: Context) -> None:
     elements = await _elements(ctx)
-    index = ctx.state.data["index"]
+    index = _data(ctx).index
     element = elements[index]
     rules = rules_for(element)
     before, previous = await _previous(ctx)
@@ -312,8 +333,9 @@ async def _ask_value(ctx: Context) -> None:
                 value=display_value(draft, rules)
             )
         )
-    lines.append(_hint(element, ctx.state.data["mode"]))
-    if index == 0 and ctx.state.data["mode"] == "fill":
+    mode = need(_data(ctx).mode, "nhap.mode")
+    lines.append(_hint(element, mode))
+    if index == 0 and mode is Mode.FILL:
         lines.append(_("Mẹo: có thể dán tất cả số trong một tin nhắn, mỗi số một dòng."))
     choices = YES_NO if element.value_type is ValueType.BOOLEAN else ()
     ctx.say("\n".join(lines), choices)
@@ -329,9 +351,7 @@ async def _target_lines(ctx: Context, element: DataElement) -> list[str]:
                 value=display_value(element.target, rules)
             )
         )
-    committed = await value_store.committed_targets(
-        ctx.session, ctx.state.data["campaign_id"], ctx.state.data["unit_id"]
-    )
+    committed = await value_store.committed_targets(ctx.session, _campaign_id(ctx), _unit_id(ctx))
     if element.id in committed:
         lines.append(
             _("Đơn vị đã cam kết: {value}").format(
@@ -342,16 +362,12 @@ async def _target_lines(ctx: Context, element: DataElement) -> list[str]:
 
 
 def _current_value(ctx: Context, element: DataElement) -> str | None:
-    source = (
-        ctx.state.data.get("stored", {})
-        if ctx.state.data.get("mode") == "fix_submitted"
-        else _draft(ctx)
-    )
-    value: str | None = source.get(str(element.id))
-    return value
+    data = _data(ctx)
+    source = data.stored if data.mode is Mode.FIX_SUBMITTED else _draft(ctx)
+    return source.get(str(element.id))
 
 
-def _hint(element: DataElement, mode: str) -> str:
+def _hint(element: DataElement, mode: Mode) -> str:
     how = {
         ValueType.NUMBER: _("Nhập số, ví dụ 12.500 hoặc 12,5."),
         ValueType.INTEGER: _("Nhập số nguyên, ví dụ 125."),
@@ -361,11 +377,11 @@ def _hint(element: DataElement, mode: str) -> str:
     }[element.value_type]
     extra = [] if element.required else [_("bỏ qua: không có số liệu")]
     extra += {
-        "fill": [_("quay lại: sửa chỉ tiêu trước"), _("thôi: dừng, giữ nháp")],
-        "fix_draft": [_("quay lại: về bảng tóm tắt"), _("thôi: dừng, giữ nháp")],
-        "queue": [_("quay lại: về bảng tóm tắt"), _("thôi: dừng, giữ nháp")],
-        "fix_fill": [_("quay lại: về bảng tóm tắt"), _("thôi: dừng, giữ nháp")],
-        "fix_submitted": [_("quay lại: không sửa nữa"), _("/huy: dừng")],
+        Mode.FILL: [_("quay lại: sửa chỉ tiêu trước"), _("thôi: dừng, giữ nháp")],
+        Mode.FIX_DRAFT: [_("quay lại: về bảng tóm tắt"), _("thôi: dừng, giữ nháp")],
+        Mode.QUEUE: [_("quay lại: về bảng tóm tắt"), _("thôi: dừng, giữ nháp")],
+        Mode.FIX_FILL: [_("quay lại: về bảng tóm tắt"), _("thôi: dừng, giữ nháp")],
+        Mode.FIX_SUBMITTED: [_("quay lại: không sửa nữa"), _("/huy: dừng")],
     }[mode]
     return f"{how}\n({' · '.join(extra)})"
 
@@ -373,7 +389,7 @@ def _hint(element: DataElement, mode: str) -> str:
 def _stop(ctx: Context) -> None:
     """ "thôi", "dừng", "stop": leave, keeping the draft (a correction after submitting is
     simply dropped)."""
-    keeps = ctx.state.data.get("mode") != "fix_submitted"
+    keeps = _data(ctx).mode is not Mode.FIX_SUBMITTED
     ctx.finish()
     ctx.say(
         _("Đã dừng. Số đã nhập được giữ trong bản nháp; gõ /nhap để tiếp tục.")
@@ -388,19 +404,20 @@ async def _answer_value(ctx: Context, text: str) -> None:
     word = fold(text)
     current = _current_value(ctx, element)
     fix = correction(text, len(await _elements(ctx)))
-    mode = ctx.state.data["mode"]
-    if fix is not None and fix.index == ctx.state.data["index"]:  # "1: 1.250" at question 1
+    data = _data(ctx)
+    mode = data.mode
+    if fix is not None and fix.index == data.index:  # "1: 1.250" at question 1
         fix = None
         text = correction_value(text)
     if is_stop(text):
         _stop(ctx)
     elif is_paste(text) and element.value_type is not ValueType.TEXT:  # a text may have lines
         await _take_paste(ctx, text)
-    elif fix is not None and mode == "fill":  # "sửa 4 13 tỷ" mid-entry, then back here
-        ctx.state.data["resume"] = ctx.state.data["index"]
-        await _correct(ctx, fix.index, fix.value, mode="fix_fill")
-    elif fix is not None and mode == "fix_draft":  # another figure instead of this one
-        await _correct(ctx, fix.index, fix.value, mode="fix_draft")
+    elif fix is not None and mode is Mode.FILL:  # "sửa 4 13 tỷ" mid-entry, then back here
+        data.resume = data.index
+        await _correct(ctx, fix.index, fix.value, mode=Mode.FIX_FILL)
+    elif fix is not None and mode is Mode.FIX_DRAFT:  # another figure instead of this one
+        await _correct(ctx, fix.index, fix.value, mode=Mode.FIX_DRAFT)
     elif word == "quay lai":
         await _go_back(ctx)
     elif word in SKIP_WORDS:
@@ -436,28 +453,34 @@ async def _ask_back(ctx: Context, question: str, options: list[tuple[str, str]])
         ctx.note(question)
         await _ask_value(ctx)
         return
-    ctx.state.data.update(question=question, options=[list(option) for option in options])
-    await ctx.goto(_FLOW, "check")
+    data = _data(ctx)
+    data.question, data.options = question, list(options)
+    await ctx.goto(_FLOW, S.CHECK)
+
+
+def _resume(data: SubmissionData) -> None:
+    """Back to answering in order where the person was before a correction mid-entry."""
+    data.mode, data.index, data.resume = Mode.FILL, need(data.resume, "nhap.resume"), None
 
 
 async def _go_back(ctx: Context) -> None:
-    data = ctx.state.data
-    data.pop("short", None)
-    if data["mode"] == "fix_fill":  # a correction mid-entry dropped: back to the question
-        data.update(mode="fill", index=data.pop("resume"))
+    data = _data(ctx)
+    data.short = False
+    if data.mode is Mode.FIX_FILL:  # a correction mid-entry dropped: back to the question
+        _resume(data)
         await _ask_value(ctx)
         return
-    if data["mode"] in ("fix_draft", "queue"):
-        data["mode"] = "fix_draft"
-        await ctx.goto(_FLOW, "summary")
+    if data.mode in (Mode.FIX_DRAFT, Mode.QUEUE):
+        data.mode = Mode.FIX_DRAFT
+        await ctx.goto(_FLOW, S.SUMMARY)
         return
-    if data["mode"] == "fix_submitted":
-        await ctx.goto(_FLOW, "submitted")
+    if data.mode is Mode.FIX_SUBMITTED:
+        await ctx.goto(_FLOW, S.SUBMITTED)
         return
-    if data["index"] == 0:
+    if data.index == 0:
         ctx.note(_("Đây là chỉ tiêu đầu tiên."))
     else:
-        data["index"] -= 1
+        data.index -= 1
     await _ask_value(ctx)
 
 
@@ -473,11 +496,9 @@ async def _histories(ctx: Context) -> Histories:
     """The unit's last period and the other units' values this period, read once."""
     before, previous = await _previous(ctx)
     period = await _period(ctx)
-    others = await value_store.others_values(
-        ctx.session, ctx.state.data["unit_id"], ctx.state.data["period_id"]
-    )
+    others = await value_store.others_values(ctx.session, _unit_id(ctx), _period_id(ctx))
     return Histories(
-        await ctx.campaign(ctx.state.data["campaign_id"]),
+        await ctx.campaign(_campaign_id(ctx)),
         previous,
         others,
         same_year=before is not None and before.start_date.year == period.start_date.year,
@@ -492,8 +513,8 @@ async def _doubt(
     if element.value_type in (ValueType.TEXT, ValueType.BOOLEAN):
         return None
     histories = histories or await _histories(ctx)
-    data = ctx.state.data
-    values = data["stored"] if data.get("mode") == "fix_submitted" else _draft(ctx)
+    data = _data(ctx)
+    values = data.stored if data.mode is Mode.FIX_SUBMITTED else _draft(ctx)
     return doubt(Decimal(value), rules_for(element), histories.of(element, values))
 
 
@@ -501,14 +522,16 @@ _AGAIN = "Nhập lại"
 
 
 async def _ask_check(ctx: Context) -> None:
-    labels = [label for _value, label in ctx.state.data["options"]]
-    ctx.say(ctx.state.data["question"], [*labels, _(_AGAIN)])
+    data = _data(ctx)
+    labels = [label for _value, label in data.options]
+    ctx.say(data.question, [*labels, _(_AGAIN)])
 
 
 async def _answer_check(ctx: Context, text: str) -> None:
     """Take one of the readings offered, type the figure again, or simply answer anew."""
     await _open_period(ctx)
-    options = ctx.state.data["options"]
+    data = _data(ctx)
+    options = data.options
     index = pick(text, [*(label for _value, label in options), _(_AGAIN)])
     element = await _current_element(ctx)
     if is_stop(text):
@@ -525,9 +548,8 @@ async def _answer_check(ctx: Context, text: str) -> None:
             ctx.note(error.user_message)
             await _ask_check(ctx)
             return
-    ctx.state.data.pop("options")
-    ctx.state.data.pop("question")
-    ctx.state.step = "value"
+    data.options, data.question = [], ""
+    ctx.state.step = S.VALUE
     if index is not None and index < len(options):
         await _accept(ctx, element, options[index][0])
     elif index == len(options):
@@ -539,18 +561,18 @@ async def _answer_check(ctx: Context, text: str) -> None:
 async def _accept(
     ctx: Context, element: DataElement, value: str | None, figure: Figure | None = None
 ) -> None:
-    data = ctx.state.data
-    if data["mode"] == "fix_submitted":
-        if value == data["stored"].get(str(element.id)):
+    data = _data(ctx)
+    if data.mode is Mode.FIX_SUBMITTED:
+        if value == data.stored.get(str(element.id)):
             ctx.note(_("Giá trị không thay đổi."))
-            await ctx.goto(_FLOW, "submitted")
+            await ctx.goto(_FLOW, S.SUBMITTED)
             return
-        data["new_value"] = value
-        reason = data.pop("reason", "")
+        data.new_value = value
+        reason, data.reason = data.reason, ""
         if 3 <= len(reason) <= 300:
             await _record_correction(ctx, reason)
         else:
-            await ctx.goto(_FLOW, "reason")
+            await ctx.goto(_FLOW, S.REASON)
         return
     _draft(ctx)[str(element.id)] = value
     ctx.note(
@@ -566,27 +588,27 @@ async def _accept(
 async def _next(ctx: Context) -> None:
     """After a figure: the next unclear pasted line, the next question (after a partial paste:
     the first element still unanswered), or the summary."""
-    data = ctx.state.data
+    data = _data(ctx)
     elements = await _elements(ctx)
     draft = _draft(ctx)
     missing = [i for i, e in enumerate(elements) if str(e.id) not in draft]
-    if data["mode"] == "queue" and data.get("queue"):
-        index, text = data["queue"].pop(0)
-        data["index"] = index
-        ctx.state.step = "value"
+    if data.mode is Mode.QUEUE and data.queue:
+        index, text = data.queue.pop(0)
+        data.index = index
+        ctx.state.step = S.VALUE
         await _take_value(ctx, elements[index], text)
-    elif data["mode"] == "fix_fill":  # a correction mid-entry: back to where the person was
-        data.update(mode="fill", index=data.pop("resume"))
-        await ctx.goto(_FLOW, "value")
-    elif data["mode"] == "queue" and missing:  # a partial paste: go on with the rest
-        data.update(mode="fill", index=missing[0])
-        await ctx.goto(_FLOW, "value")
-    elif data["mode"] == "fill" and data["index"] + 1 < len(elements):
-        data["index"] += 1
-        await ctx.goto(_FLOW, "value")
+    elif data.mode is Mode.FIX_FILL:  # a correction mid-entry: back to where the person was
+        _resume(data)
+        await ctx.goto(_FLOW, S.VALUE)
+    elif data.mode is Mode.QUEUE and missing:  # a partial paste: go on with the rest
+        data.mode, data.index = Mode.FILL, missing[0]
+        await ctx.goto(_FLOW, S.VALUE)
+    elif data.mode is Mode.FILL and data.index + 1 < len(elements):
+        data.index += 1
+        await ctx.goto(_FLOW, S.VALUE)
     else:
-        data["mode"] = "fix_draft"
-        await ctx.goto(_FLOW, "summary")
+        data.mode = Mode.FIX_DRAFT
+        await ctx.goto(_FLOW, S.SUMMARY)
 
 
 async def _take_paste(ctx: Context, text: str) -> None:
@@ -594,10 +616,10 @@ async def _take_paste(ctx: Context, text: str) -> None:
     or unusual ones are asked one by one, then the next missing figure or the summary. Lines
     are never joined. Bare lines go in order from the question being asked (a whole report:
     from the first; elsewhere: from the first figure still missing)."""
-    data = ctx.state.data
-    if data["mode"] == "fix_submitted":
+    data = _data(ctx)
+    if data.mode is Mode.FIX_SUBMITTED:
         ctx.note(_('Báo cáo đã nộp: sửa từng chỉ tiêu, ví dụ "sửa 4 13 tỷ vì nhập nhầm".'))
-        await ctx.goto(_FLOW, "submitted")
+        await ctx.goto(_FLOW, S.SUBMITTED)
         return
     elements = await _elements(ctx)
     draft = _draft(ctx)
@@ -606,15 +628,15 @@ async def _take_paste(ctx: Context, text: str) -> None:
     filled: frozenset[int] = frozenset()
     if len(lines) == len(elements):
         start = 0  # a whole report: from the first figure, wherever it was pasted
-    elif data["mode"] == "fill" and ctx.state.step == "value":
-        start = data["index"]
+    elif data.mode is Mode.FILL and ctx.state.step == S.VALUE:
+        start = data.index
     else:  # in the middle of questions or at the summary: the figures still missing
         start = missing[0] if missing else 0
         filled = frozenset(range(len(elements))) - set(missing) if missing else frozenset()
     placed = place(lines, start, len(elements), filled)
     histories = await _histories(ctx)
     read: list[str] = []
-    unclear: list[list[Any]] = []
+    unclear: list[tuple[int, str]] = []
     done = 0
     for line in placed:
         if line.element is None:
@@ -622,20 +644,17 @@ async def _take_paste(ctx: Context, text: str) -> None:
             continue
         element = elements[line.element]
         echo = _paste_line(element, line.text, draft)
-        if echo is None or (
-            draft.get(str(element.id)) is not None
-            and await _doubt(ctx, element, draft[str(element.id)], histories)
-        ):
+        value = draft.get(str(element.id))
+        if echo is None or (value is not None and await _doubt(ctx, element, value, histories)):
             draft.pop(str(element.id), None)
-            unclear.append([line.element, line.text])
+            unclear.append((line.element, line.text))
             echo = _('{name}: ❓ "{text}" — hỏi lại bên dưới').format(
                 name=element.name, text=line.text
             )
         else:
             done += 1
         read.append(_numbered(line.element, echo))
-    data.pop("short", None)
-    data.update(mode="queue", queue=unclear)
+    data.short, data.mode, data.queue = False, Mode.QUEUE, unclear
     heading = _("Đã đọc {lines} dòng, ghi {done} chỉ tiêu").format(lines=len(placed), done=done)
     to_summary = not unclear and all(str(e.id) in draft for e in elements)
     # straight to the summary, which lists every figure: say only what it would not show
@@ -659,7 +678,7 @@ def _unplaced(number: int, text: str, label: str) -> str:
     return _('Dòng {n} "{text}": thừa, không có chỉ tiêu nào.').format(n=number, text=text)
 
 
-def _paste_line(element: DataElement, text: str, draft: dict[str, Any]) -> str | None:
+def _paste_line(element: DataElement, text: str, draft: dict[str, str | None]) -> str | None:
     """Record one pasted line in ``draft``; its echo, or None when it must be asked."""
     if fold(text) in SKIP_WORDS and not element.required:
         draft[str(element.id)] = None
@@ -684,7 +703,9 @@ _SUMMARY_QUESTION = "Nộp báo cáo này?"
 async def _ask_summary(ctx: Context) -> None:
     """The whole summary; after a one-line correction at the summary only the question (the
     echo above it says what changed)."""
-    if ctx.state.data.pop("short", False):
+    data = _data(ctx)
+    if data.short:
+        data.short = False
         ctx.say(_(_SUMMARY_QUESTION), [_(c) for c in _SUMMARY])
         return
     ctx.say(
@@ -693,10 +714,10 @@ async def _ask_summary(ctx: Context) -> None:
     )
 
 
-async def _values_text(ctx: Context, values: dict[str, Any]) -> str:
+async def _values_text(ctx: Context, values: dict[str, str | None]) -> str:
     """The values of every element, numbered, then the indicators computed from them."""
     elements = await _elements(ctx)
-    campaign = await ctx.campaign(ctx.state.data["campaign_id"])
+    campaign = await ctx.campaign(_campaign_id(ctx))
     lines = [_("Số liệu — {where}:").format(where=await _where(ctx))]
     lines += [
         f"{n}. {e.name}: {display_value(values.get(str(e.id)), rules_for(e))}"
@@ -717,18 +738,18 @@ async def _answer_summary(ctx: Context, text: str) -> None:
     elif is_paste(text):
         await _take_paste(ctx, text)
     elif fold(text) == "quay lai":
-        ctx.state.data.update(mode="fill", index=len(elements) - 1)
-        await ctx.goto(_FLOW, "value")
+        _data(ctx).mode, _data(ctx).index = Mode.FILL, len(elements) - 1
+        await ctx.goto(_FLOW, S.VALUE)
     elif index == 0:
         await _submit(ctx)
     elif fix is not None:
-        ctx.state.data["short"] = True
-        await _correct(ctx, fix.index, fix.value, mode="fix_draft")
+        _data(ctx).short = True
+        await _correct(ctx, fix.index, fix.value, mode=Mode.FIX_DRAFT)
     elif fold(text).strip(" .!") in _NOT_YET:
         _stop(ctx)
     elif index == 1:
-        ctx.state.data["mode"] = "fix_draft"
-        await ctx.goto(_FLOW, "pick")
+        _data(ctx).mode = Mode.FIX_DRAFT
+        await ctx.goto(_FLOW, S.PICK)
     elif index == 2:
         _stop(ctx)
     else:
@@ -740,14 +761,15 @@ async def _answer_summary(ctx: Context, text: str) -> None:
         )
 
 
-async def _correct(ctx: Context, index: int, value: str, *, mode: str) -> None:
+async def _correct(ctx: Context, index: int, value: str, *, mode: Mode) -> None:
     """Correct element ``index`` (0-based) with ``value``, or ask it when ``value`` is empty."""
-    ctx.state.data.update(mode=mode, index=index)
-    ctx.state.step = "value"
+    data = _data(ctx)
+    data.mode, data.index = mode, index
+    ctx.state.step = S.VALUE
     if value:
         await _take_value(ctx, await _current_element(ctx), value)
     else:
-        await ctx.goto(_FLOW, "value")
+        await ctx.goto(_FLOW, S.VALUE)
 
 
 async def _ask_pick(ctx: Context) -> None:
@@ -757,10 +779,10 @@ async def _ask_pick(ctx: Context) -> None:
 
 async def _answer_pick(ctx: Context, text: str) -> None:
     elements = await _elements(ctx)
-    mode = ctx.state.data["mode"]
+    mode = need(_data(ctx).mode, "nhap.mode")
     fix = correction(text, len(elements))
     if fold(text) == "quay lai":
-        await ctx.goto(_FLOW, "submitted" if mode == "fix_submitted" else "summary")
+        await ctx.goto(_FLOW, S.SUBMITTED if mode is Mode.FIX_SUBMITTED else S.SUMMARY)
         return
     if is_paste(text):
         await _take_paste(ctx, text)
@@ -773,14 +795,14 @@ async def _answer_pick(ctx: Context, text: str) -> None:
         ctx.note(_("Hãy gõ số thứ tự của chỉ tiêu (từ 1 đến {n}).").format(n=len(elements)))
         await _ask_pick(ctx)
         return
-    ctx.state.data["index"] = index
-    await ctx.goto(_FLOW, "value")
+    _data(ctx).index = index
+    await ctx.goto(_FLOW, S.VALUE)
 
 
 async def _submit(ctx: Context) -> None:
-    data = ctx.state.data
+    unit_id = _unit_id(ctx)
     period = await _open_period(ctx)
-    earlier = await value_store.submission_of(ctx.session, data["unit_id"], period.id)
+    earlier = await value_store.submission_of(ctx.session, unit_id, period.id)
     if earlier is not None:
         ctx.note(
             _(
@@ -788,7 +810,7 @@ async def _submit(ctx: Context) -> None:
                 'hãy so sánh và dùng "Sửa một chỉ tiêu" nếu cần.'
             ).format(time=moment(ctx.local(earlier.submitted_at)))
         )
-        await ctx.goto(_FLOW, "submitted")
+        await ctx.goto(_FLOW, S.SUBMITTED)
         return
     elements = await _elements(ctx)
     draft = _draft(ctx)
@@ -800,14 +822,14 @@ async def _submit(ctx: Context) -> None:
     assert ctx.reporter is not None
     changes = [Change(e.id, draft.get(str(e.id))) for e in elements]
     await value_store.write_values(
-        ctx.session, data["unit_id"], period.id, changes, ctx.reporter.id, ctx.now
+        ctx.session, unit_id, period.id, changes, ctx.reporter.id, ctx.now
     )
     late = campaign_store.period_dates(period).is_late(ctx.today)
     receipt = await value_store.submit(
-        ctx.session, data["unit_id"], period.id, ctx.reporter.id, ctx.now, late
+        ctx.session, unit_id, period.id, ctx.reporter.id, ctx.now, late
     )
-    unit = await ctx.session.get(OrgUnit, data["unit_id"])
-    campaign = await ctx.campaign(data["campaign_id"])
+    unit = await ctx.session.get(OrgUnit, unit_id)
+    campaign = await ctx.campaign(_campaign_id(ctx))
     assert unit is not None
     filled = sum(1 for e in elements if draft.get(str(e.id)) is not None)
     _drop_draft(ctx)
@@ -836,9 +858,9 @@ _SUBMITTED = ("Sửa một chỉ tiêu", "Xong")
 
 
 async def _ask_submitted(ctx: Context) -> None:
-    data = ctx.state.data
-    stored = await value_store.values_of(ctx.session, data["unit_id"], data["period_id"])
-    submission = await value_store.submission_of(ctx.session, data["unit_id"], data["period_id"])
+    unit_id, period_id = _unit_id(ctx), _period_id(ctx)
+    stored = await value_store.values_of(ctx.session, unit_id, period_id)
+    submission = await value_store.submission_of(ctx.session, unit_id, period_id)
     assert submission is not None
     header = _("Kỳ này đã nộp lúc {time} (mã biên nhận {receipt}).").format(
         time=moment(ctx.local(submission.submitted_at)), receipt=submission.receipt
@@ -852,14 +874,14 @@ async def _answer_submitted(ctx: Context, text: str) -> None:
     fix = correction(text, len(await _elements(ctx)))
     if fix is not None or index == 0:
         await _open_period(ctx)
-        data = ctx.state.data
-        stored = await value_store.values_of(ctx.session, data["unit_id"], data["period_id"])
-        data.update(mode="fix_submitted", stored={str(k): v for k, v in stored.items()})
+        data = _data(ctx)
+        stored = await value_store.values_of(ctx.session, _unit_id(ctx), _period_id(ctx))
+        data.mode, data.stored = Mode.FIX_SUBMITTED, {str(k): v for k, v in stored.items()}
         if fix is None:
-            await ctx.goto(_FLOW, "pick")
+            await ctx.goto(_FLOW, S.PICK)
             return
-        data["reason"] = fix.reason
-        await _correct(ctx, fix.index, fix.value, mode="fix_submitted")
+        data.reason = fix.reason
+        await _correct(ctx, fix.index, fix.value, mode=Mode.FIX_SUBMITTED)
     elif index == 1 or is_stop(text) or fold(text) in ("ok", "xong"):
         ctx.finish()
         ctx.say(_("Xong."))
@@ -885,23 +907,23 @@ async def _answer_reason(ctx: Context, text: str) -> None:
 
 async def _record_correction(ctx: Context, reason: str) -> None:
     """Write the corrected value of a submitted period with its reason (audited)."""
-    data = ctx.state.data
+    data = _data(ctx)
     period = await _open_period(ctx)
     element = await _current_element(ctx)
     assert ctx.reporter is not None
-    change = Change(element.id, data["new_value"], reason)
+    change = Change(element.id, data.new_value, reason)
     await value_store.write_values(
-        ctx.session, data["unit_id"], period.id, [change], ctx.reporter.id, ctx.now
+        ctx.session, _unit_id(ctx), period.id, [change], ctx.reporter.id, ctx.now
     )
     ctx.note(
         _("✅ Đã sửa {name}: {old} → {new}. Lý do: {reason}").format(
             name=element.name,
-            old=shown(element, data["stored"].get(str(element.id))),
-            new=shown(element, data["new_value"]),
+            old=shown(element, data.stored.get(str(element.id))),
+            new=shown(element, data.new_value),
             reason=reason,
         )
     )
-    await ctx.goto(_FLOW, "submitted")
+    await ctx.goto(_FLOW, S.SUBMITTED)
 
 
 register(
@@ -909,14 +931,17 @@ register(
         _FLOW,
         "nhập số liệu",
         {
-            "campaign": campaign_step("Nhập số liệu cho phong trào nào?", _choose_period),
-            "period": Step(_ask_period, _answer_period, idle=True),
-            "value": Step(_ask_value, _answer_value),
-            "check": Step(_ask_check, _answer_check),
-            "summary": Step(_ask_summary, _answer_summary),
-            "pick": Step(_ask_pick, _answer_pick),
-            "submitted": Step(_ask_submitted, _answer_submitted, idle=True),
-            "reason": Step(_ask_reason, _answer_reason),
+            S.CAMPAIGN: campaign_step(
+                "Nhập số liệu cho phong trào nào?", _choose_period, SubmissionData
+            ),
+            S.PERIOD: Step(_ask_period, _answer_period, idle=True),
+            S.VALUE: Step(_ask_value, _answer_value),
+            S.CHECK: Step(_ask_check, _answer_check),
+            S.SUMMARY: Step(_ask_summary, _answer_summary),
+            S.PICK: Step(_ask_pick, _answer_pick),
+            S.SUBMITTED: Step(_ask_submitted, _answer_submitted, idle=True),
+            S.REASON: Step(_ask_reason, _answer_reason),
         },
+        SubmissionData,
     )
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from domain.i18n import _
 from handlers.choices import pick
 from handlers.flow import COMMANDS, Context, Flow, Step, command, register
+from handlers.state import BindingStep, FlowName, UnitChoiceData, UnitStep
 from storage.accounts import units_of
 from storage.models import OrgUnit
 
@@ -17,16 +18,16 @@ async def current_unit(ctx: Context, then: str) -> OrgUnit | None:
     units = await units_of(ctx.session, ctx.reporter.id) if ctx.reporter else []
     if not units:
         ctx.note(_("Bạn chưa liên kết với đơn vị nào."))
-        await ctx.goto("lienket", "code")
+        await ctx.goto(FlowName.LIENKET, BindingStep.CODE)
         return None
     if len(units) == 1:
         return units[0]
-    chosen = ctx.state.keep.get("unit_id")
+    chosen = ctx.keep.unit_id
     for unit in units:
         if unit.id == chosen:
             return unit
-    ctx.state.data = {"then": then}
-    await ctx.goto("donvi", "choose")
+    ctx.set_data(UnitChoiceData(then=then))
+    await ctx.goto(FlowName.DONVI, UnitStep.CHOOSE)
     return None
 
 
@@ -44,8 +45,8 @@ async def _answer(ctx: Context, text: str) -> None:
         ctx.note(_("Hãy gõ số thứ tự của đơn vị."))
         await _ask(ctx)
         return
-    ctx.state.keep["unit_id"] = units[index].id
-    then = ctx.state.data.get("then")
+    ctx.keep.unit_id = units[index].id
+    then = ctx.data(UnitChoiceData).then
     ctx.finish()
     ctx.note(_("Đang làm việc cho: {unit}.").format(unit=units[index].name))
     if then:
@@ -54,7 +55,14 @@ async def _answer(ctx: Context, text: str) -> None:
         ctx.flush_notes()
 
 
-register(Flow("donvi", "chọn đơn vị", {"choose": Step(_ask, _answer, idle=True)}))
+register(
+    Flow(
+        FlowName.DONVI,
+        "chọn đơn vị",
+        {UnitStep.CHOOSE: Step(_ask, _answer, idle=True)},
+        UnitChoiceData,
+    )
+)
 
 
 @command("donvi")
@@ -71,5 +79,5 @@ async def choose_unit(ctx: Context, _args: str) -> None:
             else _("Bạn chưa liên kết với đơn vị nào. Gõ /start để bắt đầu.")
         )
         return
-    ctx.state.data = {}
-    await ctx.goto("donvi", "choose")
+    ctx.set_data(UnitChoiceData())
+    await ctx.goto(FlowName.DONVI, UnitStep.CHOOSE)

@@ -26,6 +26,9 @@ from sqlalchemy import select
 
 from bot.app import App
 from domain.clock import ManualClock
+from handlers.codec import decode
+from handlers.flow import FLOWS
+from handlers.state import Keep, NoData
 from storage.models import ChannelAccount, ConversationState
 from tests.conftest import TODAY, Person, vn_time
 from tests.helpers import make_invite, sample, typed_answer
@@ -307,8 +310,16 @@ def comparable(reply: str) -> str:
 
 
 def normalised(state: dict[str, Any]) -> dict[str, Any]:
-    """A stored state in a form two versions can be compared in."""
-    return state
+    """A stored state in a form two versions can be compared in: its data and kept values
+    decoded (a version may leave out a key at its default, or write one the other did not)."""
+    flow = FLOWS[state["flow"]] if state["flow"] else None
+    stored = state["data"]
+    return {
+        "flow": state["flow"],
+        "step": state["step"],
+        "data": decode(flow.data if flow else NoData, stored.get("data", {})),
+        "keep": decode(Keep, stored.get("keep", {})),
+    }
 
 
 async def run(app: App, clock: ManualClock, name: str) -> tuple[Person, str]:
