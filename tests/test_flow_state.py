@@ -22,13 +22,23 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from bot.app import App
 from domain.clock import ManualClock
-from handlers.codec import decode
+from handlers import router  # noqa: F401  (registers every flow)
+from handlers.codec import BadState, decode, encode
 from handlers.flow import FLOWS
-from handlers.state import Keep, NoData
+from handlers.state import (
+    Keep,
+    Mode,
+    NoData,
+    RegistrationData,
+    SubmissionData,
+    UnitChoiceData,
+)
 from storage.models import ChannelAccount, ConversationState
 from tests.conftest import TODAY, Person, vn_time
 from tests.helpers import make_invite, sample, typed_answer
@@ -362,3 +372,74 @@ async def test_a_v1_state_resumes(app: App, clock: ManualClock, name: str) -> No
 
 def test_every_scenario_is_in_the_corpus() -> None:
     assert sorted(_corpus()) == sorted(SCENARIOS)
+
+
+# -- the codec: every flow's data survives encode then decode, through JSON ---------------
+
+DATA_CLASSES = sorted(
+    {flow.data for flow in FLOWS.values()} | {Keep, UnitChoiceData}, key=lambda k: k.__name__
+)
+
+
+@pytest.mark.parametrize("kind", DATA_CLASSES, ids=lambda k: k.__name__)
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_decode_reads_what_encode_wrote(kind: type, data: st.DataObject) -> None:
+    value = data.draw(st.from_type(kind))
+    stored = json.loads(json.dumps(encode(value)))
+    assert decode(kind, stored) == value
+
+
+def test_unknown_keys_are_ignored_and_missing_ones_defaulted() -> None:
+    data = decode(SubmissionData, {"unit_id": 3, "later_version": [1, 2], "mode": "fill"})
+    assert data == SubmissionData(unit_id=3, mode=Mode.FILL)
+    assert decode(RegistrationData, {}) == RegistrationData()
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        {"mode": "guess"},
+        {"unit_id": "1"},
+        {"index": True},
+        {"queue": [[1]]},
+        {"stored": {"1": 5}},
+        [],
+    ],
+)
+def test_a_value_of_the_wrong_shape_is_refused(stored: object) -> None:
+    with pytest.raises(BadState):
+        decode(SubmissionData, stored)
+
+
+def test_kept_values_of_the_wrong_shape_fall_back_to_defaults() -> None:
+    kept = decode(Keep, {"unit_id": "x", "drafts": {"1:4": {"7": "12"}}}, lenient=True)
+    assert kept == Keep(drafts={"1:4": {"7": "12"}})
+
+
+def test_encode_leaves_out_none_and_writes_todays_keys() -> None:
+    data = SubmissionData(campaigns=[1], unit_id=1, mode=Mode.FIX_FILL, resume=2)
+    stored = encode(data)
+    assert isinstance(stored, dict)
+    assert stored["mode"] == "fix_fill" and stored["resume"] == 2 and "period_id" not in stored
+
+
+async def test_an_unreadable_state_stops_the_flow_with_a_note(app: App, clock: ManualClock) -> None:
+    head = await _head(app)
+    await head.script("/nhap", "1.000")
+    state = await stored(app, head)
+    state["data"]["data"]["mode"] = "no such mode"
+    await put(app, head, state)
+    answer = await head.say("2.000")
+    assert "không đọc được việc bạn đang làm dở" in answer and "Bạn muốn làm gì?" in answer
+    answer = await head.say("/nhap")  # the draft was kept
+    assert "Tiếp tục bản nháp: đã nhập 1/26 chỉ tiêu." in answer
+
+
+async def test_an_unknown_step_stops_the_flow_too(app: App, clock: ManualClock) -> None:
+    head = await _head(app)
+    await head.say("/dangky")
+    state = await stored(app, head)
+    await put(app, head, {**state, "step": "renamed_step"})
+    answer = await head.say("/nhap")  # the command still works
+    assert "không đọc được việc bạn đang làm dở" in answer and "Chỉ tiêu 1/26" in answer
