@@ -177,3 +177,63 @@ class ConsolidatedReport:
     periods: Sequence[PeriodLabel]
     registrations: RegistrationReport
     details: Iterable[DetailRow] = ()
+
+
+@dataclass(frozen=True)
+class CriterionColumn:
+    """A criterion of the scoring table as a column: code, name, group, maximum points and
+    kind's Vietnamese label (điểm chuẩn / điểm thưởng / điểm trừ)."""
+
+    code: str
+    name: str
+    group: str
+    max_points: Decimal
+    kind: str
+
+
+@dataclass(frozen=True)
+class ScoreRow:
+    """One unit's review result: its self-score, the mean of its peers' cross-scores (and how
+    many), the office's score, final score, rank (None: not ranked yet), the titles proposed
+    (names), whether the office approved it, and its points per criterion code (the office's
+    where it scored, else the unit's own)."""
+
+    cluster: str
+    name: str
+    own: Decimal | None
+    cross: Decimal | None
+    cross_count: int
+    office: Decimal | None
+    final: Decimal | None
+    rank: int | None
+    titles: tuple[str, ...]
+    approved: bool
+    points: Mapping[str, Decimal] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class EvidenceRow:
+    """A piece of evidence: unit, criterion, file name, who sent it, when (naive Vietnam time),
+    and a link to it (a signed download address, or its path in the data folder)."""
+
+    unit: str
+    criterion: str
+    file_name: str
+    sent_by: str
+    sent_at: datetime
+    link: str
+
+
+@dataclass(frozen=True)
+class ProposalReport:
+    """A review's results and commendation proposal: the header, the weights in words, the
+    criteria, one row per unit in rank order, the titles (names) with the units proposed for
+    each, ties at a title's cap left to the council, and the evidence list."""
+
+    header: Header
+    weights: str
+    criteria: Sequence[CriterionColumn]
+    rows: Sequence[ScoreRow]
+    titles: Sequence[str]
+    tied: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    evidence: Sequence[EvidenceRow] = ()
