@@ -39,10 +39,10 @@ from sqlalchemy import ColumnElement, func, select  # noqa: E402
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker  # noqa: E402
 
 from bot.app import App, open_app  # noqa: E402
+from bot.channels.telegram.channel import CHANNEL, TelegramChannel, make_bot  # noqa: E402
 from bot.scheduler import Jobs  # noqa: E402
 from bot.sender import OutboxSender, Pacing  # noqa: E402
 from bot.settings import Settings  # noqa: E402
-from bot.telegram import CHANNEL, TelegramChannel, make_bot  # noqa: E402
 from domain.clock import ManualClock  # noqa: E402
 from storage.models import OutboxMessage, OutboxStatus  # noqa: E402
 from tests.fake_telegram import FakeTelegram  # noqa: E402
@@ -113,7 +113,7 @@ async def run(n: int, database_url: str) -> Result:
         queued_in = await create_reminders(app, n)
         bot = make_bot(TOKEN, f"http://127.0.0.1:{fake.port}")
         channel = TelegramChannel(bot, settings.telegram_chat_per_second)
-        pacing = Pacing(  # as bot.telegram_runtime.TelegramRuntime builds it
+        pacing = Pacing(  # as bot.channels.telegram.runtime.TelegramRuntime builds it
             per_second=settings.telegram_per_second,
             lease=timedelta(seconds=settings.outbox_lease_seconds),
         )

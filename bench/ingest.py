@@ -31,11 +31,12 @@ from aiogram import Dispatcher, Router  # noqa: E402
 from aiogram.types import Message  # noqa: E402
 
 from bot.app import open_app  # noqa: E402
+from bot.channels.telegram.channel import TelegramChannel, make_bot  # noqa: E402
+from bot.channels.telegram.ingest import build_dispatcher  # noqa: E402
+from bot.channels.telegram.polling import poll  # noqa: E402
 from bot.pipeline import Pipeline  # noqa: E402
 from bot.sender import OutboxSender, Pacing  # noqa: E402
 from bot.settings import Settings  # noqa: E402
-from bot.telegram import TelegramChannel, make_bot  # noqa: E402
-from bot.telegram_runtime import build_dispatcher, poll  # noqa: E402
 from domain.campaign_spec import CampaignSpec, ElementSpec, Frequency, UnitSpec  # noqa: E402
 from domain.clock import ShiftedClock  # noqa: E402
 from storage.campaigns import import_campaign  # noqa: E402

@@ -27,9 +27,9 @@ messages in any 1-second window and answers 429 beyond. Production pacing:
 scheduler is off (``REPORTBOT_SCHEDULER=false``: no reminders or housekeeping in the figures).
 
 An update counts as committed when the bot confirms it, i.e. asks ``getUpdates`` for a higher
-offset: it does so only after the update's transaction committed (``bot.telegram_runtime``), so
-this holds whether the bot commits one update or a whole fetched batch at a time; for an update
-in a batch it is the end of its batch.
+offset: it does so only after the update's transaction committed
+(``bot.channels.telegram.polling``), so this holds whether the bot commits one update or a whole
+fetched batch at a time; for an update in a batch it is the end of its batch.
 
 1. The rush. Every unit goes through the real conversation: ``/nhap``, the whole report pasted
    in one message (one ``Tên chỉ tiêu: giá trị`` line per figure, typed the Vietnamese way:

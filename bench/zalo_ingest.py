@@ -6,13 +6,14 @@ the fake Zalo Bot Platform server on 127.0.0.1.
 A generated campaign (N/25 units x 25 data elements, an invite per unit); every unit's
 representative is bound by typing the invite code and put inside ``/nhap`` through the pipeline
 directly (channel "zalo", not measured). Then N value answers are queued at once on the fake and
-the real ``bot.zalo_runtime.poll`` loop takes them as the bot does: ``getUpdates`` hands over ONE
-update per call, and each is processed (``process_update`` -> pipeline -> SQLite/PostgreSQL ->
-outbox) before the next call. The outbox sender runs alongside with a ``ZaloChannel``, unpaced,
-so replies really go out to the fake. Step latency is measured around the pipeline call of each
-update; the time spent inside ``getUpdates`` (the round trip that carried an update) is measured
-too, to show what the one-update-per-call protocol costs. The fake server, the poller and the
-sender share one event loop, as in ``bench/ingest.py``. Figures are printed; nothing is asserted.
+the real ``bot.channels.zalo.polling.poll`` loop takes them as the bot does: ``getUpdates`` hands
+over ONE update per call, and each is processed (``process_update`` -> pipeline ->
+SQLite/PostgreSQL -> outbox) before the next call. The outbox sender runs alongside with a
+``ZaloChannel``, unpaced, so replies really go out to the fake. Step latency is measured around
+the pipeline call of each update; the time spent inside ``getUpdates`` (the round trip that
+carried an update) is measured too, to show what the one-update-per-call protocol costs. The fake
+server, the poller and the sender share one event loop, as in ``bench/ingest.py``. Figures are
+printed; nothing is asserted.
 """
 
 from __future__ import annotations
@@ -39,11 +40,12 @@ from bench.ingest import (  # noqa: E402
     percentile,
 )
 from bot.app import open_app  # noqa: E402
+from bot.channels.zalo.api import ZaloBotAPI  # noqa: E402
+from bot.channels.zalo.channel import ZaloChannel  # noqa: E402
+from bot.channels.zalo.ingest import from_update, process_update  # noqa: E402
+from bot.channels.zalo.polling import poll  # noqa: E402
 from bot.sender import OutboxSender, Pacing  # noqa: E402
 from bot.settings import Settings  # noqa: E402
-from bot.zalo import ZaloChannel, from_update  # noqa: E402
-from bot.zalo_api import ZaloBotAPI  # noqa: E402
-from bot.zalo_runtime import poll, process_update  # noqa: E402
 from storage import accounts  # noqa: E402
 from storage.campaigns import find_unit, import_campaign  # noqa: E402
 from storage.models import InviteKind  # noqa: E402

@@ -21,7 +21,7 @@ import typer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app import App, open_app
-from bot.console import run_console
+from bot.channels.console import run_console
 from bot.settings import Settings
 from domain.campaign_spec import CampaignSpec
 from domain.errors import DomainError

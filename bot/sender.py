@@ -37,6 +37,7 @@ from typing import Any, Protocol
 from aiolimiter import AsyncLimiter
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.channels.backoff import backoff_delay
 from bot.health import Part
 from bot.leader import AlwaysHeld, SenderLease
 from storage import outbox
@@ -149,7 +150,10 @@ class WindowLimiter:
 
 @dataclass
 class Pacing:
-    """Sending limits. ``per_second``: overall messages per second for the channel."""
+    """Sending limits. ``per_second``: overall messages per second for the channel. Retries
+    wait by the channels' back-off rule (:mod:`bot.channels.backoff`): ``base_backoff``
+    (``throttle_backoff`` after a 429 that names no time) doubling per attempt, at most
+    ``max_backoff``."""
 
     per_second: float = 30.0
     max_attempts: int = 8
@@ -317,9 +321,8 @@ class OutboxSender:
         if isinstance(error, RetryLater) and row.attempts < self.pacing.max_attempts * 4:
             asked = error.retry_after
             if asked is None:
-                asked = min(
-                    self.pacing.max_backoff,
-                    self.pacing.throttle_backoff * 2 ** (row.attempts - 1),
+                asked = backoff_delay(
+                    row.attempts, self.pacing.throttle_backoff, self.pacing.max_backoff
                 )
             wait = min(asked, self.pacing.lease.total_seconds() / 2)
             loop_now = asyncio.get_running_loop().time()
@@ -327,7 +330,7 @@ class OutboxSender:
             when = self.now() + timedelta(seconds=asked)
             return outbox.Outcome(row.row_id, "retry", when, reason, progress)
         if isinstance(error, TemporaryFailure) and row.attempts < self.pacing.max_attempts:
-            delay = min(self.pacing.max_backoff, self.pacing.base_backoff * 2 ** (row.attempts - 1))
+            delay = backoff_delay(row.attempts, self.pacing.base_backoff, self.pacing.max_backoff)
             when = self.now() + timedelta(seconds=delay)
             return outbox.Outcome(row.row_id, "retry", when, reason, progress)
         log.warning("message %s to %s failed for good: %s", row.row_id, row.chat_id, reason)

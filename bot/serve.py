@@ -20,11 +20,11 @@ from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.app import App
+from bot.channels.zalo.runtime import ZaloRuntime
 from bot.documents import DocumentWorker
 from bot.scheduler import Jobs, start_scheduler
 from bot.sender import OutboxSender
 from bot.web import WebServer
-from bot.zalo_runtime import ZaloRuntime
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +61,7 @@ def configured_channels(app: App) -> list[ChannelRuntime]:
     channels: list[ChannelRuntime] = []
     if settings.telegram_bot_token is not None:
         # aiogram is imported only when Telegram is configured (about 2 s of start-up)
-        from bot.telegram_runtime import TelegramRuntime
+        from bot.channels.telegram.runtime import TelegramRuntime
 
         channels.append(TelegramRuntime(app, settings.telegram_bot_token.get_secret_value()))
     if settings.zalo_bot_token is not None:

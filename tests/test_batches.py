@@ -13,7 +13,7 @@ from sqlalchemy import event
 
 import bot.pipeline
 from bot.app import App
-from bot.batcher import Batcher
+from bot.channels.batcher import Batcher
 from domain.messages import Incoming, Reply
 from handlers.flow import Context
 from storage.models import OutboxMessage, ProcessedMessage, Submission

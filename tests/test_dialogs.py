@@ -288,7 +288,7 @@ async def test_values_use_measure_units(app: App) -> None:
 
 
 async def test_console_newcomer_gets_sample_codes(app: App) -> None:
-    from bot.console import sample_hint
+    from bot.channels.console import sample_hint
 
     hint = await sample_hint(app, "newcomer")
     unit_code = re.search(r"/start (\w+) để làm đại diện Phường 1", hint)

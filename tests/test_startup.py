@@ -41,6 +41,6 @@ def test_console_chat_answers_without_importing_aiogram(database_url: str, tmp_p
     assert result.returncode == 0, result.stderr[-2000:]
     assert "Bot: Trợ lý báo cáo thi đua" in result.stdout
     modules = imported_modules(result.stderr)
-    assert "bot.console" in modules and "bot.cli" in modules  # the trace is complete
+    assert "bot.channels.console" in modules and "bot.cli" in modules  # the trace is complete
     assert [name for name in modules if name.split(".")[0] == "aiogram"] == []
-    assert "bot.telegram" not in modules and "bot.telegram_runtime" not in modules
+    assert [name for name in modules if name.startswith("bot.channels.telegram")] == []

@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 
 from bot.app import App
+from bot.channels.telegram.channel import MAX_TEXT, TelegramChannel, make_bot
+from bot.channels.telegram.ingest import _choice_label
 from bot.sender import OutboxSender, Pacing, WindowLimiter
-from bot.telegram import MAX_TEXT, TelegramChannel, _choice_label, make_bot
 from domain.messages import Document, Reply, render_text, split_text
 from handlers.choices import pick
 from storage import accounts, outbox

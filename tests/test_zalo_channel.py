@@ -9,18 +9,19 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
-from bot.errors import ConfigurationError
-from bot.report_links import LinkExpired, LinkRefused, ReportGone, ReportLinks, derive_secret
-from bot.sender import PermanentFailure, RecipientGone, RetryLater, TemporaryFailure
-from bot.zalo import MAX_TEXT, ZaloChannel, delivery_error, from_update, how_to_get, unwrap
-from bot.zalo_api import (
+from bot.channels.zalo.api import (
     ZaloAPIError,
     ZaloBotAPI,
     ZaloNetworkError,
     ZaloTooManyRequests,
     ZaloUnauthorized,
 )
-from bot.zalo_runtime import webhook_secret
+from bot.channels.zalo.channel import MAX_TEXT, ZaloChannel, delivery_error, how_to_get
+from bot.channels.zalo.ingest import from_update, unwrap
+from bot.channels.zalo.webhook import webhook_secret
+from bot.errors import ConfigurationError
+from bot.report_links import LinkExpired, LinkRefused, ReportGone, ReportLinks, derive_secret
+from bot.sender import PermanentFailure, RecipientGone, RetryLater, TemporaryFailure
 from domain.messages import Document, Reply
 
 NOW = datetime(2026, 11, 21, 2, 0, tzinfo=UTC)

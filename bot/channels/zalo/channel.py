@@ -1,4 +1,5 @@
-"""The Zalo channel (Zalo Bot Platform): updates in as normalised messages, outbox payloads out.
+"""The Zalo channel (Zalo Bot Platform), sending: outbox payloads out, its errors mapped for the
+outbox sender.
 
 Zalo is text only (``../shared/specs/README.md``): no buttons, so choices go out as the
 numbered list every reply already carries (``render_text``) and a typed number picks one; no
@@ -6,9 +7,6 @@ contact sharing, so people bind by invite or pairing code (``Incoming.phone_butt
 no documents, so a workbook goes out as a signed download link (``bot.report_links``) when the
 bot has a public address, and otherwise as its text summary with where to get the file. Texts
 are cut at line breaks into messages of at most 2000 characters.
-
-Zalo updates carry no ``update_id``: the message's own ``message_id`` is the key that drops a
-message delivered twice (``storage.accounts.mark_processed``, in the step's transaction).
 """
 
 from __future__ import annotations
@@ -21,6 +19,14 @@ from zoneinfo import ZoneInfo
 
 from aiolimiter import AsyncLimiter
 
+from bot.channels.limits import ChatLimiters
+from bot.channels.zalo.api import (
+    ZaloAPIError,
+    ZaloBotAPI,
+    ZaloError,
+    ZaloTooManyRequests,
+    ZaloUnauthorized,
+)
 from bot.report_links import ReportLinks
 from bot.sender import (
     DeliveryError,
@@ -29,90 +35,25 @@ from bot.sender import (
     RetryLater,
     TemporaryFailure,
 )
-from bot.zalo_api import (
-    ZaloAPIError,
-    ZaloBotAPI,
-    ZaloError,
-    ZaloTooManyRequests,
-    ZaloUnauthorized,
-)
 from domain.clock import moment
 from domain.i18n import _
-from domain.messages import Document, Incoming, Reply, render_text, split_text
+from domain.messages import Document, Reply, render_text, split_text
 
 CHANNEL = "zalo"
 MAX_TEXT = 2000  # characters per message (Zalo Bot Platform, sendMessage)
-MAX_LIMITERS = 10_000  # per-chat pacing state kept at once
-MAX_ID = 64  # characters of a message, chat or user id the database keeps
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
-TEXT_EVENTS = {"message.text.received"}
-IMAGE_EVENTS = {"message.image.received"}
 
 log = logging.getLogger(__name__)
-
-
-def unwrap(body: Any) -> dict[str, Any] | None:
-    """The update inside a webhook body: ``{"ok": true, "result": update}`` or bare."""
-    if isinstance(body, dict) and "result" in body and "event_name" not in body:
-        body = body["result"]
-    return body if isinstance(body, dict) else None
-
-
-def from_update(update: dict[str, Any]) -> Incoming | None:
-    """A normalised message, or None for updates without a person or a message id behind
-    them (the bot's own messages, events without a message) and for malformed ones (ids
-    missing or longer than the 64 characters the database keeps)."""
-    message = update.get("message")
-    if not isinstance(message, dict):
-        return None
-    sender = _mapping(message.get("from"))
-    chat = _mapping(message.get("chat"))
-    message_id = str(message.get("message_id") or "")
-    sender_id = str(sender.get("id") or "")
-    chat_id = str(chat.get("id") or sender_id)
-    if sender.get("is_bot") or not all(0 < len(key) <= MAX_ID for key in (message_id, chat_id)):
-        return None
-    if not sender_id or len(sender_id) > MAX_ID:
-        return None
-    event = str(update.get("event_name", ""))
-    text = _text_of(event, message)
-    group = str(chat.get("chat_type", "PRIVATE")).upper() == "GROUP"
-    if group and not text:
-        return None  # photos and stickers in a group: nothing said to the bot
-    return Incoming(
-        channel=CHANNEL,
-        external_id=sender_id,
-        chat_id=chat_id,
-        message_id=message_id,
-        text=text,
-        display_name=str(sender.get("display_name") or sender.get("name") or ""),
-        is_group=group,
-        unsupported=not text,
-        phone_button=False,
-    )
-
-
-def _mapping(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _text_of(event: str, message: dict[str, Any]) -> str:
-    """What the person wrote: a text, or a photo's caption; nothing for stickers and the like."""
-    if event in TEXT_EVENTS or (not event and "text" in message):
-        return str(message.get("text") or "")
-    if event in IMAGE_EVENTS:
-        return str(message.get("caption") or "")
-    return ""
 
 
 class ZaloChannel:
     """Delivers outbox payloads with the Zalo Bot API and maps its errors for the sender.
 
     ``links`` makes the download links of workbooks (None without ``PUBLIC_BASE_URL``);
-    ``now`` is the application's clock (link expiry, told in ``zone``'s time). Zalo publishes no rate limits; the
-    per-chat pace defaults to one message a second as on Telegram, and a 429 pauses the
-    channel (``bot.sender``).
-    """
+    ``now`` is the application's clock (link expiry, told in ``zone``'s time). Zalo publishes
+    no rate limits; the per-chat pace defaults to one message a second as on Telegram
+    (:class:`~bot.channels.limits.ChatLimiters`), and a 429 pauses the channel
+    (``bot.sender``)."""
 
     name = CHANNEL
 
@@ -129,15 +70,11 @@ class ZaloChannel:
         self.now = now
         self.zone = zone
         self.chat_per_second = chat_per_second
-        self._limiters: dict[str, AsyncLimiter] = {}
+        self.limiters = ChatLimiters(chat_per_second)
 
     def chat_limiter(self, chat_id: str) -> AsyncLimiter:
         """The pace of one chat."""
-        if chat_id not in self._limiters:
-            if len(self._limiters) >= MAX_LIMITERS:  # forget idle chats, keep memory bounded
-                self._limiters.clear()
-            self._limiters[chat_id] = AsyncLimiter(self.chat_per_second, 1)
-        return self._limiters[chat_id]
+        return self.limiters(chat_id)
 
     async def deliver(self, chat_id: str, payload: dict[str, Any]) -> None:
         """Send one outbox payload as one or more text messages; raise a ``DeliveryError``

@@ -1,9 +1,11 @@
-"""The Telegram channel (aiogram 3): updates in as normalised messages, outbox payloads out.
+"""The Telegram channel (aiogram 3), sending: outbox payloads out through the Bot API, its errors
+mapped for the outbox sender, the command menus.
 
 Messages are sent as plain text (no parse mode), so names and answers typed by people need no
 escaping and can never break the formatting. Choices become inline buttons whose
 ``callback_data`` is a short ``c<number>`` (the Bot API allows 1-64 bytes); a tap is read back
-as the button's label, so an old button pressed later picks nothing it should not.
+as the button's label (``bot.channels.telegram.ingest``), so an old button pressed later picks
+nothing it should not.
 """
 
 from __future__ import annotations
@@ -28,17 +30,16 @@ from aiogram.types import (
     BotCommand,
     BotCommandScopeAllPrivateChats,
     BotCommandScopeChat,
-    CallbackQuery,
     FSInputFile,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     KeyboardButton,
-    Message,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
 )
 from aiolimiter import AsyncLimiter
 
+from bot.channels.limits import ChatLimiters, Pace
 from bot.sender import (
     DeliveryError,
     PermanentFailure,
@@ -47,14 +48,14 @@ from bot.sender import (
     TemporaryFailure,
 )
 from domain.i18n import _
-from domain.messages import Incoming, Reply, render_text, split_text
+from domain.messages import Reply, render_text, split_text
 from handlers.commands import telegram_menu
 
 CHANNEL = "telegram"
 MAX_TEXT = 4096  # characters per message (Bot API, sendMessage)
 MAX_CAPTION = 1024  # characters per document caption (Bot API, sendDocument)
-MAX_BUTTONS = 12
-MAX_LIMITERS = 10_000  # per-chat pacing state kept at once  # beyond this a list is easier to answer by typing its number
+MAX_BUTTONS = 12  # beyond this a list is easier to answer by typing its number
+GROUP_PACE: Pace = (20.0, 60.0)  # messages a minute in a group (Bot API FAQ)
 PHONE_BUTTON = "📱 Gửi số điện thoại của tôi"
 
 log = logging.getLogger(__name__)
@@ -67,63 +68,6 @@ def make_bot(token: str, api_base: str, timeout: float = 60.0) -> Bot:
     a request with no answer after ``timeout`` seconds fails as a network error."""
     session = AiohttpSession(api=TelegramAPIServer.from_base(api_base), timeout=timeout)
     return Bot(token, session=session)
-
-
-def from_message(message: Message, update_id: int, office_chats: frozenset[str]) -> Incoming | None:
-    """A normalised message, or None for messages without a person behind them."""
-    sender = message.from_user
-    if sender is None or sender.is_bot:
-        return None
-    contact = message.contact
-    own_contact = contact is not None and contact.user_id == sender.id
-    text = message.text or message.caption or ""
-    if message.chat.type != "private" and not text:
-        return None  # joins, pins, photos in a group: nothing said to the bot
-    return Incoming(
-        channel=CHANNEL,
-        external_id=str(sender.id),
-        chat_id=str(message.chat.id),
-        message_id=str(update_id),
-        text=text,
-        display_name=sender.full_name,
-        verified_phone=contact.phone_number if contact is not None and own_contact else None,
-        is_group=message.chat.type != "private",
-        is_office_chat=str(message.chat.id) in office_chats,
-        unverified_contact=contact is not None and not own_contact,
-        unsupported=contact is None and not text,
-    )
-
-
-def from_callback(
-    query: CallbackQuery, update_id: int, office_chats: frozenset[str]
-) -> Incoming | None:
-    """A tapped button, read as if the person had typed the button's label."""
-    message = query.message
-    if not isinstance(message, Message) or query.from_user.is_bot:
-        return None
-    label = _choice_label(message.text or "", query.data or "")
-    return Incoming(
-        channel=CHANNEL,
-        external_id=str(query.from_user.id),
-        chat_id=str(message.chat.id),
-        message_id=str(update_id),
-        text=label,
-        display_name=query.from_user.full_name,
-        is_group=message.chat.type != "private",
-        is_office_chat=str(message.chat.id) in office_chats,
-        unsupported=not label,
-    )
-
-
-def _choice_label(text: str, data: str) -> str:
-    """The full label of choice ``c<n>`` as the message lists it (``  n. label``); buttons may
-    be shortened on screen, the text never is."""
-    prefix = f"  {data.removeprefix('c')}. "
-    if data.startswith("c"):
-        for line in text.splitlines():
-            if line.startswith(prefix):
-                return line[len(prefix) :]
-    return ""
 
 
 def _inline(choices: tuple[str, ...]) -> InlineKeyboardMarkup:
@@ -155,6 +99,11 @@ def commands(kind: str) -> list[BotCommand]:
     ]
 
 
+def group_pace(chat_id: str) -> Pace | None:
+    """The pace of a group or supergroup (their ids are negative); None for a private chat."""
+    return GROUP_PACE if chat_id.startswith("-") else None
+
+
 class TelegramChannel:
     """Delivers outbox payloads with the Bot API and maps its errors for the sender.
 
@@ -167,17 +116,11 @@ class TelegramChannel:
     def __init__(self, bot: Bot, chat_per_second: float = 1.0) -> None:
         self.bot = bot
         self.chat_per_second = chat_per_second
-        self._limiters: dict[str, AsyncLimiter] = {}
+        self.limiters = ChatLimiters(chat_per_second, pace=group_pace)
 
     def chat_limiter(self, chat_id: str) -> AsyncLimiter:
         """The pace of one chat."""
-        if chat_id not in self._limiters:
-            if len(self._limiters) >= MAX_LIMITERS:  # forget idle chats, keep memory bounded
-                self._limiters.clear()
-            group = chat_id.startswith("-")
-            pace = (20, 60) if group else (self.chat_per_second, 1)
-            self._limiters[chat_id] = AsyncLimiter(*pace)
-        return self._limiters[chat_id]
+        return self.limiters(chat_id)
 
     async def deliver(self, chat_id: str, payload: dict[str, Any]) -> None:
         """Send one outbox payload; raise a ``DeliveryError`` subclass on failure.
