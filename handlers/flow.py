@@ -134,9 +134,8 @@ class Context:
             self.state.data = cast(dict[str, Any], encode(self._data))
         if self._keep is not None:
             known = cast(dict[str, Any], encode(self._keep))
-            unknown = {
-                k: v for k, v in self.state.keep.items() if k not in Keep.__dataclass_fields__
-            }
+            old = self.state.keep if isinstance(self.state.keep, dict) else {}
+            unknown = {k: v for k, v in old.items() if k not in Keep.__dataclass_fields__}
             self.state.keep = {**unknown, **known}
 
     def finish_replies(self) -> list[Reply]:

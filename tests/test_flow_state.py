@@ -443,3 +443,14 @@ async def test_an_unknown_step_stops_the_flow_too(app: App, clock: ManualClock) 
     await put(app, head, {**state, "step": "renamed_step"})
     answer = await head.say("/nhap")  # the command still works
     assert "không đọc được việc bạn đang làm dở" in answer and "Chỉ tiêu 1/26" in answer
+
+
+async def test_kept_values_that_are_not_an_object_are_started_again(
+    app: App, clock: ManualClock
+) -> None:
+    head = await _head(app)
+    await head.say("/huy")
+    state = await stored(app, head)
+    await put(app, head, {**state, "data": {"data": {}, "keep": ["not", "an", "object"]}})
+    assert "Chỉ tiêu 1/26" in await head.say("/nhap")
+    assert isinstance((await stored(app, head))["data"]["keep"], dict)
