@@ -144,7 +144,7 @@ def test_blank_template_drop_down_lists() -> None:
     workbook = _workbook()
 
     assert _lists(workbook[CAMPAIGN_SHEET]) == {
-        "Kỳ báo cáo": '"tháng,quý,6 tháng,năm"',
+        "Kỳ báo cáo": '"tháng,quý,6 tháng,năm,cả đợt"',
         "Nhắc vào ngày hạn": '"có,không"',
         "Là dữ liệu mẫu": '"có,không"',
     }
@@ -325,7 +325,7 @@ BROKEN = [
         NGA_NAM,
         [_set(CAMPAIGN_SHEET, 2, "Kỳ báo cáo", "tuần")],
         (CAMPAIGN_SHEET, 2, "Kỳ báo cáo"),
-        '"tuần" không hợp lệ — chọn: tháng, quý, 6 tháng, năm',
+        '"tuần" không hợp lệ — chọn: tháng, quý, 6 tháng, năm, cả đợt',
         id="invalid-frequency",
     ),
     pytest.param(

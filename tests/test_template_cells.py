@@ -417,7 +417,7 @@ def test_choices(parse: Parser, raw: object, value: object) -> None:
 @pytest.mark.parametrize(
     ("parse", "raw", "message"),
     [
-        (parse_frequency, "quy", '"quy" không hợp lệ — chọn: tháng, quý, 6 tháng, năm'),
+        (parse_frequency, "quy", '"quy" không hợp lệ — chọn: tháng, quý, 6 tháng, năm, cả đợt'),
         (parse_value_type, "so", '"so" không hợp lệ — chọn: số, số nguyên, phần trăm'),
         (parse_title_kind, "ca nhan", '"ca nhan" không hợp lệ — chọn: tập thể, cá nhân'),
         (parse_cumulative, "x", '"x" không hợp lệ — chọn: lũy kế, theo kỳ'),
