@@ -252,7 +252,8 @@ def campaign_import(
         verb = "Đã tạo" if result.created else "Đã cập nhật"
         typer.echo(
             f"{verb} phong trào {spec.code}: {result.elements} chỉ tiêu nhập, {result.indicators} chỉ tiêu "
-            f"tính toán, {result.units} đơn vị, {result.titles} danh hiệu, {result.periods} kỳ báo cáo."
+            f"tính toán, {result.units} đơn vị, {result.titles} danh hiệu, {result.periods} kỳ báo cáo, "
+            f"{result.criteria} tiêu chí chấm điểm, {result.reviews} đợt sơ kết/tổng kết."
         )
 
     _run(_settings(today), load)

@@ -20,7 +20,10 @@ Rules and their sources:
 * day counts: whole numbers from 0 (reminder and escalation counts up to
   :data:`MAX_REMINDER_DAYS`); reminder days before the due date: ``3; 1`` or ``không``;
 * lists (representatives, phones): ``;``-separated, phones checked by
-  :func:`domain.phones.normalize_phone`.
+  :func:`domain.phones.normalize_phone`;
+* period ids of reviews: DHIS2 ids (``2026S1``, ``2026``, ``2026Q1``, ``202601``) or the whole
+  campaign (``CADOT``, also typed "cả đợt"), :func:`domain.periods.period_span`'s forms;
+* weights of a review's final score: :func:`domain.scoring.parse_weights`, kept as typed.
 
 The ``show_*`` functions and :func:`number_cell` write values the way these parsers read them
 back (``parse_reminder_days(show_reminder_days(days)) == days``).
@@ -36,11 +39,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from domain.campaign_spec import ValueType
+from domain.campaign_spec import PERIOD_ID_HELP, ValueType, covers_problems
 from domain.errors import DomainError
 from domain.numbers import NumberParseError, format_number, parse_boolean
+from domain.periods import WHOLE_CAMPAIGN
 from domain.phones import normalize_phone
 from domain.reading import AskBack, read_figure
+from domain.scoring import ScoringProblem, parse_weights
 from domain.text import fold, normalize_tone_placement
 from domain.validation import MAX_MAGNITUDE, Rules
 
@@ -58,9 +63,11 @@ __all__ = [
     "parse_date",
     "parse_day_count",
     "parse_decimal",
+    "parse_period_id",
     "parse_phones",
     "parse_reminder_day_count",
     "parse_reminder_days",
+    "parse_weights_text",
     "parse_yes_no",
     "quoted",
     "show_date",
@@ -359,3 +366,28 @@ def parse_reminder_days(raw: object) -> tuple[int, ...]:
 def show_reminder_days(days: Sequence[int]) -> str:
     """A list of reminder days as written in the template: ``3; 1``, or ``không`` when empty."""
     return "; ".join(str(day) for day in days) if days else NO
+
+
+# --------------------------------------------------------------------------- reviews
+
+
+def parse_period_id(raw: object) -> str:
+    """A review's period id, upper-cased: ``2026S1``, ``2026`` (a number cell too), ``2026Q1``,
+    ``202601``, or ``CADOT`` (the whole campaign; "cả đợt" typed with or without diacritics)."""
+    text = re.sub(r"\s", "", cell_text(raw)).upper()
+    if fold(text) == fold(WHOLE_CAMPAIGN) or choice_key(cell_text(raw)) == choice_key("cả đợt"):
+        return WHOLE_CAMPAIGN
+    if covers_problems(text):
+        raise CellProblem(f"{quoted(raw)} không phải kỳ đánh giá hợp lệ — {PERIOD_ID_HELP}")
+    return text
+
+
+def parse_weights_text(raw: object) -> str:
+    """A final-score rule as typed ("tự chấm 30%, chấm chéo 30%, văn phòng 40%"), checked by
+    :func:`domain.scoring.parse_weights` and returned stripped."""
+    text = " ".join(cell_text(raw).split())
+    try:
+        parse_weights(text)
+    except ScoringProblem as problem:
+        raise CellProblem(problem.user_message) from None
+    return text

@@ -16,15 +16,18 @@ from enum import StrEnum
 from typing import TypeVar
 
 from domain.campaign_spec import Aggregation, Direction, Frequency, TitleKind, ValueType, label
+from domain.scoring import KIND_LABELS, CriterionKind
 from domain.template_cells import NO, YES, CellProblem, cell_text, choice_key, quoted
 
 __all__ = [
     "CUMULATIVE",
+    "KIND_CHOICES",
     "PER_PERIOD",
     "choice_parser",
     "enum_parser",
     "labels",
     "parse_aggregation",
+    "parse_criterion_kind",
     "parse_cumulative",
     "parse_direction",
     "parse_frequency",
@@ -115,3 +118,21 @@ parse_cumulative = choice_parser(
     (CUMULATIVE, PER_PERIOD),
 )
 """``True`` for year-to-date figures ("lũy kế", "cộng dồn", "có"), ``False`` per period."""
+
+KIND_CHOICES = tuple(KIND_LABELS[kind] for kind in CriterionKind)
+"""The drop-down of column "Loại điểm" of sheet "Tiêu chí": điểm chuẩn, điểm thưởng, điểm trừ."""
+
+parse_criterion_kind = choice_parser(
+    {
+        **{text: kind for kind, text in KIND_LABELS.items()},
+        **{kind.value: kind for kind in CriterionKind},
+        "chuẩn": CriterionKind.STANDARD,
+        "thưởng": CriterionKind.BONUS,
+        "điểm cộng": CriterionKind.BONUS,
+        "cộng": CriterionKind.BONUS,
+        "trừ": CriterionKind.PENALTY,
+    },
+    KIND_CHOICES,
+)
+"""A criterion's kind by its label ("điểm thưởng"), code value ("bonus") or a short word
+("thưởng", "điểm cộng", "trừ")."""

@@ -1,9 +1,12 @@
 """Campaigns in the database: importing a :class:`CampaignSpec` and reading campaigns back.
 
 Import is an upsert by code inside the caller's transaction: a re-import of the same campaign
-code updates it in place, and refuses (``CampaignConflict``) any change that would orphan data
+code updates it in place (elements, indicators, titles with their rules, criteria and reviews
+matched by code), and refuses (``CampaignConflict``) any change that would orphan data
 already entered — removing a data element, a unit or a period that has values (or had them: the
-audit history keeps pointing at it), or a title that a unit registered for.
+audit history keeps pointing at it), a title that a unit registered for (or registered a person
+for), a criterion that has points or evidence, or a review that has score sheets, evidence, an
+approval or a cluster ranking.
 """
 
 from __future__ import annotations
@@ -12,27 +15,36 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from domain.campaign_spec import CampaignSpec, ElementSpec, UnitSpec, ValueType
+from domain.campaign_spec import CampaignSpec, CriterionSpec, ElementSpec, UnitSpec, ValueType
 from domain.errors import DomainError
 from domain.periods import PeriodDates, periods_between
 from domain.phones import normalize_phone
 from domain.validation import canonical
 from storage.models import (
+    Approval,
     Campaign,
     CampaignUnit,
     Cluster,
+    ClusterRanking,
+    Criterion,
     DataElement,
     DataValueAudit,
+    Evidence,
     Indicator,
+    Nominee,
     OrgUnit,
     Period,
     Registration,
     RegistrationTarget,
     RegistrationTitle,
+    Review,
+    Score,
+    ScoreAudit,
+    ScoreSheet,
     Submission,
     Title,
     UnitContact,
@@ -62,6 +74,8 @@ class ImportResult:
     units: int
     titles: int
     periods: int
+    criteria: int
+    reviews: int
 
 
 def decimal_text(value: Decimal | None) -> str | None:
@@ -83,11 +97,14 @@ async def import_campaign(session: AsyncSession, spec: CampaignSpec, now: dateti
         await _check_orphans(session, campaign, spec)
     _set_header(campaign, spec, now)
     await session.flush()
+    await _release_sources(session, campaign.id)
     elements = await _sync_elements(session, campaign.id, spec)
-    await _sync_indicators(session, campaign.id, spec, elements)
+    indicators = await _sync_indicators(session, campaign.id, spec, elements)
     await _sync_titles(session, campaign.id, spec)
     await _sync_units(session, campaign.id, spec.units)
     period_count = await _sync_periods(session, campaign.id, spec)
+    await _sync_criteria(session, campaign.id, spec.criteria, elements, indicators)
+    await _sync_reviews(session, campaign.id, spec)
     return ImportResult(
         campaign_id=campaign.id,
         created=created,
@@ -96,6 +113,8 @@ async def import_campaign(session: AsyncSession, spec: CampaignSpec, now: dateti
         units=len(spec.units),
         titles=len(spec.titles),
         periods=period_count,
+        criteria=len(spec.criteria),
+        reviews=len(spec.reviews),
     )
 
 
@@ -140,6 +159,16 @@ async def _check_orphans(session: AsyncSession, campaign: Campaign, spec: Campai
     for code, name in await _registered_titles(session, campaign.id):
         if code not in kept_titles:
             problems.append(f'danh hiệu {code} "{name}" đã có đơn vị đăng ký')
+    kept_criteria = {c.code for c in spec.criteria}
+    for code, name in await _scored_criteria(session, campaign.id):
+        if code not in kept_criteria:
+            problems.append(f'tiêu chí {code} "{name}" đã có điểm chấm hoặc minh chứng')
+    kept_reviews = {r.code for r in spec.reviews}
+    for code, name in await _reviews_with_scores(session, campaign.id):
+        if code not in kept_reviews:
+            problems.append(
+                f'đợt {code} "{name}" đã có phiếu chấm điểm, minh chứng hoặc kết quả duyệt'
+            )
     if problems:
         raise CampaignConflict(campaign.code, problems)
 
@@ -195,6 +224,36 @@ async def _registered_titles(session: AsyncSession, campaign_id: int) -> list[tu
             select(RegistrationTitle.title_id)
             .where(RegistrationTitle.title_id == Title.id)
             .exists()
+            | select(Nominee.id).where(Nominee.title_id == Title.id).exists()
+        )
+    )
+    return [(code, name) for code, name in rows]
+
+
+async def _scored_criteria(session: AsyncSession, campaign_id: int) -> list[tuple[str, str]]:
+    """Criteria with points on a sheet (or had them: the audit), or evidence."""
+    rows = await session.execute(
+        select(Criterion.code, Criterion.name)
+        .where(Criterion.campaign_id == campaign_id)
+        .where(
+            select(Score.sheet_id).where(Score.criterion_id == Criterion.id).exists()
+            | select(ScoreAudit.id).where(ScoreAudit.criterion_id == Criterion.id).exists()
+            | select(Evidence.id).where(Evidence.criterion_id == Criterion.id).exists()
+        )
+    )
+    return [(code, name) for code, name in rows]
+
+
+async def _reviews_with_scores(session: AsyncSession, campaign_id: int) -> list[tuple[str, str]]:
+    """Reviews with a score sheet, evidence, an office decision or a cluster ranking."""
+    rows = await session.execute(
+        select(Review.code, Review.name)
+        .where(Review.campaign_id == campaign_id)
+        .where(
+            select(ScoreSheet.id).where(ScoreSheet.review_id == Review.id).exists()
+            | select(Evidence.id).where(Evidence.review_id == Review.id).exists()
+            | select(Approval.id).where(Approval.review_id == Review.id).exists()
+            | select(ClusterRanking.review_id).where(ClusterRanking.review_id == Review.id).exists()
         )
     )
     return [(code, name) for code, name in rows]
@@ -271,7 +330,7 @@ async def _delete_elements(session: AsyncSession, elements: list[DataElement]) -
 
 async def _sync_indicators(
     session: AsyncSession, campaign_id: int, spec: CampaignSpec, elements: dict[str, DataElement]
-) -> None:
+) -> dict[str, Indicator]:
     existing = {
         i.code: i
         for i in await session.scalars(
@@ -279,10 +338,12 @@ async def _sync_indicators(
         )
     }
     order = template_order(spec)
+    kept: dict[str, Indicator] = {}
     for row in (e for e in spec.elements if e.is_indicator):
         indicator = existing.pop(row.code, None) or Indicator(
             campaign_id=campaign_id, code=row.code
         )
+        kept[row.code] = indicator
         indicator.name = row.name
         indicator.measure_unit = row.measure_unit or "%"
         indicator.numerator_id = elements[row.numerator or ""].id
@@ -294,6 +355,7 @@ async def _sync_indicators(
     for stale in existing.values():
         await session.delete(stale)
     await session.flush()
+    return kept
 
 
 async def _sync_titles(session: AsyncSession, campaign_id: int, spec: CampaignSpec) -> None:
@@ -304,7 +366,72 @@ async def _sync_titles(session: AsyncSession, campaign_id: int, spec: CampaignSp
     for order, row in enumerate(spec.titles):
         title = existing.pop(row.code, None) or Title(campaign_id=campaign_id, code=row.code)
         title.name, title.kind, title.sort_order = row.name, row.kind, order
+        title.min_score = decimal_text(row.min_score)
+        title.needs_on_time = row.needs_on_time
+        title.max_share = decimal_text(row.max_share)
         session.add(title)
+    for stale in existing.values():
+        await session.delete(stale)
+    await session.flush()
+
+
+async def _release_sources(session: AsyncSession, campaign_id: int) -> None:
+    """Detach every criterion from its automatic source, so that elements and indicators
+    dropped by the re-import can be deleted; :func:`_sync_criteria` sets the sources again."""
+    await session.execute(
+        update(Criterion)
+        .where(Criterion.campaign_id == campaign_id)
+        .values(source_element_id=None, source_indicator_id=None)
+    )
+
+
+async def _sync_criteria(
+    session: AsyncSession,
+    campaign_id: int,
+    criteria: tuple[CriterionSpec, ...],
+    elements: dict[str, DataElement],
+    indicators: dict[str, Indicator],
+) -> None:
+    """Criteria by code, in sheet order; a source names an element or an indicator."""
+    existing = {
+        c.code: c
+        for c in await session.scalars(
+            select(Criterion).where(Criterion.campaign_id == campaign_id)
+        )
+    }
+    for order, row in enumerate(criteria):
+        criterion = existing.pop(row.code, None) or Criterion(
+            campaign_id=campaign_id, code=row.code
+        )
+        criterion.name, criterion.group_name = row.name, row.group
+        criterion.max_points = canonical(row.max_points)
+        criterion.kind = row.kind
+        criterion.evidence_required = row.evidence_required
+        element = elements.get(row.source) if row.source else None
+        indicator = indicators.get(row.source) if row.source else None
+        criterion.source_element_id = element.id if element else None
+        criterion.source_indicator_id = indicator.id if indicator else None
+        criterion.rule = row.rule
+        criterion.sort_order = order
+        session.add(criterion)
+    for stale in existing.values():
+        await session.delete(stale)
+    await session.flush()
+
+
+async def _sync_reviews(session: AsyncSession, campaign_id: int, spec: CampaignSpec) -> None:
+    existing = {
+        r.code: r
+        for r in await session.scalars(select(Review).where(Review.campaign_id == campaign_id))
+    }
+    for order, row in enumerate(spec.reviews):
+        review = existing.pop(row.code, None) or Review(campaign_id=campaign_id, code=row.code)
+        review.name, review.covers = row.name, row.covers
+        review.self_start, review.self_end = row.self_start, row.self_end
+        review.cross_start, review.cross_end = row.cross_start, row.cross_end
+        review.review_date, review.weights = row.review_date, row.weights
+        review.sort_order = order
+        session.add(review)
     for stale in existing.values():
         await session.delete(stale)
     await session.flush()

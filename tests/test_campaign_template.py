@@ -26,10 +26,12 @@ from domain.campaign_spec import (
 from domain.errors import DomainError
 from reports.template import (
     CAMPAIGN_SHEET,
+    CRITERIA_SHEET,
     DATA_SHEETS,
     ELEMENTS_SHEET,
     GUIDE_SHEET,
     IMPORT_COMMAND,
+    REVIEWS_SHEET,
     TEMPLATE_COLUMNS,
     TITLES_SHEET,
     UNITS_SHEET,
@@ -156,7 +158,15 @@ def test_blank_template_drop_down_lists() -> None:
         "Lũy kế": '"lũy kế,theo kỳ"',
     }
     assert _lists(workbook[UNITS_SHEET]) == {"Cụm trưởng": '"có,không"'}
-    assert _lists(workbook[TITLES_SHEET]) == {"Đối tượng": '"tập thể,cá nhân"'}
+    assert _lists(workbook[TITLES_SHEET]) == {
+        "Đối tượng": '"tập thể,cá nhân"',
+        "Báo cáo đúng hạn mọi kỳ": '"có,không"',
+    }
+    assert _lists(workbook[CRITERIA_SHEET]) == {
+        "Loại điểm": '"điểm chuẩn,điểm thưởng,điểm trừ"',
+        "Cần minh chứng": '"có,không"',
+    }
+    assert _lists(workbook[REVIEWS_SHEET]) == {}
 
 
 def test_blank_template_reads_back_as_missing_campaign_elements_and_units() -> None:

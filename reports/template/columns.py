@@ -3,8 +3,11 @@
 Like an XLSForm for ODK, a workbook with fixed sheets and columns describes one campaign
 (:class:`~domain.campaign_spec.CampaignSpec`): an instructions sheet "Hướng dẫn" (ignored when
 reading), then sheet "Phong trào" (one data row), "Chỉ tiêu" (data elements and indicators),
-"Đơn vị" (reporting units) and "Danh hiệu" (emulation titles). Row 1 of each data sheet holds the
-headers of :data:`TEMPLATE_COLUMNS`; data rows follow.
+"Đơn vị" (reporting units), "Danh hiệu" (emulation titles and who may be proposed for them),
+"Tiêu chí" (the scoring table) and "Sơ kết, tổng kết" (the reviews: one row each, since a
+campaign has a mid-year and a final one). Row 1 of each data sheet holds the headers of
+:data:`TEMPLATE_COLUMNS`; data rows follow. The last two sheets are :data:`OPTIONAL_SHEETS`: a
+template made before they existed has none and still imports (no criteria, no reviews).
 
 This module is data only: the writer (:mod:`reports.template.writer`) lays it out, the reader
 (:mod:`reports.template.reader`) matches headers against it, and both use the same help texts,
@@ -18,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from domain.campaign_spec import (
+    REVIEW_LATE_DAYS,
     Aggregation,
     CampaignSpec,
     Direction,
@@ -26,16 +30,19 @@ from domain.campaign_spec import (
     ValueType,
 )
 from domain.template_cells import MAX_REMINDER_DAYS, NO, YES, show_reminder_days, show_yes_no
-from domain.template_choices import CUMULATIVE, PER_PERIOD, labels
+from domain.template_choices import CUMULATIVE, KIND_CHOICES, PER_PERIOD, labels
 
 __all__ = [
     "CAMPAIGN_DEFAULTS",
     "CAMPAIGN_SHEET",
+    "CRITERIA_SHEET",
     "DATA_SHEETS",
     "DATE_FORMAT",
     "ELEMENTS_SHEET",
     "GUIDE_SHEET",
     "IMPORT_COMMAND",
+    "OPTIONAL_SHEETS",
+    "REVIEWS_SHEET",
     "SHEET_INTROS",
     "TEMPLATE_COLUMNS",
     "TITLES_SHEET",
@@ -50,8 +57,19 @@ CAMPAIGN_SHEET = "Phong trào"
 ELEMENTS_SHEET = "Chỉ tiêu"
 UNITS_SHEET = "Đơn vị"
 TITLES_SHEET = "Danh hiệu"
-DATA_SHEETS = (CAMPAIGN_SHEET, ELEMENTS_SHEET, UNITS_SHEET, TITLES_SHEET)
-"""The sheets the reader needs, in the order they follow the instructions sheet."""
+CRITERIA_SHEET = "Tiêu chí"
+REVIEWS_SHEET = "Sơ kết, tổng kết"
+DATA_SHEETS = (
+    CAMPAIGN_SHEET,
+    ELEMENTS_SHEET,
+    UNITS_SHEET,
+    TITLES_SHEET,
+    CRITERIA_SHEET,
+    REVIEWS_SHEET,
+)
+"""The sheets the reader reads, in the order they follow the instructions sheet."""
+OPTIONAL_SHEETS = frozenset({CRITERIA_SHEET, REVIEWS_SHEET})
+"""Sheets a template may lack (made before they existed): a missing one means no rows."""
 
 DATE_FORMAT = "DD/MM/YYYY"
 VALIDATION_ROWS = 500
@@ -331,6 +349,168 @@ _TITLES_COLUMNS = (
         choices=labels(TitleKind),
         width=12,
     ),
+    Column(
+        "min_score",
+        "Điểm tối thiểu",
+        "Khi bình xét: điểm cuối cùng ít nhất bao nhiêu mới được đề nghị danh hiệu này. "
+        "Ví dụ: 90. Để trống là không đặt mức điểm.",
+        width=12,
+    ),
+    Column(
+        "needs_on_time",
+        "Báo cáo đúng hạn mọi kỳ",
+        f"{YES}: chỉ đề nghị đơn vị đã nộp số liệu đúng hạn tất cả các kỳ trong đợt sơ kết, "
+        f"tổng kết; {NO}: không xét. Để trống là {NO}.",
+        choices=(YES, NO),
+        width=12,
+    ),
+    Column(
+        "max_share",
+        "Tỷ lệ tối đa (%)",
+        "Nhiều nhất bao nhiêu phần trăm số đơn vị được đề nghị danh hiệu này, từ 0 đến 100, "
+        "xét từ điểm cao xuống; các đơn vị bằng điểm ở ngưỡng do Hội đồng quyết định. Ví dụ: 20 "
+        "(Tập thể lao động xuất sắc không quá 20%). Để trống là không giới hạn.",
+        width=12,
+    ),
+)
+
+_CRITERIA_COLUMNS = (
+    Column(
+        "code",
+        "Mã",
+        f"Mã tiêu chí, {_CODE_HELP}. Ví dụ: I.1, I.2, II.1.",
+        required=True,
+        width=10,
+    ),
+    Column(
+        "name",
+        "Tên tiêu chí",
+        "Nội dung tiêu chí như trong bảng chấm điểm. Ví dụ: Hoàn thành chỉ tiêu thu ngân sách.",
+        required=True,
+        width=50,
+    ),
+    Column(
+        "group",
+        "Nhóm",
+        "Nhóm tiêu chí (không bắt buộc). Ví dụ: I. Phát triển kinh tế. Các tiêu chí cùng nhóm "
+        "ghi liền nhau.",
+        width=28,
+    ),
+    Column(
+        "max_points",
+        "Điểm tối đa",
+        "Số điểm tối đa của tiêu chí, lớn hơn 0, lẻ đến 2 chữ số thập phân. Ví dụ: 10 hoặc 2,5. "
+        "Với điểm trừ: số điểm bị trừ nhiều nhất.",
+        required=True,
+        width=10,
+    ),
+    Column(
+        "kind",
+        "Loại điểm",
+        "điểm chuẩn (cộng vào tổng điểm), điểm thưởng (cộng thêm), điểm trừ (trừ đi khi vi "
+        "phạm). Để trống là điểm chuẩn.",
+        choices=KIND_CHOICES,
+        width=13,
+    ),
+    Column(
+        "evidence_required",
+        "Cần minh chứng",
+        f"{YES}: khi tự chấm, đơn vị phải gửi ảnh hoặc tài liệu minh chứng cho tiêu chí này; "
+        f"{NO}: không bắt buộc. Để trống là {NO}.",
+        choices=(YES, NO),
+        width=11,
+    ),
+    Column(
+        "source",
+        "Chấm tự động từ chỉ tiêu",
+        f'Mã một chỉ tiêu số ở trang "{ELEMENTS_SHEET}" (nhập hoặc tỷ lệ tự tính) có chỉ tiêu '
+        "kế hoạch: điểm được tính sẵn từ % đạt kế hoạch của đơn vị (đơn vị chỉ sửa được khi "
+        "ghi lý do). Để trống nếu đơn vị tự chấm.",
+        width=16,
+    ),
+    Column(
+        "rule",
+        "Quy tắc chấm tự động",
+        "Chỉ điền khi có cột Chấm tự động từ chỉ tiêu. Ví dụ: ≥ 100 → đủ điểm, dưới đó tính "
+        "theo tỷ lệ (đạt 100% kế hoạch trở lên được đủ điểm, dưới đó điểm theo tỷ lệ đạt); "
+        "hoặc: ≥ 100 → đủ điểm, dưới đó 0 điểm.",
+        width=36,
+    ),
+)
+
+_REVIEWS_COLUMNS = (
+    Column(
+        "code",
+        "Mã",
+        f"Mã đợt sơ kết, tổng kết, {_CODE_HELP}. Ví dụ: SOKET, TONGKET.",
+        required=True,
+        width=12,
+    ),
+    Column(
+        "name",
+        "Tên đợt",
+        "Ví dụ: Sơ kết 6 tháng đầu năm; Tổng kết năm.",
+        required=True,
+        width=30,
+    ),
+    Column(
+        "covers",
+        "Kỳ đánh giá",
+        "Khoảng thời gian được chấm điểm: 2026S1 (6 tháng đầu năm), 2026S2 (6 tháng cuối năm), "
+        "2026 (cả năm), 2026Q1 (quý 1), 202601 (tháng 1) hoặc CADOT (cả đợt thi đua). Phải "
+        "thuộc thời gian phong trào.",
+        required=True,
+        width=12,
+        number_format="@",
+    ),
+    Column(
+        "self_start",
+        "Tự chấm từ ngày",
+        "Ngày đầu các đơn vị tự chấm điểm, dạng dd/mm/yyyy; không trước ngày đầu kỳ đánh giá.",
+        required=True,
+        width=13,
+        number_format=DATE_FORMAT,
+    ),
+    Column(
+        "self_end",
+        "Tự chấm đến ngày",
+        "Ngày cuối tự chấm điểm (hết ngày này thì khóa), không trước ngày đầu.",
+        required=True,
+        width=13,
+        number_format=DATE_FORMAT,
+    ),
+    Column(
+        "cross_start",
+        "Chấm chéo từ ngày",
+        "Ngày đầu các đơn vị trong cụm chấm chéo cho nhau, không trước ngày bắt đầu tự chấm. "
+        "Để trống cả hai cột chấm chéo nếu không chấm chéo.",
+        width=13,
+        number_format=DATE_FORMAT,
+    ),
+    Column(
+        "cross_end",
+        "Chấm chéo đến ngày",
+        "Ngày cuối chấm chéo, không trước ngày đầu chấm chéo.",
+        width=13,
+        number_format=DATE_FORMAT,
+    ),
+    Column(
+        "review_date",
+        "Ngày họp bình xét",
+        "Ngày Hội đồng thi đua - khen thưởng họp bình xét (không bắt buộc), không trước ngày "
+        "cuối tự chấm và chấm chéo. Mọi ngày của đợt không quá "
+        f"{REVIEW_LATE_DAYS} ngày sau ngày kết thúc phong trào.",
+        width=13,
+        number_format=DATE_FORMAT,
+    ),
+    Column(
+        "weights",
+        "Cách tính điểm cuối cùng",
+        "Tỷ trọng điểm tự chấm, chấm chéo (bình quân các đơn vị chấm) và điểm văn phòng duyệt, "
+        "cộng lại đúng 100%. Ví dụ: tự chấm 30%, chấm chéo 30%, văn phòng 40%. Để trống là "
+        "chỉ lấy điểm văn phòng duyệt.",
+        width=36,
+    ),
 )
 
 TEMPLATE_COLUMNS: dict[str, tuple[Column, ...]] = {
@@ -338,6 +518,8 @@ TEMPLATE_COLUMNS: dict[str, tuple[Column, ...]] = {
     ELEMENTS_SHEET: _ELEMENTS_COLUMNS,
     UNITS_SHEET: _UNITS_COLUMNS,
     TITLES_SHEET: _TITLES_COLUMNS,
+    CRITERIA_SHEET: _CRITERIA_COLUMNS,
+    REVIEWS_SHEET: _REVIEWS_COLUMNS,
 }
 """Columns of each data sheet, in the order the template writes them."""
 
@@ -349,7 +531,16 @@ SHEET_INTROS: dict[str, str] = {
     "có Tử số và Mẫu số là mã hai dòng đó; hệ thống tự tính và tổng hợp đúng cho nhiều đơn vị.",
     UNITS_SHEET: "Mỗi dòng một đơn vị báo cáo (thôn, tổ dân phố, ban ngành, đoàn thể, trường, "
     "trạm y tế, hoặc xã/phường khi huyện/thị xã phát động).",
-    TITLES_SHEET: "Các danh hiệu thi đua đơn vị, cá nhân được đăng ký (có thể để trống).",
+    TITLES_SHEET: "Các danh hiệu thi đua đơn vị, cá nhân được đăng ký (có thể để trống). Ba "
+    "cột cuối là điều kiện để bot đề nghị danh hiệu khi bình xét (đơn vị phải đăng ký danh hiệu "
+    "đó): điểm tối thiểu, báo cáo đúng hạn mọi kỳ, tỷ lệ tối đa.",
+    CRITERIA_SHEET: "Bảng tiêu chí chấm điểm thi đua: mỗi dòng một tiêu chí (có thể để trống "
+    "hoặc không có trang này nếu phong trào không chấm điểm). Tổng điểm = điểm chuẩn + điểm "
+    "thưởng − điểm trừ. Đơn vị tự chấm từng tiêu chí, gửi minh chứng khi tiêu chí cần; tiêu chí "
+    "chấm tự động được tính sẵn từ số liệu đã báo cáo.",
+    REVIEWS_SHEET: "Mỗi dòng một đợt sơ kết hoặc tổng kết (ví dụ sơ kết 6 tháng, tổng kết năm): "
+    "kỳ được đánh giá, thời gian tự chấm, chấm chéo trong cụm, ngày họp bình xét và cách tính "
+    "điểm cuối cùng. Có thể để trống hoặc không có trang này.",
 }
 
 

@@ -35,14 +35,17 @@ from reports.template.tables import Cells, Table, or_default, read_list
 __all__ = ["read_elements"]
 
 
-def read_elements(table: Table | None, errors: list[TemplateError]) -> list[ElementSpec]:
+def read_elements(
+    table: Table | None, errors: list[TemplateError]
+) -> tuple[list[ElementSpec], set[str]]:
+    """The valid rows, and every code seen on the sheet (valid rows or not)."""
     items, codes = read_list(table, errors, _read_element, "chỉ tiêu")
     by_code: dict[str, ElementSpec] = {}
     for _, element in items:
         by_code.setdefault(element.code, element)
     for cells, element in items:
         _check_references(cells, element, by_code, codes)
-    return [element for _, element in items]
+    return [element for _, element in items], codes
 
 
 def _read_element(cells: Cells, code: str | None) -> ElementSpec | None:

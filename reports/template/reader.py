@@ -4,9 +4,11 @@
 "Phong trào" (exactly one row; dates in order, registration deadline not after the end, blank
 optional cells meaning :class:`~domain.campaign_spec.CampaignSpec`'s defaults), "Chỉ tiêu"
 (:mod:`reports.template.elements`), "Đơn vị" (at least one unit, unique codes, at most one
-cluster head per cluster, who must have a cluster) and "Danh hiệu" (may be empty), and raises
-:class:`~reports.template.errors.TemplateInvalid` with every problem at once, sorted by sheet,
-row and column as laid out, never the first one only.
+cluster head per cluster, who must have a cluster), "Danh hiệu" (may be empty; a minimum score
+of 0 or more, a share from 0 to 100%) and the optional "Tiêu chí" and "Sơ kết, tổng kết"
+(:mod:`reports.template.scoring`), and raises :class:`~reports.template.errors.TemplateInvalid`
+with every problem at once, sorted by sheet, row and column as laid out, never the first one
+only.
 
 Headers are matched after folding (case, diacritics and punctuation do not matter), so a header
 typed ``"Ma phong trao"`` is found; drop-down values must keep their diacritics (``"so"`` is
@@ -27,7 +29,14 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from domain.campaign_spec import CampaignSpec, TitleKind, TitleSpec, UnitSpec
+from domain.campaign_spec import (
+    CampaignSpec,
+    SpecProblem,
+    TitleKind,
+    TitleSpec,
+    UnitSpec,
+    title_rule_problems,
+)
 from domain.template_cells import (
     parse_day_count,
     parse_phones,
@@ -41,14 +50,17 @@ from domain.template_choices import parse_frequency, parse_title_kind
 from reports.template.columns import (
     CAMPAIGN_DEFAULTS,
     CAMPAIGN_SHEET,
+    CRITERIA_SHEET,
     DATA_SHEETS,
     ELEMENTS_SHEET,
+    REVIEWS_SHEET,
     TEMPLATE_COLUMNS,
     TITLES_SHEET,
     UNITS_SHEET,
 )
 from reports.template.elements import read_elements
 from reports.template.errors import TemplateError, TemplateInvalid
+from reports.template.scoring import POINTS, read_criteria, read_reviews, report
 from reports.template.tables import Cells, Table, file_bytes, load_tables, or_default, read_list
 
 __all__ = ["read_template"]
@@ -83,18 +95,26 @@ def _build_spec(
 ) -> CampaignSpec | None:
     """The whole spec, or ``None`` when the campaign row itself is unusable."""
     head = _read_campaign(tables[CAMPAIGN_SHEET], errors)
-    elements = read_elements(tables[ELEMENTS_SHEET], errors)
+    elements, element_codes = read_elements(tables[ELEMENTS_SHEET], errors)
     units = read_list(tables[UNITS_SHEET], errors, _read_unit, "đơn vị")
     _check_cluster_heads(units[0])
     titles = read_list(tables[TITLES_SHEET], errors, _read_title, None)
+    criteria = read_criteria(tables[CRITERIA_SHEET], errors, elements, element_codes)
+    reviews = read_reviews(tables[REVIEWS_SHEET], errors, head)
     if head is None:
         return None
-    return replace(
-        head,
-        elements=tuple(elements),
-        units=tuple(unit for _, unit in units[0]),
-        titles=tuple(title for _, title in titles[0]),
-    )
+    try:
+        return replace(
+            head,
+            elements=tuple(elements),
+            units=tuple(unit for _, unit in units[0]),
+            titles=tuple(title for _, title in titles[0]),
+            criteria=tuple(criteria),
+            reviews=tuple(reviews),
+        )
+    except SpecProblem as problem:  # a rule the cell checks missed: reported, never raised
+        errors.append(TemplateError("", None, None, problem.user_message))
+        return None
 
 
 def _read_campaign(table: Table | None, errors: list[TemplateError]) -> CampaignSpec | None:
@@ -196,6 +216,17 @@ def _check_cluster_heads(units: Sequence[tuple[Cells, UnitSpec]]) -> None:
 def _read_title(cells: Cells, code: str | None) -> TitleSpec | None:
     name = cells.text("name")
     kind = or_default(cells.get("kind", parse_title_kind), TitleKind.COLLECTIVE)
+    min_score = cells.number("min_score", POINTS)
+    needs_on_time = or_default(cells.get("needs_on_time", parse_yes_no), False)
+    max_share = cells.number("max_share", "%")
+    report(cells, title_rule_problems(min_score, max_share))
     if code is None or name is None:
         return None
-    return TitleSpec(code, name, kind)
+    return TitleSpec(
+        code,
+        name,
+        kind,
+        min_score if cells.ok("min_score") else None,
+        needs_on_time,
+        max_share if cells.ok("max_share") else None,
+    )

@@ -6,8 +6,10 @@ data sheet, finds it by folded name, matches row 1 against the sheet's
 spaces and punctuation do not matter; columns in any order, extra ones ignored), and keeps the
 non-blank rows: ``{column key: value}`` with text NFC-normalised and stripped, and numbers in
 percentage-formatted cells wrapped in :class:`~domain.template_cells.PercentCell`. Missing
-sheets, missing required columns and repeated columns are reported into ``errors``; a file that
-is not an .xlsx at all raises :class:`~reports.template.errors.TemplateInvalid` at once.
+sheets (other than :data:`~reports.template.columns.OPTIONAL_SHEETS`, which are then ``None``
+without a problem), missing required columns and repeated columns are reported into
+``errors``; a file that is not an .xlsx at all raises
+:class:`~reports.template.errors.TemplateInvalid` at once.
 
 :class:`Cells` then reads one row's cells with the parsers of :mod:`domain.template_cells`,
 recording each problem with its sheet, row and column instead of raising.
@@ -37,7 +39,13 @@ from domain.template_cells import (
     parse_decimal,
 )
 from domain.text import fold
-from reports.template.columns import DATA_SHEETS, TEMPLATE_COLUMNS, Column, column_of
+from reports.template.columns import (
+    DATA_SHEETS,
+    OPTIONAL_SHEETS,
+    TEMPLATE_COLUMNS,
+    Column,
+    column_of,
+)
 from reports.template.errors import TemplateError, file_error
 
 __all__ = [
@@ -109,7 +117,8 @@ def load_tables(data: bytes, errors: list[TemplateError]) -> dict[str, Table | N
 def _read_table(workbook: Any, sheet: str, errors: list[TemplateError]) -> Table | None:
     ws = next((w for w in workbook.worksheets if header_key(w.title) == header_key(sheet)), None)
     if ws is None:
-        errors.append(TemplateError(sheet, None, None, f'thiếu trang "{sheet}" trong file'))
+        if sheet not in OPTIONAL_SHEETS:
+            errors.append(TemplateError(sheet, None, None, f'thiếu trang "{sheet}" trong file'))
         return None
     ws.reset_dimensions()  # some writers store a wrong sheet size; read every row there is
     values = (tuple(_cell_value(cell) for cell in row) for row in ws.iter_rows())

@@ -23,13 +23,25 @@ from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from domain.campaign_spec import CampaignSpec, ElementSpec, TitleSpec, UnitSpec, ValueType, label
+from domain.campaign_spec import (
+    CampaignSpec,
+    CriterionSpec,
+    ElementSpec,
+    ReviewSpec,
+    TitleSpec,
+    UnitSpec,
+    ValueType,
+    label,
+)
+from domain.scoring import KIND_LABELS
 from domain.template_cells import NO, YES, number_cell, show_reminder_days, show_yes_no
 from domain.template_choices import CUMULATIVE, PER_PERIOD
 from reports.template.columns import (
     CAMPAIGN_SHEET,
+    CRITERIA_SHEET,
     DATA_SHEETS,
     ELEMENTS_SHEET,
+    REVIEWS_SHEET,
     TEMPLATE_COLUMNS,
     TITLES_SHEET,
     UNITS_SHEET,
@@ -48,8 +60,8 @@ CellValue = str | int | float | date | None
 def write_template(spec: CampaignSpec | None = None) -> bytes:
     """Return an .xlsx workbook: the blank campaign template, or one filled in from ``spec``.
 
-    Sheets: "Hướng dẫn" (instructions), then "Phong trào", "Chỉ tiêu", "Đơn vị", "Danh hiệu" with a
-    bold frozen header row (each header has a comment explaining it), drop-down lists, dates as
+    Sheets: "Hướng dẫn" (instructions), then "Phong trào", "Chỉ tiêu", "Đơn vị", "Danh hiệu",
+    "Tiêu chí", "Sơ kết, tổng kết" with a bold frozen header row (each header has a comment explaining it), drop-down lists, dates as
     real dates shown dd/mm/yyyy and numbers as numbers. ``read_template(write_template(spec))``
     equals ``spec``. Never raises for a valid spec.
     """
@@ -71,6 +83,8 @@ def _sheet_rows(spec: CampaignSpec | None) -> dict[str, list[dict[str, CellValue
         ELEMENTS_SHEET: [_element_row(element) for element in spec.elements],
         UNITS_SHEET: [_unit_row(unit) for unit in spec.units],
         TITLES_SHEET: [_title_row(title) for title in spec.titles],
+        CRITERIA_SHEET: [_criterion_row(criterion) for criterion in spec.criteria],
+        REVIEWS_SHEET: [_review_row(review) for review in spec.reviews],
     }
 
 
@@ -127,7 +141,41 @@ def _unit_row(unit: UnitSpec) -> dict[str, CellValue]:
 
 
 def _title_row(title: TitleSpec) -> dict[str, CellValue]:
-    return {"code": title.code, "name": title.name, "kind": label(title.kind)}
+    return {
+        "code": title.code,
+        "name": title.name,
+        "kind": label(title.kind),
+        "min_score": number_cell(title.min_score),
+        "needs_on_time": show_yes_no(title.needs_on_time),
+        "max_share": number_cell(title.max_share),
+    }
+
+
+def _criterion_row(criterion: CriterionSpec) -> dict[str, CellValue]:
+    return {
+        "code": criterion.code,
+        "name": criterion.name,
+        "group": criterion.group,
+        "max_points": number_cell(criterion.max_points),
+        "kind": KIND_LABELS[criterion.kind],
+        "evidence_required": show_yes_no(criterion.evidence_required),
+        "source": criterion.source,
+        "rule": criterion.rule,
+    }
+
+
+def _review_row(review: ReviewSpec) -> dict[str, CellValue]:
+    return {
+        "code": review.code,
+        "name": review.name,
+        "covers": review.covers,
+        "self_start": review.self_start,
+        "self_end": review.self_end,
+        "cross_start": review.cross_start,
+        "cross_end": review.cross_end,
+        "review_date": review.review_date,
+        "weights": review.weights,
+    }
 
 
 def _target_cell(element: ElementSpec) -> CellValue:
