@@ -11,6 +11,22 @@ from domain.text import clean_text
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A photo or document a person sent (evidence, minh chứng), saved by the channel adapter
+    before the message is processed: ``path`` relative to the data folder (content-addressed,
+    so the same file sent twice is stored once), its SHA-256 (hex), ``kind`` "photo" or
+    "document", the media type, the name the sender gave it (documents) and its size in bytes.
+    """
+
+    kind: str
+    path: str
+    sha256: str
+    media_type: str = ""
+    file_name: str = ""
+    size: int = 0
+
+
+@dataclass(frozen=True)
 class Incoming:
     """One message from a person.
 
@@ -22,7 +38,9 @@ class Incoming:
     ``OFFICE_CHAT_IDS``; ``unsupported`` a message with nothing the bot can read (a sticker, a
     photo without caption). ``phone_button``: the channel can ask for the person's own phone
     with a button (Telegram); False on text-only channels such as Zalo, where binding is by code
-    only (texts then mention no button and replies set no ``request_phone``).
+    only (texts then mention no button and replies set no ``request_phone``). ``attachment``: a
+    photo or document the person sent, already saved by the channel adapter (its caption, if
+    any, is ``text``).
 
     Every channel builds one of these, so this is where what a person sends is made safe: on
     construction ``text`` goes through :func:`domain.text.clean_text` (control, bidi and
@@ -42,6 +60,7 @@ class Incoming:
     unverified_contact: bool = False
     unsupported: bool = False
     phone_button: bool = True
+    attachment: Attachment | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "text", clean_text(self.text))

@@ -84,6 +84,27 @@ CATALOGUE: tuple[CommandInfo, ...] = (
         label=N_("Đổi đơn vị"),
     ),
     CommandInfo(
+        "chamdiem",
+        ("cham diem", "tu cham", "tu cham diem"),
+        N_("Tự chấm điểm thi đua"),
+        Audience.REPORTER,
+        help=N_("tự chấm điểm thi đua theo từng tiêu chí, gửi ảnh minh chứng"),
+    ),
+    CommandInfo(
+        "chamcheo",
+        ("cham cheo", "cham diem cheo"),
+        N_("Chấm chéo các đơn vị trong cụm"),
+        Audience.REPORTER,
+        help=N_("chấm điểm chéo các đơn vị cùng cụm/khối thi đua"),
+    ),
+    CommandInfo(
+        "tonghopcum",
+        ("tong hop cum", "bang diem cum"),
+        N_("Bảng điểm của cụm (cụm trưởng)"),
+        Audience.REPORTER,
+        help=N_("cụm trưởng xem bảng điểm của cụm và đề xuất xếp hạng"),
+    ),
+    CommandInfo(
         "lienket",
         ("lien ket", "lienket"),
         N_("Dùng bot trên cả Zalo và Telegram"),
@@ -145,6 +166,22 @@ CATALOGUE: tuple[CommandInfo, ...] = (
         Audience.OFFICE,
         help=N_("mở lại kỳ đã khóa sổ cho một đơn vị trong vài ngày"),
         label=N_("Mở lại kỳ đã khóa sổ"),
+    ),
+    CommandInfo(
+        "duyet",
+        ("duyet", "duyet diem"),
+        N_("Duyệt điểm thi đua của đơn vị"),
+        Audience.OFFICE,
+        help=N_("xem điểm tự chấm, chấm chéo của từng đơn vị; duyệt hoặc trả lại để sửa"),
+        label=N_("Duyệt điểm thi đua"),
+    ),
+    CommandInfo(
+        "binhxet",
+        ("binh xet", "binh xet khen thuong"),
+        N_("Bình xét, đề nghị khen thưởng"),
+        Audience.OFFICE,
+        help=N_("xếp hạng, danh sách đề nghị khen thưởng (Excel) và biên bản họp (Word)"),
+        label=N_("Bình xét khen thưởng"),
     ),
 )
 
