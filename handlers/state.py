@@ -29,6 +29,11 @@ class FlowName(StrEnum):
     MENU = "menu"  # the main menu (handlers.menu)
     TONGHOP = "tonghop"  # the consolidated workbook (handlers.reports)
     DANGKYTHIDUA = "dangkythidua"  # the registrations workbook (handlers.reports)
+    CHAMDIEM = "chamdiem"  # self-scoring a review (handlers.scoring)
+    CHAMCHEO = "chamcheo"  # cross-scoring the cluster's units (handlers.scoring)
+    TONGHOPCUM = "tonghopcum"  # the cluster head's table and ranking (handlers.cluster)
+    DUYET = "duyet"  # the office's review of a unit's scores (handlers.review_office)
+    BINHXET = "binhxet"  # the commendation proposal (handlers.review_office)
 
 
 CAMPAIGN_STEP = "campaign"
