@@ -26,9 +26,11 @@ from bot.settings import Settings
 from domain.campaign_spec import CampaignSpec
 from domain.errors import DomainError
 from reports.consolidated import write_consolidated
+from reports.proposals import write_proposals
 from reports.registrations import write_registrations
 from reports.template import read_template, write_template
-from services.documents import consolidated_caption, registrations_caption, save_as
+from services.documents import consolidated_caption, record_writer, registrations_caption, save_as
+from services.proposals import find_review, proposal_caption, proposal_documents
 from storage import accounts
 from storage.campaigns import (
     find_campaign,
@@ -39,6 +41,7 @@ from storage.campaigns import (
 )
 from storage.models import Campaign, InviteKind, Period
 from storage.report_rows import consolidated_report, registrations_report
+from storage.reviews import reviews_of
 
 if TYPE_CHECKING:
     from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -359,6 +362,47 @@ def registrations(
         target = await save_as(write_registrations, rows, wanted)
         typer.echo(f"Đã lưu danh sách đăng ký thi đua: {target}")
         typer.echo(registrations_caption(rows))
+
+    _run(settings, make)
+
+
+@app.command()
+def proposals(
+    campaign_code: Annotated[str, typer.Argument(help="Campaign code, e.g. XUANSON2026.")],
+    review_code: Annotated[str, typer.Argument(help="Review code, e.g. SOKET.")],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Where to write the .xlsx (default: De-nghi-khen-thuong-CODE-REVIEW.xlsx); "
+            "the Word record is written next to it with the same name and .docx.",
+        ),
+    ] = None,
+    today: TodayOption = None,
+) -> None:
+    """Write a review's commendation proposal: the workbook and the Word meeting record."""
+    settings = _settings(today)
+
+    async def make(application: App) -> None:
+        async with application.sessions() as session:
+            campaign = await _campaign(session, campaign_code)
+            review = await find_review(session, campaign.id, review_code)
+            if review is None:
+                codes = ", ".join(r.code for r in await reviews_of(session, campaign.id))
+                raise DomainError(
+                    f'Phong trào {campaign.code} không có đợt sơ kết/tổng kết "{review_code}". '
+                    f"Các đợt: {codes or '(chưa có)'}"
+                )
+            made = await proposal_documents(
+                session, campaign, review, application.clock.now(), settings.zone
+            )
+        wanted = output or Path(f"De-nghi-khen-thuong-{campaign.code}-{review.code}.xlsx")
+        book = await save_as(write_proposals, made.report, wanted)
+        record = await save_as(record_writer(made), made.report, book.with_suffix(".docx"))
+        typer.echo(f"Đã lưu bảng đề nghị khen thưởng: {book}")
+        typer.echo(f"Đã lưu biên bản và danh sách đề nghị: {record}")
+        typer.echo(proposal_caption(campaign, review, made.report))
 
     _run(settings, make)
 

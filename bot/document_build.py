@@ -4,7 +4,8 @@ Reads one JSON request on standard input (``order``, ``database_url``, ``busy_se
 ``driver``,
 ``now`` as aware ISO 8601, ``zone``, ``reports_dir``, ``locale``), builds the workbook from a
 read-only engine of its own (``storage.db.create_engine(reading=True)``) and prints one JSON
-line: ``{"filename", "path", "caption"}``, or ``{"problem": "<Vietnamese message>"}`` for a
+line: ``{"filename", "path", "caption", "extra"}`` (``extra``: further documents, each
+``{"filename", "path", "caption"}``: the proposal's Word record), or ``{"problem": "<Vietnamese message>"}`` for a
 domain error (a full reports folder). Any other error: a traceback on standard error and exit
 status 1. The process ends after one build, so its memory goes back to the system. It runs at a
 lower priority than the bot (:data:`NICE`), so the bot's steps come first on a busy machine.
@@ -32,7 +33,7 @@ NICE = 10
 """How much lower than the bot the build runs (``os.nice``)."""
 
 
-async def _build(request: dict[str, Any]) -> dict[str, str]:
+async def _build(request: dict[str, Any]) -> dict[str, Any]:
     engine = create_engine(
         request["database_url"],
         request["busy_seconds"],
@@ -55,6 +56,10 @@ async def _build(request: dict[str, Any]) -> dict[str, str]:
         "filename": built.document.filename,
         "path": built.document.path,
         "caption": built.caption,
+        "extra": [
+            {"filename": document.filename, "path": document.path, "caption": caption}
+            for document, caption in built.extra
+        ],
     }
 
 

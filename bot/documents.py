@@ -102,7 +102,12 @@ class DocumentWorker:
         if "problem" in answer:
             raise DomainError(str(answer["problem"]))
         document = Document(str(answer["filename"]), str(answer["path"]))
-        return BuiltReport(document, str(answer["caption"]))
+        extra = answer.get("extra")
+        more = tuple(
+            (Document(str(item["filename"]), str(item["path"])), str(item["caption"]))
+            for item in (extra if isinstance(extra, list) else [])
+        )
+        return BuiltReport(document, str(answer["caption"]), more)
 
 
 def _last_json(out: bytes) -> dict[str, object] | None:

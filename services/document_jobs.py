@@ -33,16 +33,25 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from domain.errors import DomainError
 from domain.i18n import _
 from domain.messages import Reply
-from services.documents import BuiltReport, build_consolidated, build_registrations
+from services.documents import (
+    BuiltReport,
+    build_consolidated,
+    build_proposals,
+    build_registrations,
+)
 from storage import accounts
 from storage import campaigns as campaign_store
-from storage.models import DocumentJob, DocumentJobStatus
+from storage.models import DocumentJob, DocumentJobStatus, Review
 from storage.transient import StillFailing, retrying
 
 log = logging.getLogger(__name__)
 
 CONSOLIDATED = "consolidated"
 REGISTRATIONS = "registrations"
+PROPOSALS = "proposals"
+"""A review's proposal workbook and Word record (two documents). The review is part of the
+stored kind, ``proposals:<review id>`` (:func:`proposals_kind`): the job table has no review
+column."""
 
 LEASE = timedelta(minutes=15)
 """How long a claimed job is the claimer's: longer than the slowest build measured (a province,
@@ -78,6 +87,21 @@ class Order:
     kind: str
     campaign_id: int
     period_id: int | None
+    review_id: int | None = None
+
+
+def proposals_kind(review_id: int) -> str:
+    """The stored kind of a review's proposal job."""
+    return f"{PROPOSALS}:{review_id}"
+
+
+def split_kind(stored: str) -> tuple[str, int | None]:
+    """A stored kind as (kind, review id): ``proposals:7`` -> ("proposals", 7). Raises
+    ValueError for a kind this version does not build."""
+    kind, _sep, review = stored.partition(":")
+    if kind not in (CONSOLIDATED, REGISTRATIONS, PROPOSALS) or (kind == PROPOSALS) != bool(review):
+        raise ValueError(f"unknown document kind {stored!r}")
+    return kind, int(review) if review else None
 
 
 def queue(
@@ -93,9 +117,9 @@ def queue(
 ) -> DocumentJob:
     """Record a job in the caller's transaction (no commit): build ``kind`` for the campaign
     (and period, for the consolidated workbook), send it with its caption plus ``note`` to
-    every recipient, then the outbox payloads ``after``."""
-    if kind not in (CONSOLIDATED, REGISTRATIONS):
-        raise ValueError(f"unknown document kind {kind!r}")
+    every recipient, then the outbox payloads ``after``. ``kind`` is :data:`CONSOLIDATED`,
+    :data:`REGISTRATIONS` or :func:`proposals_kind`; ValueError for anything else."""
+    split_kind(kind)
     job = DocumentJob(
         kind=kind,
         campaign_id=campaign_id,
@@ -134,10 +158,16 @@ async def claim(session: AsyncSession, now: datetime) -> Order | None:
             log.error("document job %s failed %d times; giving up", job.id, job.attempts)
             _fail(session, job, _("Xin lỗi, bot không lập được báo cáo này."), now)
             continue
+        try:
+            kind, review_id = split_kind(job.kind)
+        except ValueError:  # written by a newer version: not this one's to build
+            log.error("document job %s has an unknown kind %r", job.id, job.kind)
+            _fail(session, job, _("Xin lỗi, bot không lập được báo cáo này."), now)
+            continue
         job.status = DocumentJobStatus.BUILDING
         job.attempts += 1
         job.lease_until = now + LEASE
-        return Order(job.id, job.kind, job.campaign_id, job.period_id)
+        return Order(job.id, kind, job.campaign_id, job.period_id, review_id)
     return None
 
 
@@ -157,6 +187,13 @@ async def build(
             return await build_registrations(
                 session, campaign, now=now, zone=zone, reports_dir=reports_dir
             )
+        if order.kind == PROPOSALS:
+            review = await session.get(Review, order.review_id)
+            if review is None:
+                raise DomainError(_("Đợt chấm điểm này không còn nữa."))
+            return await build_proposals(
+                session, campaign, review, now=now, zone=zone, reports_dir=reports_dir
+            )
         period = next(p for p in campaign.periods if p.id == order.period_id)
         return await build_consolidated(
             session, campaign, period, now=now, zone=zone, reports_dir=reports_dir
@@ -171,7 +208,8 @@ async def deliver(session: AsyncSession, job_id: int, built: BuiltReport, now: d
     if job is None or job.status != DocumentJobStatus.BUILDING:
         return 0
     caption = "\n".join(filter(None, [built.caption, job.note]))
-    payloads = [Reply(caption, document=built.document).to_payload(), *job.after]
+    extra = [Reply(text, document=document).to_payload() for document, text in built.extra]
+    payloads = [Reply(caption, document=built.document).to_payload(), *extra, *job.after]
     _enqueue(session, job, payloads, now)
     job.status = DocumentJobStatus.DONE
     job.finished_at = now

@@ -30,10 +30,18 @@ from domain.i18n import _
 from domain.messages import Document
 from domain.periods import period_name
 from reports.consolidated import write_consolidated
-from reports.data import ConsolidatedReport, RegistrationReport, ReportStatus
+from reports.data import ConsolidatedReport, ProposalReport, RegistrationReport, ReportStatus
+from reports.proposals import write_proposals
+from reports.record import write_record
 from reports.registrations import write_registrations
+from services.proposals import (
+    ProposalDocuments,
+    proposal_caption,
+    proposal_documents,
+    record_caption,
+)
 from storage import report_rows
-from storage.models import Campaign, Period
+from storage.models import Campaign, Period, Review
 
 log = logging.getLogger(__name__)
 
@@ -42,10 +50,13 @@ R = TypeVar("R")
 
 @dataclass(frozen=True)
 class BuiltReport:
-    """A workbook written into the reports folder, ready to send: the document and a caption."""
+    """A workbook written into the reports folder, ready to send: the document and a caption;
+    ``extra``: further documents sent after it, each with its caption (the proposal's Word
+    record)."""
 
     document: Document
     caption: str
+    extra: tuple[tuple[Document, str], ...] = ()
 
 
 async def build_consolidated(
@@ -87,15 +98,56 @@ async def build_registrations(
     )
 
 
+async def build_proposals(
+    session: AsyncSession,
+    campaign: Campaign,
+    review: Review,
+    *,
+    now: datetime,
+    zone: ZoneInfo,
+    reports_dir: Path,
+) -> BuiltReport:
+    """Like :func:`build_consolidated`, for a review's commendation proposal: the workbook
+    (``reports.proposals``) and, as an extra document, the Word meeting record and proposal
+    list (``reports.record``)."""
+    made = await proposal_documents(session, campaign, review, now, zone)
+    stem = f"{_safe(campaign.code)}-{_safe(review.code)}"
+    book = await write_file(write_proposals, made.report, reports_dir, f"de-nghi-{stem}", now)
+    record = await write_file(
+        record_writer(made), made.report, reports_dir, f"bien-ban-{stem}", now, suffix=".docx"
+    )
+    return BuiltReport(
+        Document(f"De-nghi-khen-thuong-{stem}.xlsx", str(book)),
+        proposal_caption(campaign, review, made.report),
+        ((Document(f"Bien-ban-binh-xet-{stem}.docx", str(record)), record_caption(review)),),
+    )
+
+
+def record_writer(made: ProposalDocuments) -> Callable[[ProposalReport, Path], None]:
+    """The Word builder bound to ``made``'s signing and meeting day, shaped like a workbook
+    builder (report, target) for :func:`write_file` and :func:`save_as`."""
+
+    def write(report: ProposalReport, target: Path) -> None:
+        write_record(report, made.signing, made.day, target)
+
+    return write
+
+
 async def write_file(
-    write: Callable[[R, Path], None], report: R, folder: Path, prefix: str, now: datetime
+    write: Callable[[R, Path], None],
+    report: R,
+    folder: Path,
+    prefix: str,
+    now: datetime,
+    *,
+    suffix: str = ".xlsx",
 ) -> Path:
     """Write ``report`` with the builder ``write`` (in a worker thread) to a new file of
-    ``folder``: ``<prefix>-<UTC time>-<random>.xlsx``, an absolute path. A failed write leaves
-    no file behind."""
+    ``folder``: ``<prefix>-<UTC time>-<random><suffix>``, an absolute path. A failed write
+    leaves no file behind."""
     folder = folder.resolve()
     written = now.astimezone(UTC)
-    path = folder / f"{prefix}-{written:%Y%m%dT%H%M%S}-{secrets.token_hex(4)}.xlsx"
+    path = folder / f"{prefix}-{written:%Y%m%dT%H%M%S}-{secrets.token_hex(4)}{suffix}"
     try:
         folder.mkdir(parents=True, exist_ok=True)
         await asyncio.to_thread(write, report, path)
@@ -142,7 +194,8 @@ class ReportsFolderProblem(DomainError):
 
 
 OWN_FILE = re.compile(
-    r"(?:tong-hop|dang-ky-thi-dua)-[A-Za-z0-9_.-]+-(?P<written>\d{8}T\d{6})-[0-9a-f]{8}\.xlsx"
+    r"(?:tong-hop|dang-ky-thi-dua|de-nghi|bien-ban)-[A-Za-z0-9_.-]+"
+    r"-(?P<written>\d{8}T\d{6})-[0-9a-f]{8}\.(?:xlsx|docx)"
 )
 """The names :func:`write_file` gives (with the UTC time it wrote them, by the application's
 clock); :func:`prune` deletes nothing else."""
@@ -159,7 +212,7 @@ def prune(folder: Path, now: datetime, keep: timedelta = KEEP_REPORTS) -> int:
     touched; files that vanish meanwhile are skipped."""
     oldest = now.astimezone(UTC).replace(tzinfo=None) - keep
     removed = 0
-    for path in folder.glob("*.xlsx"):
+    for path in [*folder.glob("*.xlsx"), *folder.glob("*.docx")]:
         name = OWN_FILE.fullmatch(path.name)
         if name is None:
             continue  # someone else's workbook in the same folder

@@ -20,6 +20,7 @@ from storage.models import (
     Approval,
     ApprovalStatus,
     CampaignUnit,
+    ClusterRanking,
     Criterion,
     Evidence,
     OrgUnit,
@@ -268,3 +269,97 @@ async def evidence_of(
     for row in rows:
         found.setdefault(row.criterion_id, []).append(row)
     return found
+
+
+# Reading a review for the office (``/duyet``, ``/binhxet``, the proposal documents).
+
+
+@dataclass(frozen=True)
+class PointRow:
+    """One criterion's points on a sheet that counts: scored unit, role, scoring unit,
+    criterion, points (canonical text), computed points and reason."""
+
+    unit_id: int
+    role: SheetRole
+    scorer_id: int
+    criterion_id: int
+    points: str
+    computed: str | None
+    reason: str
+
+
+async def counted_points(
+    session: AsyncSession,
+    review_id: int,
+    statuses: tuple[SheetStatus, ...],
+    unit_id: int | None = None,
+) -> list[PointRow]:
+    """Every point of the review's sheets in ``statuses`` (of ``unit_id`` only, if given),
+    in sheet and criterion order; one query."""
+    query = (
+        select(
+            ScoreSheet.org_unit_id,
+            ScoreSheet.role,
+            ScoreSheet.scorer_unit_id,
+            Score.criterion_id,
+            Score.points,
+            Score.computed,
+            Score.reason,
+        )
+        .join(Score, Score.sheet_id == ScoreSheet.id)
+        .where(ScoreSheet.review_id == review_id, ScoreSheet.status.in_(statuses))
+        .order_by(ScoreSheet.id, Score.criterion_id)
+    )
+    if unit_id is not None:
+        query = query.where(ScoreSheet.org_unit_id == unit_id)
+    return [PointRow(*row) for row in await session.execute(query)]
+
+
+async def self_sheets(session: AsyncSession, review_id: int) -> dict[int, ScoreSheet]:
+    """Each unit's self-score sheet in the review: unit id -> sheet (units that never
+    started one are left out)."""
+    rows = await session.scalars(
+        select(ScoreSheet).where(
+            ScoreSheet.review_id == review_id,
+            ScoreSheet.role == SheetRole.SELF,
+            ScoreSheet.scorer_unit_id == ScoreSheet.org_unit_id,
+        )
+    )
+    return {sheet.org_unit_id: sheet for sheet in rows}
+
+
+async def approvals_of(session: AsyncSession, review_id: int) -> dict[int, Approval]:
+    """The office's latest decision per unit in the review: unit id -> approval."""
+    rows = await session.scalars(select(Approval).where(Approval.review_id == review_id))
+    return {row.org_unit_id: row for row in rows}
+
+
+async def office_sheet(
+    session: AsyncSession, review_id: int, org_unit_id: int, by: int, at: datetime
+) -> ScoreSheet:
+    """The office's own sheet for a unit (``scorer_unit_id`` = the scored unit). Started as a
+    copy of the unit's self-score (not audited: nothing the office decided yet), then marked
+    submitted, so that every change the office makes after that is audited. Raises
+    :class:`SheetLocked` when the unit is approved."""
+    sheet = await open_sheet(session, review_id, org_unit_id, SheetRole.OFFICE, org_unit_id, at)
+    if sheet.status is SheetStatus.DRAFT:
+        own = await find_sheet(session, review_id, org_unit_id, SheetRole.SELF, org_unit_id)
+        if own is not None:
+            copied = [
+                Points(s.criterion_id, s.points, s.computed, s.reason)
+                for s in (await scores_of(session, own.id)).values()
+            ]
+            await put_points(session, sheet, copied, by, at)
+        await submit_sheet(session, sheet, by, at)
+        await session.flush()
+    return sheet
+
+
+async def cluster_rank(session: AsyncSession, review_id: int, org_unit_id: int) -> int | None:
+    """The rank the cluster head proposed for the unit (``/tonghopcum``), if any."""
+    rank: int | None = await session.scalar(
+        select(ClusterRanking.rank).where(
+            ClusterRanking.review_id == review_id, ClusterRanking.org_unit_id == org_unit_id
+        )
+    )
+    return rank
