@@ -22,6 +22,8 @@ from handlers import (  # noqa: F401  (each module registers its commands and fl
     remind,
     reopen,
     reports,
+    review_office,
+    scoring,
     submission,
     units,
 )
@@ -106,7 +108,7 @@ async def _route(ctx: Context) -> None:
         await _command(ctx, *parsed)
     elif incoming.verified_phone and not text and ctx.in_idle_step:
         await binding.bind_by_phone(ctx, incoming.verified_phone)
-    elif not text:
+    elif not text and not (incoming.attachment and ctx.state.flow and ctx.state.step):
         ctx.note(_("Tin nhắn trống."))
         await _ask_or_menu(ctx)
     elif ctx.state.flow and ctx.state.step:
@@ -158,7 +160,10 @@ def _unverified_contact_note(ctx: Context) -> str:
 
 
 def _keeps_draft(ctx: Context) -> bool:
-    """True while entering figures into a draft (kept after /huy), not while correcting."""
+    """True while entering figures into a draft (kept after /huy), not while correcting;
+    always while scoring (the score sheet is the draft)."""
+    if ctx.state.flow in scoring.DRAFT_FLOWS:
+        return True
     return ctx.state.flow == FlowName.NHAP and ctx.data(SubmissionData).mode in DRAFT_MODES
 
 
@@ -167,7 +172,9 @@ async def _cancel(ctx: Context) -> None:
         ctx.finish()
         ctx.say(_("Không có việc nào đang làm. Gõ /trogiup để xem hướng dẫn."))
         return
-    if _keeps_draft(ctx):
+    if ctx.state.flow in scoring.DRAFT_FLOWS:
+        text = scoring.stopped_text(ctx.state.flow)
+    elif _keeps_draft(ctx):
         text = _("Đã dừng. Số đã nhập được giữ trong bản nháp; gõ /nhap để tiếp tục.")
     elif ctx.state.flow == FlowName.DANGKY:
         text = _("Đã dừng. Đăng ký chưa được lưu; gõ /dangky để làm lại.")
