@@ -439,15 +439,12 @@ async def _answer_edit_reason(ctx: Context, text: str) -> None:
     by = need(ctx.reporter, "reporter").id
     try:
         sheet = await review_store.office_sheet(ctx.session, review_id, unit_id, by, ctx.now)
-        old = (await review_store.scores_of(ctx.session, sheet.id)).get(criterion.id)
+        row = (await review_store.scores_of(ctx.session, sheet.id)).get(criterion.id)
+        old, computed = (row.points, row.computed) if row else (None, None)
         await review_store.put_points(
             ctx.session,
             sheet,
-            [
-                review_store.Points(
-                    criterion.id, points, old.computed if old else None, reason[:500]
-                )
-            ],
+            [review_store.Points(criterion.id, points, computed, reason[:500])],
             by,
             ctx.now,
         )
@@ -458,7 +455,7 @@ async def _answer_edit_reason(ctx: Context, text: str) -> None:
     ctx.note(
         _("✏️ Đã sửa tiêu chí {code}: {old} → {new} ({reason}).").format(
             code=criterion.code,
-            old=_number(old.points if old else None),
+            old=_number(old),
             new=_number(points),
             reason=reason,
         )

@@ -105,7 +105,10 @@ async def seed(app: App, now: datetime, *, approve: bool = False) -> Seeded:
         )
         session.add(
             ClusterRanking(
-                review_id=review.id, org_unit_id=units["THON_DONG"], rank=1, proposed_by_id=office.id
+                review_id=review.id,
+                org_unit_id=units["THON_DONG"],
+                rank=1,
+                proposed_by_id=office.id,
             )
         )
         advanced = await session.scalar(
@@ -175,7 +178,12 @@ async def test_reportbot_proposals_writes_the_workbook_and_the_record(
     assert f"Đã lưu bảng đề nghị khen thưởng: {out}" in result.stdout
     assert "Đã duyệt 2/11 đơn vị" in result.stdout
     book = load_workbook(out)
-    assert book.sheetnames == ["Xếp hạng", "Điểm theo tiêu chí", "Đề nghị khen thưởng", "Minh chứng"]
+    assert book.sheetnames == [
+        "Xếp hạng",
+        "Điểm theo tiêu chí",
+        "Đề nghị khen thưởng",
+        "Minh chứng",
+    ]
     proposed = [c for row in book["Đề nghị khen thưởng"].iter_rows(values_only=True) for c in row]
     assert "Thôn Đông" in proposed and "Thôn Đoài" in proposed
     record = docx.Document(str(out.with_suffix(".docx")))
