@@ -113,7 +113,8 @@ def _build_spec(
             reviews=tuple(reviews),
         )
     except SpecProblem as problem:  # a rule the cell checks missed: reported, never raised
-        errors.append(TemplateError("", None, None, problem.user_message))
+        if not errors:  # else the cells' own problems already explain it
+            errors.append(TemplateError("", None, None, problem.user_message))
         return None
 
 

@@ -71,13 +71,18 @@ def read_criteria(
     by_code = {element.code: element for element in elements}
     kept = []
     for cells, criterion in items:
-        if criterion.source is not None and (
-            criterion.source in by_code or criterion.source not in codes
-        ):
-            problem = source_problem(criterion.source, by_code.get(criterion.source))
-            if problem:
-                cells.fail("source", problem)
-                continue
+        if criterion.source is not None and criterion.source not in by_code:
+            if criterion.source not in codes:  # else: that row is reported on its own
+                cells.fail("source", source_problem(criterion.source, None) or "")
+            continue
+        problem = (
+            source_problem(criterion.source, by_code[criterion.source])
+            if criterion.source
+            else None
+        )
+        if problem:
+            cells.fail("source", problem)
+            continue
         kept.append(criterion)
     return kept
 
