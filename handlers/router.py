@@ -16,6 +16,7 @@ from domain.i18n import _
 from domain.text import fold
 from handlers import (  # noqa: F401  (each module registers its commands and flows)
     binding,
+    cluster,
     menu,
     office,
     registration,
