@@ -52,6 +52,7 @@ from domain.reminders import (
     notice_moments,
     reminder_schedule,
 )
+from services import review_notices
 from services.notices import kind_label, notify_cluster_heads, remind_units
 from services.office_chats import office_chats_of
 from services.office_reports import (
@@ -63,8 +64,9 @@ from storage import campaigns as campaign_store
 from storage import outbox as outbox_store
 from storage import reminders as reminder_store
 from storage import retention as retention_store
+from storage import reviews as review_store
 from storage.campaigns import CampaignCache
-from storage.models import Campaign, Period
+from storage.models import Campaign, Period, Review
 from storage.transient import RETRY_SECONDS, StillFailing, retrying
 
 log = logging.getLogger(__name__)
@@ -210,8 +212,50 @@ class Jobs:
                     )
         if not self.hours.is_quiet(now.astimezone(self.zone)):
             await self._deferred(open_now, now, done)
+        await self._scoring_reminders(now, done)
         self._woken(done)
         return done
+
+    async def _scoring_reminders(self, now: datetime, done: Round) -> None:
+        """Reminders before each review's scoring windows close (``services.review_notices``)."""
+        today = self._today(now)
+        for campaign, review in await self._reviews():
+            policy = policy_of(campaign)
+            for role, first, last in review_notices.windows(review):
+                if not first <= today <= last:
+                    continue
+                kind = review_notices.due_kind(
+                    policy, role, first, last, now, self.hours, self.zone
+                )
+                if kind is not None:
+                    await self._safely(
+                        partial(self._remind_scorers, campaign, review, kind, now, done),
+                        f"scoring reminders {review.code} of {campaign.code}",
+                    )
+
+    async def _reviews(self) -> list[tuple[Campaign, Review]]:
+        campaigns = {c.id: c for c in await self._campaigns()}
+
+        async def read() -> list[Review]:
+            async with self.sessions() as session, session.begin():
+                return await review_store.all_reviews(session, list(campaigns))
+
+        found = await retrying(read, "reading reviews", limit=self.retry_seconds)
+        return [(campaigns[r.campaign_id], r) for r in found]
+
+    async def _remind_scorers(
+        self, campaign: Campaign, review: Review, kind: str, now: datetime, done: Round
+    ) -> None:
+        async with self.sessions() as session, session.begin():
+            fanout = await review_notices.remind_scorers(
+                session, campaign, review, kind, now, self.zone
+            )
+        if fanout.reminded:
+            done.add(
+                fanout.chats,
+                f"Nhắc chấm điểm ({kind}) {review.name} — {campaign.name}: "
+                f"{fanout.reminded} đơn vị, {fanout.chats} tin nhắn",
+            )
 
     async def _remind(
         self, campaign: Campaign, period: Period, kind: str, now: datetime, done: Round

@@ -70,7 +70,7 @@ async def remind_units(
         for person in people[unit.id]:
             typed = drafts.get((person.account_id, unit.id), 0)
             text = reminder_text(campaign, period, unit, kind, today, total, typed)
-            _queue(session, person, text, now)
+            queue_text(session, person, text, now)
             result.chats += 1
     result.reminded = len(fresh)
     return result
@@ -101,7 +101,8 @@ def kind_label(kind: str) -> str:
     return _("đúng ngày hạn")
 
 
-def _queue(session: AsyncSession, person: Recipient, text: str, now: datetime) -> None:
+def queue_text(session: AsyncSession, person: Recipient, text: str, now: datetime) -> None:
+    """Put ``text`` in ``person``'s outbox, in the caller's transaction."""
     accounts.enqueue(
         session, person.channel, person.chat_id, person.account_id, [Reply(text).to_payload()], now
     )
@@ -194,7 +195,7 @@ async def notify_cluster_heads(
             continue
         text = cluster_text(campaign, period, cluster_name, missing_lines(missing), today)
         for person in chats:
-            _queue(session, person, text, now)
+            queue_text(session, person, text, now)
             queued += 1
     return queued
 

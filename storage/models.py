@@ -815,3 +815,19 @@ class Initiative(Base):
     name: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text, default="")
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ReviewReminder(Base):
+    """A reminder to one unit to hand in its self-score or cross-scores before a review's
+    window closes, recorded before it enters the outbox; ``kind`` is ``self:before:3``,
+    ``cross:due``… (``services.review_notices``). The unique key makes it go out once."""
+
+    __tablename__ = "review_reminder"
+    __table_args__ = (UniqueConstraint("review_id", "org_unit_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("review.id"))
+    org_unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"))
+    kind: Mapped[str] = mapped_column(String(24))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    chats: Mapped[int] = mapped_column(Integer, default=0)

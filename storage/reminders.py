@@ -25,6 +25,7 @@ from storage.models import (
     OrgUnit,
     PeriodNotice,
     Reminder,
+    ReviewReminder,
     Submission,
 )
 
@@ -140,3 +141,24 @@ async def draft_sizes(
                 if f":{rest}" == suffix and unit.isdigit() and draft:
                     counts[(state.account_id, int(unit))] = len(draft)
     return counts
+
+
+async def record_review_reminders(
+    session: AsyncSession, review_id: int, kind: str, chats: dict[int, int], now: datetime
+) -> set[int]:
+    """As :func:`record_reminders`, for a review's scoring reminders (``ReviewReminder``):
+    returns the units recorded by this call, the ones whose messages it must queue."""
+    rows = [
+        {"review_id": review_id, "org_unit_id": unit, "kind": kind, "created_at": now, "chats": n}
+        for unit, n in chats.items()
+    ]
+    recorded: set[int] = set()
+    for start in range(0, len(rows), CHUNK):
+        statement = (
+            _insert(session, ReviewReminder)
+            .values(rows[start : start + CHUNK])
+            .on_conflict_do_nothing(index_elements=["review_id", "org_unit_id", "kind"])
+            .returning(ReviewReminder.org_unit_id)
+        )
+        recorded.update(await session.scalars(statement))
+    return recorded

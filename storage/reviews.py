@@ -56,6 +56,18 @@ async def reviews_of(session: AsyncSession, campaign_id: int) -> list[Review]:
     return list(rows)
 
 
+async def all_reviews(session: AsyncSession, campaign_ids: list[int]) -> list[Review]:
+    """The reviews of the given campaigns, in campaign and sheet order."""
+    if not campaign_ids:
+        return []
+    rows = await session.scalars(
+        select(Review)
+        .where(Review.campaign_id.in_(campaign_ids))
+        .order_by(Review.campaign_id, Review.sort_order)
+    )
+    return list(rows)
+
+
 async def cluster_peers(session: AsyncSession, campaign_id: int, org_unit_id: int) -> list[OrgUnit]:
     """The other units of ``org_unit_id``'s cluster taking part in the campaign, in campaign
     order (whom it cross-scores by default); empty for a unit in no cluster."""

@@ -174,6 +174,18 @@ def upgrade() -> None:
     with op.batch_alter_table('score_audit', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_score_audit_sheet_id'), ['sheet_id'], unique=False)
 
+    op.create_table('review_reminder',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('review_id', sa.Integer(), nullable=False),
+    sa.Column('org_unit_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=24), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('chats', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['org_unit_id'], ['org_unit.id'], name=op.f('fk_review_reminder_org_unit_id_org_unit')),
+    sa.ForeignKeyConstraint(['review_id'], ['review.id'], name=op.f('fk_review_reminder_review_id_review')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_review_reminder')),
+    sa.UniqueConstraint('review_id', 'org_unit_id', 'kind', name=op.f('uq_review_reminder_review_id_org_unit_id_kind'))
+    )
     with op.batch_alter_table('title', schema=None) as batch_op:
         batch_op.add_column(sa.Column('min_score', sa.String(length=40), nullable=True))
         batch_op.add_column(sa.Column('needs_on_time', sa.Boolean(), nullable=False, server_default=sa.false()))
@@ -189,6 +201,7 @@ def downgrade() -> None:
         batch_op.drop_column('needs_on_time')
         batch_op.drop_column('min_score')
 
+    op.drop_table('review_reminder')
     with op.batch_alter_table('score_audit', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_score_audit_sheet_id'))
 
