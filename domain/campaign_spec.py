@@ -237,7 +237,8 @@ class ReviewSpec:
 
 @dataclass(frozen=True)
 class CampaignSpec:
-    """The whole campaign template: sheet "Phong trào" plus the three lists.
+    """The whole campaign template: sheet "Phong trào" plus the lists (elements, units,
+    titles, and the scoring table and reviews, empty when the campaign does not score).
 
     ``due_days``: days after a period ends until its due date (hạn nộp);
     ``lock_days``: days after the due date until the period is locked (khóa sổ).
