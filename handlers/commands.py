@@ -2,7 +2,7 @@
 what it does, who may use it and where it is offered.
 
 One table feeds the router (``handlers.router.parse_command``), the main numbered menu
-(``handlers.menu``), ``/trogiup`` and Telegram's command menus (``bot.telegram.commands``), so a
+(``handlers.menu``), ``/trogiup`` and Telegram's command menus (``bot.channels.telegram.channel.commands``), so a
 command added here is offered everywhere at once. Texts are Vietnamese msgids, translated where
 they are shown (``domain.i18n._``).
 """

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import ChannelAccount, Reporter
 
 TELEGRAM = "telegram"
-"""``bot.telegram.CHANNEL``, not imported from there: that would load aiogram (about 2 s) in
+"""``bot.channels.telegram.channel.CHANNEL``, not imported from there: that would load aiogram (about 2 s) in
 processes with no Telegram token."""
 
 
