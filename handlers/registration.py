@@ -1,6 +1,12 @@
 """Campaign registration (``/dangky``, đăng ký thi đua): the titles a unit aims for and,
 optionally, its committed target for each data element that has a campaign target.
 
+From the summary (the confirm step) the unit may also name its individuals for the
+campaign's individual titles (cá nhân: full name and position, one a message, "xong" to end;
+a title left with nobody is dropped) and its models or initiatives (mô hình, sáng kiến: "Tên:
+mô tả" or the name then the description). They are optional, so the questions everyone
+answers stay as they were; the summary lists them and saving replaces the earlier ones.
+
 A registration can be viewed and changed until the campaign's registration deadline (no deadline:
 until the campaign ends), as the Xuân Sơn 2022 plan requires registration at the start of the year.
 """
@@ -24,6 +30,11 @@ from handlers.units import current_unit
 from storage import campaigns as campaign_store
 from storage import values as value_store
 from storage.models import Campaign, DataElement, OrgUnit, Title
+
+NAME_CHARS = 200
+"""The longest name or position of a person, and the longest name of a model, accepted."""
+DESCRIPTION_CHARS = 1000
+"""The longest description of a model accepted ("a short description")."""
 
 _FLOW = FlowName.DANGKY
 S = RegistrationStep
@@ -67,6 +78,14 @@ async def _begin(ctx: Context, campaign_id: int) -> None:
     if registration is not None:
         data.title_ids = [t.title_id for t in registration.titles]
         data.targets = {str(t.data_element_id): t.value for t in registration.targets}
+        data.people = [
+            (n.title_id, n.full_name, n.position)
+            for n in await value_store.nominees_of(ctx.session, registration.id)
+        ]
+        data.models = [
+            (i.name, i.description)
+            for i in await value_store.initiatives_of(ctx.session, registration.id)
+        ]
         ctx.note(
             _("Đơn vị đã đăng ký (cập nhật lúc {time}):").format(
                 time=moment(ctx.local(registration.updated_at))
@@ -83,7 +102,7 @@ async def _begin(ctx: Context, campaign_id: int) -> None:
         ctx.say(closed)
         ctx.finish()
     else:
-        data.title_ids, data.targets = [], {}
+        data.title_ids, data.targets, data.people, data.models = [], {}, [], []
         await _to_titles(ctx)
 
 
@@ -272,10 +291,24 @@ async def _answer_target(ctx: Context, text: str) -> None:
 
 
 _CONFIRM = ("Xác nhận", "Sửa lại", "Hủy")
+_PEOPLE, _MODELS = "Cá nhân đăng ký", "Mô hình, sáng kiến"
+
+
+def _person_titles(campaign: Campaign) -> list[Title]:
+    """Titles a unit names people for: the individual ones (cá nhân)."""
+    return [t for t in campaign.titles if t.kind is TitleKind.INDIVIDUAL]
+
+
+async def _confirm_choices(ctx: Context) -> list[str]:
+    """Save, change, cancel; then naming people (when the campaign has individual titles) and
+    models, so that "1" still saves as before."""
+    extra = [_PEOPLE] if _person_titles(await _campaign(ctx)) else []
+    return [_(c) for c in (*_CONFIRM, *extra, _MODELS)]
 
 
 async def _ask_confirm(ctx: Context) -> None:
-    ctx.say(await _summary(ctx) + "\n\n" + _("Lưu đăng ký này?"), [_(c) for c in _CONFIRM])
+    choices = await _confirm_choices(ctx)
+    ctx.say(await _summary(ctx) + "\n\n" + _("Lưu đăng ký này?"), choices)
 
 
 async def _summary(ctx: Context) -> str:
@@ -296,11 +329,38 @@ async def _summary(ctx: Context) -> str:
         lines += [
             f"- {e.name}: {display_value(targets[str(e.id)], rules_for(e))}" for e in committed
         ]
+    named = [(t, _people_of(data, t.id)) for t in campaign.titles]
+    named = [(t, people) for t, people in named if people]
+    if named:
+        lines.append(_("Cá nhân đăng ký:"))
+        for title, people in named:
+            lines.append(f"- {title.name}: " + ", ".join(_person(p) for p in people))
+    if data.models:
+        lines.append(_("Mô hình, sáng kiến:"))
+        lines += [f"- {_model(m)}" for m in data.models]
     return "\n".join(lines)
 
 
+def _person(person: tuple[str, str]) -> str:
+    """ "Nguyễn Văn An (trưởng thôn)", or the name alone."""
+    name, position = person
+    return f"{name} ({position})" if position else name
+
+
+def _model(model: tuple[str, str]) -> str:
+    name, description = model
+    return f"{name}: {description}" if description else name
+
+
+def _people_of(data: RegistrationData, title_id: int) -> list[tuple[str, str]]:
+    """The people named for a title: (full name, position), in the order typed."""
+    return [(name, position) for t, name, position in data.people if t == title_id]
+
+
 async def _answer_confirm(ctx: Context, text: str) -> None:
-    index = pick(text, [_(c) for c in _CONFIRM])
+    choices = await _confirm_choices(ctx)
+    index = pick(text, choices)
+    chosen = choices[index] if index is not None else None
     if index == 0:
         await _save(ctx)
     elif index == 1:
@@ -308,9 +368,254 @@ async def _answer_confirm(ctx: Context, text: str) -> None:
     elif index == 2:
         ctx.finish()
         ctx.say(_("Đã hủy, đăng ký chưa được lưu."))
-    else:
-        ctx.note(_("Hãy gõ 1 để lưu, 2 để sửa lại, 3 để hủy."))
+    elif chosen == _(_PEOPLE):
+        await _to_people(ctx)
+    elif chosen == _(_MODELS):
+        _data(ctx).model_name = None
+        await ctx.goto(_FLOW, S.MODELS)
+    elif len(choices) == 5:
+        ctx.note(
+            _(
+                "Hãy gõ 1 để lưu, 2 để sửa lại, 3 để hủy, 4 để đăng ký cá nhân, "
+                "5 để đăng ký mô hình, sáng kiến."
+            )
+        )
         await _ask_confirm(ctx)
+    else:
+        ctx.note(_("Hãy gõ 1 để lưu, 2 để sửa lại, 3 để hủy, 4 để đăng ký mô hình, sáng kiến."))
+        await _ask_confirm(ctx)
+
+
+# --------------------------------------------------------------------------- individuals
+
+
+async def _to_people(ctx: Context) -> None:
+    """One individual title: straight to its people; several: ask which."""
+    titles = _person_titles(await _campaign(ctx))
+    if len(titles) == 1:
+        _data(ctx).person_titles = [titles[0].id]
+        await ctx.goto(_FLOW, S.PEOPLE)
+    else:
+        await ctx.goto(_FLOW, S.PERSON_TITLES)
+
+
+_BACK = "Quay lại"
+_FINISH = ("xong", "khong", "1")
+"""Folded answers that end a list of people or models ("1": its only button, by number)."""
+
+
+async def _ask_person_titles(ctx: Context) -> None:
+    data = _data(ctx)
+    titles = _person_titles(await _campaign(ctx))
+    labels = []
+    for title in titles:
+        count = len(_people_of(data, title.id))
+        suffix = _(" ({count} người)").format(count=count) if count else ""
+        labels.append(title.name + suffix)
+    ctx.say(
+        _(
+            "Đơn vị đăng ký cá nhân cho danh hiệu nào? Gõ số thứ tự, ví dụ: 1 hoặc 1,2; "
+            '"quay lại" để về bản tóm tắt.'
+        ),
+        [*labels, _(_BACK)],
+    )
+
+
+async def _answer_person_titles(ctx: Context, text: str) -> None:
+    data = _data(ctx)
+    titles = _person_titles(await _campaign(ctx))
+    word = fold(text)
+    names = [t.name for t in titles]
+    if word in ("quay lai", "khong", "xong") or pick(text, [*names, _(_BACK)]) == len(titles):
+        await ctx.goto(_FLOW, S.CONFIRM)
+        return
+    indexes = pick_many(text, len(titles))
+    if indexes is None:
+        single = pick(text, names)
+        indexes = [single] if single is not None else None
+    if indexes is None:
+        ctx.note(_("Hãy gõ số thứ tự danh hiệu (ví dụ: 1 hoặc 1,2)."))
+        await _ask_person_titles(ctx)
+        return
+    data.person_titles = [titles[i].id for i in indexes]
+    await ctx.goto(_FLOW, S.PEOPLE)
+
+
+async def _people_title(ctx: Context) -> Title:
+    """The individual title whose people are being named (the first still to do)."""
+    data = _data(ctx)
+    wanted = data.person_titles[0] if data.person_titles else None
+    title_id = need(wanted, "dangky.person_titles")
+    found = next((t for t in (await _campaign(ctx)).titles if t.id == title_id), None)
+    return need(found, "dangky.person_titles")
+
+
+async def _ask_people(ctx: Context) -> None:
+    title = await _people_title(ctx)
+    people = _people_of(_data(ctx), title.id)
+    lines = [_("Cá nhân đăng ký danh hiệu {title}:").format(title=title.name)]
+    lines += [f"{n}. {_person(p)}" for n, p in enumerate(people, 1)] or [_("(chưa có ai)")]
+    lines.append(
+        _(
+            "Gõ họ tên và chức vụ của từng người, mỗi người một tin nhắn, ví dụ: "
+            "Nguyễn Văn An, trưởng thôn"
+        )
+    )
+    lines.append(
+        _('Gõ "xong" khi đã đủ; "xóa 2" để bỏ người thứ 2.')
+        if people
+        else _('Gõ "xong" khi đã đủ (không có ai thì danh hiệu này không được đăng ký).')
+    )
+    ctx.say("\n".join(lines), [_(_DONE)])
+
+
+async def _answer_people(ctx: Context, text: str) -> None:
+    data = _data(ctx)
+    title = await _people_title(ctx)
+    word = fold(text)
+    if word in _FINISH:
+        await _people_done(ctx, title)
+        return
+    removed = _remove(word, len(_people_of(data, title.id)))
+    if removed is not None:
+        mine = [i for i, p in enumerate(data.people) if p[0] == title.id]
+        gone = data.people.pop(mine[removed])
+        ctx.note(_("Đã bỏ: {person}").format(person=_person(gone[1:])))
+        await _ask_people(ctx)
+        return
+    for line in [line.strip() for line in text.splitlines() if line.strip()]:
+        name, _comma, position = line.partition(",")
+        name, position = " ".join(name.split()), " ".join(position.split())
+        if not any(ch.isalpha() for ch in name):
+            ctx.note(
+                _("Chưa đọc được họ tên trong: {text}").format(text=line[:NAME_CHARS])
+                + "\n"
+                + _("Hãy gõ họ tên, dấu phẩy, rồi chức vụ, ví dụ: Nguyễn Văn An, trưởng thôn")
+            )
+        elif len(name) > NAME_CHARS or len(position) > NAME_CHARS:
+            ctx.note(
+                _(
+                    "Họ tên và chức vụ mỗi phần tối đa {n} ký tự; hãy gõ lại người này ngắn hơn."
+                ).format(n=NAME_CHARS)
+            )
+        elif (name, position) in _people_of(data, title.id):
+            ctx.note(_("Đã có trong danh sách: {person}").format(person=_person((name, position))))
+        else:
+            data.people.append((title.id, name, position))
+            ctx.note(_("Đã ghi — {person}").format(person=_person((name, position))))
+    await _ask_people(ctx)
+
+
+def _remove(word: str, count: int) -> int | None:
+    """The 0-based index of "xóa 2" (or "xoa 2", "bỏ 2"), None when the text is not that."""
+    for prefix in ("xoa ", "bo "):
+        if word.startswith(prefix):
+            number = word.removeprefix(prefix).strip().rstrip(".")
+            if number.isdigit() and 1 <= int(number) <= count:
+                return int(number) - 1
+    return None
+
+
+async def _people_done(ctx: Context, title: Title) -> None:
+    data = _data(ctx)
+    if not _people_of(data, title.id):
+        ctx.note(
+            _(
+                "Chưa có ai đăng ký danh hiệu {title} nên đơn vị không đăng ký danh hiệu này."
+            ).format(title=title.name)
+        )
+    data.person_titles = data.person_titles[1:]
+    if data.person_titles:
+        await ctx.goto(_FLOW, S.PEOPLE)
+    else:
+        await ctx.goto(_FLOW, S.CONFIRM)
+
+
+# --------------------------------------------------------------------------- models
+
+
+async def _ask_models(ctx: Context) -> None:
+    data = _data(ctx)
+    if data.model_name is not None:
+        ctx.say(
+            _('Mô tả ngắn mô hình "{name}" (gõ "không" nếu không có mô tả):').format(
+                name=data.model_name
+            )
+        )
+        return
+    lines = [_("Mô hình, sáng kiến đơn vị đăng ký:")]
+    lines += [f"{n}. {_model(m)}" for n, m in enumerate(data.models, 1)] or [_("(chưa có)")]
+    lines.append(
+        _(
+            "Gõ tên mô hình, dấu hai chấm, rồi mô tả ngắn, ví dụ: Dân vận khéo: vận động "
+            "nhân dân hiến đất làm đường (hoặc gõ tên trước, mô tả sau)."
+        )
+    )
+    lines.append(
+        _('Gõ "xong" khi đã đủ; "xóa 1" để bỏ mô hình thứ 1.')
+        if data.models
+        else _('Gõ "không" nếu đơn vị không đăng ký mô hình, sáng kiến.')
+    )
+    ctx.say("\n".join(lines), [_(_DONE) if data.models else _("Không")])
+
+
+async def _answer_models(ctx: Context, text: str) -> None:
+    data = _data(ctx)
+    word = fold(text)
+    typed = " ".join(text.split())
+    if data.model_name is not None:  # the description of the name typed before
+        if word in ("khong", "bo qua", "xong"):
+            typed = ""
+        elif len(typed) > DESCRIPTION_CHARS:
+            ctx.note(_("Mô tả tối đa {n} ký tự; hãy gõ ngắn hơn.").format(n=DESCRIPTION_CHARS))
+            await _ask_models(ctx)
+            return
+        _add_model(ctx, data.model_name, typed)
+        data.model_name = None
+        if word == "xong":
+            await ctx.goto(_FLOW, S.CONFIRM)
+        else:
+            await _ask_models(ctx)
+        return
+    if word in _FINISH:
+        await ctx.goto(_FLOW, S.CONFIRM)
+        return
+    removed = _remove(word, len(data.models))
+    if removed is not None:
+        ctx.note(_("Đã bỏ: {model}").format(model=_model(data.models.pop(removed))))
+        await _ask_models(ctx)
+        return
+    name, colon, description = typed.partition(":")
+    name, description = name.strip(), description.strip()
+    if not any(ch.isalpha() for ch in name):
+        ctx.note(_("Hãy gõ tên mô hình, ví dụ: Dân vận khéo: vận động nhân dân hiến đất làm đường"))
+    elif len(name) > NAME_CHARS:
+        ctx.note(
+            _(
+                'Tên mô hình tối đa {n} ký tự. Hãy gõ tên ngắn gọn, dấu hai chấm ":", rồi mô tả.'
+            ).format(n=NAME_CHARS)
+        )
+    elif len(description) > DESCRIPTION_CHARS:
+        ctx.note(_("Mô tả tối đa {n} ký tự; hãy gõ ngắn hơn.").format(n=DESCRIPTION_CHARS))
+    elif colon and description:
+        _add_model(ctx, name, description)
+    else:
+        data.model_name = name
+    await _ask_models(ctx)
+
+
+def _add_model(ctx: Context, name: str, description: str) -> None:
+    data = _data(ctx)
+    if any(m[0] == name for m in data.models):
+        data.models = [(n, description if n == name else d) for n, d in data.models]
+        ctx.note(_("Đã sửa — {model}").format(model=_model((name, description))))
+    else:
+        data.models.append((name, description))
+        ctx.note(_("Đã ghi — {model}").format(model=_model((name, description))))
+
+
+def _individual_ids(campaign: Campaign) -> set[int]:
+    return {t.id for t in _person_titles(campaign)}
 
 
 async def _save(ctx: Context) -> None:
@@ -330,6 +635,8 @@ async def _save(ctx: Context) -> None:
         data.title_ids,
         {int(k): v for k, v in data.targets.items()},
         ctx.now,
+        nominees=[person for person in data.people if person[0] in _individual_ids(campaign)],
+        initiatives=data.models,
     )
     deadline = _deadline(campaign)
     ctx.finish()
@@ -353,6 +660,9 @@ register(
             S.WANT_TARGETS: Step(_ask_want_targets, _answer_want_targets),
             S.TARGET: Step(_ask_target, _answer_target),
             S.CONFIRM: Step(_ask_confirm, _answer_confirm),
+            S.PERSON_TITLES: Step(_ask_person_titles, _answer_person_titles),
+            S.PEOPLE: Step(_ask_people, _answer_people),
+            S.MODELS: Step(_ask_models, _answer_models),
         },
         RegistrationData,
     )

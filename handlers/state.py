@@ -62,6 +62,9 @@ class RegistrationStep(StrEnum):
     WANT_TARGETS = "want_targets"
     TARGET = "target"
     CONFIRM = "confirm"
+    PERSON_TITLES = "person_titles"  # which individual titles to name people for
+    PEOPLE = "people"  # the people of one individual title, one a message
+    MODELS = "models"  # named models and initiatives (mô hình, sáng kiến)
 
 
 class ReopenStep(StrEnum):
@@ -152,13 +155,22 @@ class SubmissionData(CampaignChoice):
 @dataclass
 class RegistrationData(CampaignChoice):
     """``/dangky``: the titles chosen, the committed targets (element id as text → value) and
-    the target asked (``index``, among the elements that take one)."""
+    the target asked (``index``, among the elements that take one).
+
+    ``people``: the individuals named for individual titles, ``(title id, full name,
+    position)`` in the order typed; ``person_titles``: the individual titles still to name
+    people for, the first being asked; ``models``: the models and initiatives, ``(name,
+    description)``; ``model_name``: a model's name typed alone, waiting for its description."""
 
     unit_id: int | None = None
     campaign_id: int | None = None
     title_ids: list[int] = field(default_factory=list)
     targets: dict[str, str] = field(default_factory=dict)
     index: int = 0
+    people: list[tuple[int, str, str]] = field(default_factory=list)
+    person_titles: list[int] = field(default_factory=list)
+    models: list[tuple[str, str]] = field(default_factory=list)
+    model_name: str | None = None
 
 
 @dataclass

@@ -10,7 +10,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -19,6 +19,8 @@ from storage.models import (
     ChannelAccount,
     DataValue,
     DataValueAudit,
+    Initiative,
+    Nominee,
     OrgUnit,
     Period,
     Registration,
@@ -204,8 +206,14 @@ async def save_registration(
     title_ids: list[int],
     targets: dict[int, str],
     at: datetime,
+    *,
+    nominees: list[tuple[int, str, str]] | None = None,
+    initiatives: list[tuple[str, str]] | None = None,
 ) -> Registration:
-    """Create or replace a unit's registration: the titles aimed for and committed targets."""
+    """Create or replace a unit's registration: the titles aimed for and committed targets,
+    and, unless None (kept as they are), the people named for individual titles (``(title
+    id, full name, position)``) and the models or initiatives (``(name, description)``), in
+    the order given."""
     registration = await registration_of(session, campaign_id, org_unit_id)
     if registration is None:
         registration = Registration(
@@ -224,7 +232,53 @@ async def save_registration(
         for element_id, value in targets.items()
     ]
     await session.flush()
+    if nominees is not None:
+        await session.execute(delete(Nominee).where(Nominee.registration_id == registration.id))
+        session.add_all(
+            Nominee(
+                registration_id=registration.id,
+                title_id=title_id,
+                full_name=full_name,
+                position=position,
+                sort_order=order,
+            )
+            for order, (title_id, full_name, position) in enumerate(nominees)
+        )
+    if initiatives is not None:
+        await session.execute(
+            delete(Initiative).where(Initiative.registration_id == registration.id)
+        )
+        session.add_all(
+            Initiative(
+                registration_id=registration.id,
+                name=name,
+                description=description,
+                sort_order=order,
+            )
+            for order, (name, description) in enumerate(initiatives)
+        )
+    await session.flush()
     return registration
+
+
+async def nominees_of(session: AsyncSession, registration_id: int) -> list[Nominee]:
+    """The people a registration names for individual titles, in the order typed."""
+    found = await session.scalars(
+        select(Nominee)
+        .where(Nominee.registration_id == registration_id)
+        .order_by(Nominee.sort_order, Nominee.id)
+    )
+    return list(found)
+
+
+async def initiatives_of(session: AsyncSession, registration_id: int) -> list[Initiative]:
+    """The models and initiatives a registration names, in the order typed."""
+    found = await session.scalars(
+        select(Initiative)
+        .where(Initiative.registration_id == registration_id)
+        .order_by(Initiative.sort_order, Initiative.id)
+    )
+    return list(found)
 
 
 @dataclass(frozen=True)
