@@ -32,7 +32,10 @@ class Settings(BaseSettings):
     ``reportbot run`` serves Telegram: long polling, or a webhook when ``public_base_url`` is
     set. ``telegram_per_second`` caps sending (Telegram allows about 30 messages/s per bot,
     Bot API FAQ). ``reports_dir`` is where the workbooks sent to the office are written
-    (relative to the working directory unless absolute).
+    (relative to the working directory unless absolute). ``evidence_dir`` is where the photos
+    and documents people send as evidence are kept (``services.file_store``: by content, paths
+    relative to its parent folder), each at most ``evidence_max_bytes`` (20 MB by default, the
+    most a Telegram bot can download, Bot API ``getFile``).
 
     Scheduled work (``bot.scheduler``, on when ``scheduler``): reminders go out at
     ``reminder_time`` Vietnam time, never in the quiet hours ``quiet_hours_start`` to
@@ -69,6 +72,10 @@ class Settings(BaseSettings):
     now: datetime | None = Field(default=None, alias="REPORTBOT_NOW")
     invite_days: int = Field(default=14, alias="REPORTBOT_INVITE_DAYS", ge=1)
     reports_dir: Path = Field(default=Path("data/reports"), alias="REPORTBOT_REPORTS_DIR")
+    evidence_dir: Path = Field(default=Path("data/evidence"), alias="EVIDENCE_DIR")
+    evidence_max_bytes: int = Field(
+        default=20 * 1024 * 1024, alias="EVIDENCE_MAX_BYTES", gt=0, le=2 * 1024 * 1024 * 1024
+    )
     telegram_bot_username: str = Field(default="", alias="TELEGRAM_BOT_USERNAME")
     telegram_bot_token: SecretStr | None = Field(default=None, alias="TELEGRAM_BOT_TOKEN")
     telegram_api_base: str = Field(default="https://api.telegram.org", alias="TELEGRAM_API_BASE")

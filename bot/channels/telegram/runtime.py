@@ -30,6 +30,7 @@ from bot.channels.telegram.webhook import register_webhook, webhook_route, webho
 from bot.errors import ConfigurationError
 from bot.leader import sender_lease
 from bot.sender import OutboxSender, Pacing
+from services.file_store import FileStore
 from storage.models import ChannelAccount, Reporter
 
 log = logging.getLogger(__name__)
@@ -85,7 +86,10 @@ class TelegramRuntime:
         self.sender = OutboxSender(self.app.sessions, channel, self.app.clock.now, pacing, lease)
         self.sender.health = self.app.health.part("telegram.send", self.app.clock.now)
         self.sender.retry_seconds = settings.transient_retry_seconds
-        self.dispatcher = build_dispatcher(self.app.pipeline, self.sender, settings.office_chats)
+        store = FileStore(settings.evidence_dir, settings.evidence_max_bytes)
+        self.dispatcher = build_dispatcher(
+            self.app.pipeline, self.sender, settings.office_chats, self.bot, store
+        )
 
     async def prepare(self) -> None:
         """Set the command menus (best effort); raises ``ConfigurationError`` when the token
