@@ -135,8 +135,28 @@ class DetailRow:
 
 
 @dataclass(frozen=True)
+class NomineeLine:
+    """A person a unit registers for an individual title: full name, position ("" when not
+    given) and the title's name."""
+
+    full_name: str
+    position: str
+    title: str
+
+
+@dataclass(frozen=True)
+class InitiativeLine:
+    """A model or initiative a unit registers (mô hình, sáng kiến): name and short
+    description ("" when not given)."""
+
+    name: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
 class RegistrationRow:
-    """A unit's registration (đăng ký thi đua): titles aimed for and committed targets.
+    """A unit's registration (đăng ký thi đua): titles aimed for and committed targets, the
+    people it names for individual titles and its models or initiatives (in the order typed).
 
     ``registered_at`` is None for a unit that has not registered.
     """
@@ -148,6 +168,8 @@ class RegistrationRow:
     targets: Mapping[str, Decimal] = field(default_factory=dict)
     registered_at: datetime | None = None
     registered_by: str = ""
+    nominees: tuple[NomineeLine, ...] = ()
+    initiatives: tuple[InitiativeLine, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,12 @@ its own (``/dangkythidua``).
 
 One row per unit: an "x" under each title it aims for, its committed targets, when and by whom
 it registered. The totals row counts the units per title.
+
+When any unit names people for individual titles or models and initiatives, two columns of
+wrapped text follow the targets: "Cá nhân đăng ký" (one line a person: "Nguyễn Văn An (trưởng
+thôn) — Lao động tiên tiến") and "Mô hình, sáng kiến" ("Dân vận khéo: mô tả"); the totals row
+counts the people and the models. They stay with their unit on the printed page, where a
+second sheet would have to repeat the unit on every line.
 """
 
 from __future__ import annotations
@@ -11,7 +17,13 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from domain.campaign_spec import ValueType
-from reports.data import Column, RegistrationReport, RegistrationRow
+from reports.data import (
+    Column,
+    InitiativeLine,
+    NomineeLine,
+    RegistrationReport,
+    RegistrationRow,
+)
 from reports.excel import (
     HEADER_ROWS,
     NUMBER_DEC,
@@ -57,8 +69,15 @@ def write_registration_sheet(
     """Fill a sheet with the registrations: header block, two header rows, totals, units."""
     lead = lead_columns(row.cluster for row in report.rows)
     titles, columns = list(report.titles), list(report.columns)
-    tail = ["Tình trạng", "Thời gian đăng ký", "Người đăng ký"]
-    widths = lead_widths(lead) + [12] * len(titles) + [14] * len(columns) + [14, 17, 22]
+    named = _has_named(report)
+    tail = [*(NAMED if named else ()), "Tình trạng", "Thời gian đăng ký", "Người đăng ký"]
+    widths = (
+        lead_widths(lead)
+        + [12] * len(titles)
+        + [14] * len(columns)
+        + ([40, 36] if named else [])
+        + [14, 17, 22]
+    )
     set_widths(sheet, widths)
     first = HEADER_ROWS + 1
     sheet.freeze_panes = f"{get_column_letter(len(lead) + 1)}{first + 3}"
@@ -84,12 +103,44 @@ def write_registration_sheet(
         lead_looks(lead)
         + [TEXT_CENTER] * len(titles)
         + [_target_look(c) for c in columns]
+        + ([TEXT, TEXT] if named else [])
         + [TEXT_CENTER, WHEN, TEXT]
     )
     maker = RowMaker(sheet, styles, looks)
-    sheet.append(maker.row(_totals(report, lead), [total_look(look) for look in looks]))
+    totals = _totals(report, lead, named)
+    sheet.append(maker.row(totals, [total_look(look) for look in looks]))
     for number, row in enumerate(report.rows, 1):
-        sheet.append(maker.row(_cells(number, row, lead, titles, report)))
+        sheet.append(maker.row(_cells(number, row, lead, titles, report, named)))
+
+
+NAMED = ("Cá nhân đăng ký", "Mô hình, sáng kiến")
+"""The headers of the two columns of people and models."""
+
+
+def _has_named(report: RegistrationReport) -> bool:
+    """True when some unit names people or models (the two columns are shown)."""
+    return any(row.nominees or row.initiatives for row in report.rows)
+
+
+def nominee_text(nominee: NomineeLine) -> str:
+    """ "Nguyễn Văn An (trưởng thôn) — Lao động tiên tiến"."""
+    person = f"{nominee.full_name} ({nominee.position})" if nominee.position else nominee.full_name
+    return f"{person} — {nominee.title}" if nominee.title else person
+
+
+def initiative_text(initiative: InitiativeLine) -> str:
+    """ "Dân vận khéo: vận động nhân dân hiến đất làm đường", or the name alone."""
+    if initiative.description:
+        return f"{initiative.name}: {initiative.description}"
+    return initiative.name
+
+
+def _lines(texts: list[str]) -> str | None:
+    """One text a line, numbered when there are several (a wrapped line then still reads as
+    the same person); None when there is none."""
+    if len(texts) > 1:
+        texts = [f"{n}. {text}" for n, text in enumerate(texts, 1)]
+    return "\n".join(texts) or None
 
 
 def _target_look(column: Column) -> Look:
@@ -103,11 +154,15 @@ def column_title(column: Column) -> str:
     return f"{column.name} ({column.measure_unit})" if column.measure_unit else column.name
 
 
-def _totals(report: RegistrationReport, lead: list[str]) -> list[object]:
+def _totals(report: RegistrationReport, lead: list[str], named: bool) -> list[object]:
     cells: list[object] = [None] * len(lead)
     cells[-1] = "TỔNG SỐ ĐƠN VỊ"
     cells += [sum(title in row.titles for row in report.rows) for title in report.titles]
     cells += [None] * len(report.columns)
+    if named:
+        people = sum(len(row.nominees) for row in report.rows)
+        models = sum(len(row.initiatives) for row in report.rows)
+        cells += [f"{people} cá nhân", f"{models} mô hình, sáng kiến"]
     registered = sum(row.registered_at is not None for row in report.rows)
     return [*cells, f"{registered}/{len(report.rows)} đã đăng ký", None, None]
 
@@ -118,9 +173,13 @@ def _cells(
     lead: list[str],
     titles: list[str],
     report: RegistrationReport,
+    named: bool,
 ) -> list[object]:
     cells = lead_values(number, row.cluster, row.name, lead)
     cells += [MARK if title in row.titles else None for title in titles]
     cells += [row.targets.get(column.code) for column in report.columns]
+    if named:
+        cells.append(_lines([nominee_text(n) for n in row.nominees]))
+        cells.append(_lines([initiative_text(i) for i in row.initiatives]))
     status = REGISTERED if row.registered_at is not None else NOT_REGISTERED
     return [*cells, status, row.registered_at, row.registered_by or None]

@@ -34,6 +34,8 @@ from reports.data import (
     Contact,
     DetailRow,
     Header,
+    InitiativeLine,
+    NomineeLine,
     PeriodLabel,
     RegistrationReport,
     RegistrationRow,
@@ -48,6 +50,8 @@ from storage.models import (
     DataValue,
     DataValueAudit,
     Indicator,
+    Initiative,
+    Nominee,
     OrgUnit,
     Period,
     Registration,
@@ -575,16 +579,19 @@ async def registrations_report(
 @dataclass(frozen=True, slots=True)
 class _Registered:
     """A unit's registration as read: who saved it last and when, the titles' ids and the
-    committed targets (element code -> figure)."""
+    committed targets (element code -> figure), the people named for individual titles and
+    the models or initiatives."""
 
     registered_by_id: int
     updated_at: datetime
     title_ids: frozenset[int]
     targets: Mapping[str, Decimal]
+    nominees: tuple[NomineeLine, ...] = ()
+    initiatives: tuple[InitiativeLine, ...] = ()
 
 
 async def _registrations(session: AsyncSession, campaign: Campaign) -> dict[int, _Registered]:
-    """org unit id -> its registration (three queries of plain tuples)."""
+    """org unit id -> its registration (five queries of plain tuples)."""
     of_campaign = Registration.campaign_id == campaign.id
     rows = await session.execute(
         select(
@@ -616,6 +623,24 @@ async def _registrations(session: AsyncSession, campaign: Campaign) -> dict[int,
     ):
         if element_id in codes:
             targets.setdefault(registration_id, {})[codes[element_id]] = Decimal(value)
+    title_names = {t.id: t.name for t in campaign.titles}
+    nominees: dict[int, list[NomineeLine]] = {}
+    for registration_id, title_id, full_name, position in await session.execute(
+        select(Nominee.registration_id, Nominee.title_id, Nominee.full_name, Nominee.position)
+        .join(Registration, Registration.id == Nominee.registration_id)
+        .where(of_campaign)
+        .order_by(Nominee.registration_id, Nominee.sort_order, Nominee.id)
+    ):
+        line = NomineeLine(full_name, position, title_names.get(title_id, ""))
+        nominees.setdefault(registration_id, []).append(line)
+    initiatives: dict[int, list[InitiativeLine]] = {}
+    for registration_id, name, description in await session.execute(
+        select(Initiative.registration_id, Initiative.name, Initiative.description)
+        .join(Registration, Registration.id == Initiative.registration_id)
+        .where(of_campaign)
+        .order_by(Initiative.registration_id, Initiative.sort_order, Initiative.id)
+    ):
+        initiatives.setdefault(registration_id, []).append(InitiativeLine(name, description))
     shared: dict[frozenset[int], frozenset[int]] = {}  # most units aim for the same titles
     result: dict[int, _Registered] = {}
     for registration_id, (unit, by, at) in read.items():
@@ -625,6 +650,8 @@ async def _registrations(session: AsyncSession, campaign: Campaign) -> dict[int,
             at,
             shared.setdefault(chosen, chosen),
             targets.get(registration_id) or _EMPTY,
+            tuple(nominees.get(registration_id, ())),
+            tuple(initiatives.get(registration_id, ())),
         )
     return result
 
@@ -672,6 +699,8 @@ def _registration_report(
                 # when the registration was last saved (what it says now), by whom
                 registered_at=local_naive(registration.updated_at, zone),
                 registered_by=names.get(registration.registered_by_id, ""),
+                nominees=registration.nominees,
+                initiatives=registration.initiatives,
             )
         )
     return RegistrationReport(
