@@ -2,11 +2,17 @@
 
 Interactive on a terminal; reading from a pipe it takes one message per line and prints the
 transcript (``Bạn: ...`` / ``Bot: ...``), so a whole dialog can be scripted.
+
+A line ``/anh PATH`` (or ``/ảnh``) sends the local file at ``PATH`` as a photo, ``/tep PATH`` (or
+``/tệp``) as a document, as Telegram and Zalo deliver them: stored in the evidence store first
+(``EVIDENCE_DIR``, :mod:`services.file_store`), then processed as a message with that
+attachment, so the demo and scripted tests can send evidence (minh chứng).
 """
 
 from __future__ import annotations
 
 import asyncio
+import re
 import sys
 import uuid
 from collections.abc import Iterable
@@ -17,8 +23,12 @@ from typing import TextIO
 from sqlalchemy import select
 
 from bot.app import App
-from domain.messages import Incoming, Reply, render_text
+from bot.channels.attachments import media_type_for, suffix_for
+from domain.i18n import _
+from domain.messages import Attachment, Incoming, Reply, render_text
 from domain.phones import normalize_phone
+from domain.text import fold
+from services.file_store import FileStore, FileTooLarge
 from storage import accounts, outbox
 from storage.campaigns import campaign_units, list_campaigns
 from storage.models import ChannelAccount, InviteKind, OutboxMessage
@@ -26,6 +36,40 @@ from storage.transient import StillFailing
 
 CHANNEL = "console"
 OFFICE = "office"
+FILE_COMMANDS = {"anh": "photo", "tep": "document"}
+"""``/anh PATH`` sends a photo, ``/tep PATH`` a document (with or without diacritics)."""
+_FILE_LINE = re.compile(r"^/(\S+)\s+(.+)$", re.DOTALL)
+
+
+def file_command(text: str) -> tuple[str, Path] | None:
+    """``("photo", path)`` for ``/anh PATH``, ``("document", path)`` for ``/tep PATH`` (the
+    path may be quoted); None for any other line."""
+    found = _FILE_LINE.match(text.strip())
+    if found is None:
+        return None
+    kind = FILE_COMMANDS.get(fold(found.group(1)))
+    if kind is None:
+        return None
+    return kind, Path(found.group(2).strip().strip("\"'")).expanduser()
+
+
+def read_attachment(store: FileStore, kind: str, path: Path) -> Attachment:
+    """The local file ``path`` stored as a photo or document. Raises ``OSError`` when it
+    cannot be read and :class:`~services.file_store.FileTooLarge` over the limit."""
+    if not path.is_file():
+        raise FileNotFoundError(path)
+    store.check_size(path.stat().st_size)
+    media_type = media_type_for(path.name)
+    with path.open("rb") as data:
+        stored = store.save(data, suffix_for(media_type, path.name))
+    return Attachment(
+        kind=kind,
+        path=stored.path,
+        sha256=stored.sha256,
+        media_type=media_type,
+        file_name=path.name,
+        size=stored.size,
+    )
 
 
 def identity(who: str) -> tuple[str, str | None]:
@@ -54,9 +98,30 @@ class ConsoleChat:
         self.app = app
         self.external_id, self.phone = identity(who)
         self.out = out
+        settings = app.settings
+        self.store = FileStore(settings.evidence_dir, settings.evidence_max_bytes)
 
     async def send(self, text: str) -> None:
-        """Process one typed line and print the bot's replies."""
+        """Process one typed line and print the bot's replies (``/anh PATH`` and ``/tep PATH``
+        send a local file)."""
+        attachment: Attachment | None = None
+        wanted = file_command(text)
+        if wanted is not None:  # refused here: nothing reaches the bot, as on a phone
+            kind, path = wanted
+            try:
+                attachment = await asyncio.to_thread(read_attachment, self.store, kind, path)
+            except FileTooLarge as error:
+                print("Bot: " + error.user_message, file=self.out, flush=True)
+                return
+            except OSError:
+                print(
+                    "Bot: "
+                    + _("Không đọc được tệp {path}. Hãy kiểm tra đường dẫn.").format(path=path),
+                    file=self.out,
+                    flush=True,
+                )
+                return
+            text = ""
         incoming = Incoming(
             channel=CHANNEL,
             external_id=self.external_id,
@@ -65,6 +130,7 @@ class ConsoleChat:
             text=text,
             display_name="" if self.phone else self.external_id,
             verified_phone=self.phone,
+            attachment=attachment,
         )
         try:
             await self.app.pipeline.process(incoming)

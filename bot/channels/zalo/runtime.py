@@ -17,12 +17,14 @@ from bot.app import App
 from bot.channels.batcher import Batcher
 from bot.channels.zalo.api import ZaloBotAPI, ZaloError, ZaloUnauthorized
 from bot.channels.zalo.channel import CHANNEL, ZaloChannel
+from bot.channels.zalo.files import ZaloFiles
 from bot.channels.zalo.ingest import process_update
 from bot.channels.zalo.polling import poll, unauthorized
 from bot.channels.zalo.webhook import register_webhook, webhook_route, webhook_secret
 from bot.leader import sender_lease
 from bot.report_links import ReportLinks, derive_secret, download_route
 from bot.sender import OutboxSender, Pacing
+from services.file_store import FileStore
 
 log = logging.getLogger(__name__)
 
@@ -39,11 +41,15 @@ class ZaloRuntime:
     sender: OutboxSender = field(init=False)
     links: ReportLinks | None = field(init=False)
     batcher: Batcher = field(init=False)
+    files: ZaloFiles = field(init=False)
     name: str = CHANNEL
 
     def __post_init__(self) -> None:
         settings = self.app.settings
         self.api = ZaloBotAPI(self.token, settings.zalo_api_base, settings.zalo_request_timeout)
+        self.files = ZaloFiles(
+            self.api, FileStore(settings.evidence_dir, settings.evidence_max_bytes)
+        )
         self.links = None
         if settings.public_base_url:
             configured = settings.report_link_secret
@@ -111,10 +117,10 @@ class ZaloRuntime:
         return webhook_secret(self.app.settings.zalo_webhook_secret, self.token)
 
     async def _handle(self, update: dict[str, Any], stop: asyncio.Event) -> None:
-        await process_update(self.app.pipeline, update, stop)
+        await process_update(self.app.pipeline, update, stop, self.files)
         self.sender.wake()
 
     async def _handle_now(self, update: dict[str, Any]) -> bool:
-        done = await process_update(self.batcher, update)
+        done = await process_update(self.batcher, update, files=self.files)
         self.sender.wake()
         return done
