@@ -291,7 +291,7 @@ async def _answer_target(ctx: Context, text: str) -> None:
 
 
 _CONFIRM = ("Xác nhận", "Sửa lại", "Hủy")
-_PEOPLE, _MODELS = "Cá nhân đăng ký", "Mô hình, sáng kiến"
+_PEOPLE, _MODELS = "Đăng ký cá nhân", "Mô hình, sáng kiến"
 
 
 def _person_titles(campaign: Campaign) -> list[Title]:
@@ -476,11 +476,14 @@ async def _answer_people(ctx: Context, text: str) -> None:
     if word in _FINISH:
         await _people_done(ctx, title)
         return
-    removed = _remove(word, len(_people_of(data, title.id)))
+    removed = _removal(word)
     if removed is not None:
         mine = [i for i, p in enumerate(data.people) if p[0] == title.id]
-        gone = data.people.pop(mine[removed])
-        ctx.note(_("Đã bỏ: {person}").format(person=_person(gone[1:])))
+        if 1 <= removed <= len(mine):
+            gone = data.people.pop(mine[removed - 1])
+            ctx.note(_("Đã bỏ: {person}").format(person=_person(gone[1:])))
+        else:
+            ctx.note(_("Không có người thứ {n} trong danh sách.").format(n=removed))
         await _ask_people(ctx)
         return
     for line in [line.strip() for line in text.splitlines() if line.strip()]:
@@ -506,13 +509,12 @@ async def _answer_people(ctx: Context, text: str) -> None:
     await _ask_people(ctx)
 
 
-def _remove(word: str, count: int) -> int | None:
-    """The 0-based index of "xóa 2" (or "xoa 2", "bỏ 2"), None when the text is not that."""
+def _removal(word: str) -> int | None:
+    """The number of "xóa 2" (or "xoa 2", "bỏ 2"), None when the (folded) text is not that."""
     for prefix in ("xoa ", "bo "):
-        if word.startswith(prefix):
-            number = word.removeprefix(prefix).strip().rstrip(".")
-            if number.isdigit() and 1 <= int(number) <= count:
-                return int(number) - 1
+        number = word.removeprefix(prefix).strip().rstrip(".")
+        if word.startswith(prefix) and number.isdigit():
+            return int(number)
     return None
 
 
@@ -580,9 +582,12 @@ async def _answer_models(ctx: Context, text: str) -> None:
     if word in _FINISH:
         await ctx.goto(_FLOW, S.CONFIRM)
         return
-    removed = _remove(word, len(data.models))
+    removed = _removal(word)
     if removed is not None:
-        ctx.note(_("Đã bỏ: {model}").format(model=_model(data.models.pop(removed))))
+        if 1 <= removed <= len(data.models):
+            ctx.note(_("Đã bỏ: {model}").format(model=_model(data.models.pop(removed - 1))))
+        else:
+            ctx.note(_("Không có mô hình thứ {n} trong danh sách.").format(n=removed))
         await _ask_models(ctx)
         return
     name, colon, description = typed.partition(":")

@@ -109,8 +109,27 @@ def write_registration_sheet(
     maker = RowMaker(sheet, styles, looks)
     totals = _totals(report, lead, named)
     sheet.append(maker.row(totals, [total_look(look) for look in looks]))
+    at = len(lead) + len(titles) + len(columns)  # the column of people, when shown
     for number, row in enumerate(report.rows, 1):
-        sheet.append(maker.row(_cells(number, row, lead, titles, report, named)))
+        cells = _cells(number, row, lead, titles, report, named)
+        if named:  # neither Excel nor LibreOffice grows a written row to fit its text
+            lines = max(_line_count(cells[at + i], widths[at + i]) for i in (0, 1))
+            if lines > 1:
+                sheet.row_dimensions[first + 2 + number].height = LINE_HEIGHT * lines + 3
+        sheet.append(maker.row(cells))
+
+
+LINE_HEIGHT = 14.5
+"""Points a line of the table's 11-point text takes."""
+
+
+def _line_count(text: object, width: float) -> int:
+    """How many lines ``text`` wraps to in a column ``width`` characters wide (a little less
+    fits, to be safe)."""
+    if not isinstance(text, str):
+        return 1
+    room = max(int(width) - 3, 10)
+    return sum(max(1, -(-len(line) // room)) for line in text.split("\n"))
 
 
 NAMED = ("Cá nhân đăng ký", "Mô hình, sáng kiến")
