@@ -6,6 +6,12 @@ recorded violation and a 400. ``getUpdates`` follows the Bot API's offset rules 
 confirmed once a call asks for a higher offset; without an offset the earliest unconfirmed
 update comes first). Faults can be scripted per method: an HTTP status with a body (429 with
 ``retry_after``, 500, 403 ...), or a delay longer than the client's time-out.
+
+Files people send: :meth:`FakeTelegram.add_file` keeps a file's bytes and gives the ``file_id``
+a photo or document update names (:func:`photo_update`, :func:`document_update`); ``getFile``
+answers its ``File`` (``file_path``; 400 "file is too big" over 20 MB, as the Bot API does) and
+``GET /file/bot<token>/<file_path>`` serves the bytes. Download faults are scripted with
+``fail("download", ...)``.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from aiohttp import web
 
 SPEC = Path(__file__).resolve().parents[2] / "shared" / "specs" / "telegram-bot-api.min.json"
 BOT_ID = 7000000001
+DOWNLOAD_LIMIT = 20 * 1024 * 1024  # bots can download files of up to 20 MB (Bot API, getFile)
 
 
 def load_spec() -> dict[str, Any]:
@@ -60,6 +67,11 @@ def too_many_requests(retry_after: int) -> Fault:
     )
 
 
+def bad_request(description: str) -> Fault:
+    """A 400 with ``description`` (as "Bad Request: file is too big")."""
+    return Fault(400, {"ok": False, "error_code": 400, "description": description})
+
+
 def forbidden() -> Fault:
     """A 403: the user blocked the bot."""
     return Fault(
@@ -75,6 +87,18 @@ class Upload:
     field: str
     filename: str
     content: bytes
+
+
+@dataclass
+class StoredFile:
+    """A file people can send: its ids, its path on the file server, its bytes and the size
+    announced."""
+
+    file_id: str
+    file_unique_id: str
+    file_path: str
+    content: bytes
+    size: int
 
 
 @dataclass
@@ -109,6 +133,8 @@ class FakeTelegram:
         self._sent_times: deque[float] = deque()
         self.runner: web.AppRunner | None = None
         self.port = 0
+        self.files: dict[str, StoredFile] = {}  # file_id -> the file
+        self.downloads: list[str] = []  # file paths served, in order
 
     # ----------------------------------------------------------------- server lifecycle
 
@@ -116,6 +142,7 @@ class FakeTelegram:
         """Serve on a free port of 127.0.0.1; returns the base URL for TELEGRAM_API_BASE."""
         app = web.Application(client_max_size=50 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._download)
         self.runner = web.AppRunner(app)
         await self.runner.setup()
         site = web.TCPSite(self.runner, "127.0.0.1", 0)
@@ -143,8 +170,24 @@ class FakeTelegram:
             self._new_update.notify_all()
         return update_id
 
+    def add_file(self, content: bytes, name: str = "photo.jpg", size: int | None = None) -> str:
+        """Keep a file people can send; returns its ``file_id``. ``size``: the ``file_size``
+        to announce instead of the real one (a file too big without sending its bytes)."""
+        number = len(self.files) + 1
+        file_id = f"AgACAgIAAxkBAAI{number:06d}"
+        folder = "photos" if name.endswith(".jpg") else "documents"
+        self.files[file_id] = StoredFile(
+            file_id=file_id,
+            file_unique_id=f"AQAD{number:06d}",
+            file_path=f"{folder}/file_{number}{Path(name).suffix}",
+            content=content,
+            size=len(content) if size is None else size,
+        )
+        return file_id
+
     def fail(self, method: str, *faults: Fault) -> None:
-        """Answer the next calls of ``method`` with these faults, in order."""
+        """Answer the next calls of ``method`` with these faults, in order (``"download"``:
+        the next file downloads)."""
         self.faults[method.lower()].extend(faults)
 
     def sent(self, chat_id: int | str | None = None) -> list[dict[str, Any]]:
@@ -180,6 +223,22 @@ class FakeTelegram:
         raise AssertionError(f"no message with {needle!r} to {chat_id}; got {self.texts(chat_id)}")
 
     # ----------------------------------------------------------------- request handling
+
+    async def _download(self, request: web.Request) -> web.StreamResponse:
+        """``GET /file/bot<token>/<file_path>``: a file's bytes, as Telegram serves them."""
+        path = request.match_info["path"]
+        if self.faults["download"]:
+            fault = self.faults["download"].popleft()
+            await asyncio.sleep(fault.delay)
+            if fault.status != 200:
+                return web.json_response(fault.body, status=fault.status)
+        for stored in self.files.values():
+            if stored.file_path == path:
+                self.downloads.append(path)
+                return web.Response(body=stored.content, content_type="application/octet-stream")
+        return web.json_response(
+            {"ok": False, "error_code": 404, "description": "Not Found"}, status=404
+        )
 
     async def _handle(self, request: web.Request) -> web.Response:
         method = request.match_info["method"].lower()
@@ -231,6 +290,8 @@ class FakeTelegram:
             }
         if method in ("sendmessage", "senddocument"):
             return self._message(params)
+        if method == "getfile":
+            return self._file(str(params["file_id"]))
         if method == "setwebhook":
             self.webhook = params
         if method == "deletewebhook":
@@ -252,6 +313,29 @@ class FakeTelegram:
             async with self._new_update:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._new_update.wait(), timeout=min(left, 0.5))
+
+    def _file(self, file_id: str) -> dict[str, Any]:
+        stored = self.files.get(file_id)
+        if stored is None:
+            raise web.HTTPBadRequest(
+                text=json.dumps(
+                    {"ok": False, "error_code": 400, "description": "Bad Request: invalid file_id"}
+                ),
+                content_type="application/json",
+            )
+        if stored.size > DOWNLOAD_LIMIT:
+            raise web.HTTPBadRequest(
+                text=json.dumps(
+                    {"ok": False, "error_code": 400, "description": "Bad Request: file is too big"}
+                ),
+                content_type="application/json",
+            )
+        return {
+            "file_id": stored.file_id,
+            "file_unique_id": stored.file_unique_id,
+            "file_size": stored.size,
+            "file_path": stored.file_path,
+        }
 
     def _message(self, params: dict[str, Any]) -> dict[str, Any]:
         chat_id = int(params["chat_id"])
@@ -388,3 +472,74 @@ def callback_update(user_id: int, message: dict[str, Any], data: str) -> dict[st
             "data": data,
         }
     }
+
+
+def photo_update(
+    fake: FakeTelegram,
+    user_id: int,
+    content: bytes,
+    *,
+    caption: str | None = None,
+    chat_id: int | None = None,
+    size: int | None = None,
+) -> dict[str, Any]:
+    """A photo message: three sizes as Telegram sends them (thumbnails first, all kept by the
+    fake), the largest one ``content`` (announced as ``size`` if given)."""
+    chat = chat_id if chat_id is not None else user_id
+    sizes = []
+    for number, (width, height) in enumerate(((90, 67), (320, 240), (1280, 960))):
+        small = number < 2
+        data = content[: 16 * (number + 1)] if small else content
+        file_id = fake.add_file(data, "photo.jpg", None if small else size)
+        stored = fake.files[file_id]
+        sizes.append(
+            {
+                "file_id": file_id,
+                "file_unique_id": stored.file_unique_id,
+                "width": width,
+                "height": height,
+                "file_size": stored.size,
+            }
+        )
+    sizes.insert(0, sizes.pop(1))  # the order is not to be relied on: the largest is chosen
+    message: dict[str, Any] = {
+        "message_id": next(_message_ids),
+        "date": int(time.time()),
+        "chat": {"id": chat, "type": "private" if chat > 0 else "supergroup", "title": "Nhóm"},
+        "from": user(user_id),
+        "photo": sizes,
+    }
+    if caption is not None:
+        message["caption"] = caption
+    return {"message": message}
+
+
+def document_update(
+    fake: FakeTelegram,
+    user_id: int,
+    content: bytes,
+    file_name: str,
+    mime_type: str,
+    *,
+    caption: str | None = None,
+    size: int | None = None,
+) -> dict[str, Any]:
+    """A document message (a file sent as a file) with its name and media type."""
+    file_id = fake.add_file(content, file_name, size)
+    stored = fake.files[file_id]
+    message: dict[str, Any] = {
+        "message_id": next(_message_ids),
+        "date": int(time.time()),
+        "chat": {"id": user_id, "type": "private"},
+        "from": user(user_id),
+        "document": {
+            "file_id": file_id,
+            "file_unique_id": stored.file_unique_id,
+            "file_name": file_name,
+            "mime_type": mime_type,
+            "file_size": stored.size,
+        },
+    }
+    if caption is not None:
+        message["caption"] = caption
+    return {"message": message}

@@ -15,6 +15,13 @@ recorded violation (``violations``), answered ``error_code`` 400. A wrong token 
 and only counted (``unauthorized``). Faults can be scripted per method: an ``ok: false`` answer
 (429, 500 ...), a delay before the answer, or a proxy's HTTP 502 with an HTML body.
 
+Images people send: :meth:`FakeZalo.add_image` serves bytes at ``/media/<name>`` on the fake and
+returns the URL that an image update (:func:`image_update`: ``event_name``
+"message.image.received", the URL in ``message.photo`` as the platform's documentation and
+open-source clients read it, optionally a ``caption``) carries; :meth:`FakeZalo.fail_image`
+scripts HTTP errors of the next downloads. Zalo delivers no documents, so there is no document
+update.
+
 Choices of the fake where the platform's documentation says nothing: ``getUpdates`` while a
 webhook is set answers ``error_code`` 409; ``getUpdates`` without ``timeout`` waits ``max_poll``
 seconds; ``sendChatAction`` answers ``result: {}``; a rate limit (``per_second``) answers 429 with
@@ -268,6 +275,9 @@ class FakeZalo:
         self._delivering = False
         self._deliverer: asyncio.Task[None] | None = None
         self._http: aiohttp.ClientSession | None = None
+        self.images: dict[str, tuple[bytes, str]] = {}  # name -> bytes, content type
+        self.image_faults: deque[int] = deque()  # HTTP statuses of the next image downloads
+        self.image_downloads: list[str] = []  # names served, in order
 
     # ----------------------------------------------------------------- server lifecycle
 
@@ -277,6 +287,7 @@ class FakeZalo:
         app = web.Application()
         app.router.add_route("GET", "/bot{token}/{method}", self._handle)
         app.router.add_route("POST", "/bot{token}/{method}", self._handle)
+        app.router.add_get("/media/{name}", self._image)
         self.runner = web.AppRunner(app, shutdown_timeout=1.0)
         await self.runner.setup()
         await web.TCPSite(self.runner, "127.0.0.1", 0).start()
@@ -326,6 +337,25 @@ class FakeZalo:
         if method not in METHODS:
             raise ValueError(f"no such Zalo method: {method!r}")
         self.faults[method].extend(faults)
+
+    def add_image(self, content: bytes, content_type: str = "image/jpeg") -> str:
+        """Serve ``content`` as an image people sent; returns its URL (on the fake)."""
+        name = f"photo-{len(self.images) + 1}.jpg"
+        self.images[name] = (content, content_type)
+        return f"{self.base_url}/media/{name}"
+
+    def fail_image(self, *statuses: int) -> None:
+        """Answer the next image downloads with these HTTP statuses, in order."""
+        self.image_faults.extend(statuses)
+
+    async def _image(self, request: web.Request) -> web.Response:
+        if self.image_faults:
+            return web.Response(status=self.image_faults.popleft(), text="error")
+        found = self.images.get(request.match_info["name"])
+        if found is None:
+            return web.Response(status=404, text="not found")
+        self.image_downloads.append(request.match_info["name"])
+        return web.Response(body=found[0], content_type=found[1])
 
     def set_webhook(self, url: str, secret: str) -> None:
         """Set the webhook as if the bot had called setWebhook (not recorded as a call)."""
@@ -678,9 +708,11 @@ def image_update(
     chat_id: str | None = None,
     group: bool = False,
     message_id: str | None = None,
+    field: str = "photo",
 ) -> dict[str, Any]:
-    """A "message.image.received" update: a ``photo`` URL, an optional caption, no text."""
-    content: dict[str, Any] = {"photo": photo}
+    """A "message.image.received" update: the picture's URL in ``photo`` (or in ``field``, e.g.
+    ``photo_url`` as some payloads name it), an optional caption, no text."""
+    content: dict[str, Any] = {field: photo}
     if caption is not None:
         content["caption"] = caption
     return _message(
