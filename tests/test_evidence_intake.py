@@ -373,7 +373,7 @@ async def test_photo_evidence_through_the_telegram_bot(
     await process.start()
     try:
         await fake.push(contact_update(USER, DONG))
-        await fake.wait_for_text(USER, "Thôn Đông")
+        await fake.wait_for_text(USER, "Thôn Đông", timeout=90)  # a loaded machine starts slowly
         await fake.push(text_update(USER, "/chamdiem"))
         await fake.wait_for_text(USER, "Cần minh chứng (đã gửi 0 tệp)")
         await fake.push(photo_update(fake, USER, JPEG))
