@@ -29,6 +29,7 @@ from reports.excel import (
     NUMBER_DEC,
     NUMBER_INT,
     NUMBER_YES_NO,
+    PAGE_WIDTH,
     TEXT,
     TEXT_CENTER,
     WHEN,
@@ -71,13 +72,10 @@ def write_registration_sheet(
     titles, columns = list(report.titles), list(report.columns)
     named = _has_named(report)
     tail = [*(NAMED if named else ()), "Tình trạng", "Thời gian đăng ký", "Người đăng ký"]
-    widths = (
-        lead_widths(lead)
-        + [12] * len(titles)
-        + [14] * len(columns)
-        + ([40, 36] if named else [])
-        + [14, 17, 22]
-    )
+    widths = lead_widths(lead) + [12] * len(titles) + [14] * len(columns) + [14, 17, 22]
+    if named:
+        at = len(widths) - 3
+        widths[at:at] = _named_widths(PAGE_WIDTH - sum(widths))
     set_widths(sheet, widths)
     first = HEADER_ROWS + 1
     sheet.freeze_panes = f"{get_column_letter(len(lead) + 1)}{first + 3}"
@@ -117,6 +115,12 @@ def write_registration_sheet(
             if lines > 1:
                 sheet.row_dimensions[first + 2 + number].height = LINE_HEIGHT * lines + 3
         sheet.append(maker.row(cells))
+
+
+def _named_widths(room: float) -> list[float]:
+    """Widths of the columns of people and models: what is left of one printed page's width,
+    within bounds (a table already a page wide gets narrow columns of taller rows)."""
+    return [min(max(room * 0.55, 22), 44), min(max(room * 0.45, 18), 38)]
 
 
 LINE_HEIGHT = 14.5
