@@ -7,10 +7,13 @@ are several); ``/tiendo 2026Q3`` or ``/tiendo NGANAM2023 2026Q3`` picks another 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from datetime import date
 
 from domain.i18n import _
+from domain.periods import WHOLE_CAMPAIGN, is_period_word
+from domain.text import fold
 from handlers.common import campaign_step
 from handlers.flow import Context, Flow, command, register
 from handlers.state import FlowName, OfficeChoice, OfficeStep, ProgressData
@@ -75,7 +78,11 @@ async def choose_campaign(
 
 
 def _period_word(words: list[str]) -> str | None:
-    return next((w for w in words if w[:4].isdigit()), None)
+    """The period named after the command: a DHIS2 id (``2026Q3``) or the whole campaign
+    (``CADOT``, "cả đợt" typed in two words, with or without diacritics)."""
+    if re.search(r"\bCA ?DOT\b", fold(" ".join(words)).upper()):
+        return WHOLE_CAMPAIGN
+    return next((w for w in words if is_period_word(w)), None)
 
 
 def _has_period(campaign: Campaign, code: str) -> bool:
