@@ -163,12 +163,16 @@ async def test_a_reporting_round_in_simulated_time(app: App, clock: ManualClock)
     assert "1. Phường 1 — Nguyễn Văn An 0900000001" in office_list
     assert "Phường 2" not in office_list  # head 2 reported
 
-    # the village heads its cluster: its own reminders, and on 13/01 the cluster's list
+    # the village heads its cluster: its own reminders, on 13/01 the cluster's list, and the
+    # year-end review's self-scoring reminders before its window closes on 20/01
     village_got = [(r.at.strftime("%d/%m %H:%M"), r.first[:2]) for r in got if r.who == "village"]
     assert village_got == [
         *[(f"{d}/01 08:00", "🔔 ") for d in ("07", "09", "10", "11", "12", "13")],
         ("13/01 08:00", "📋 "),
+        *[(f"{d}/01 08:00", "🔔 ") for d in ("17", "19", "20")],
     ]
+    scoring = [r.first for r in got if r.who == "village" and r.at.day >= 17]
+    assert all(first.startswith("🔔 Nhắc chấm điểm thi đua") for first in scoring)
     cluster_list = next(r.text for r in got if r.first.startswith("📋"))
     assert "4 đơn vị chưa báo cáo 6 tháng cuối năm 2026" in cluster_list
     assert "1. Thôn Đông — Nguyễn Văn Hùng 0900000101" in cluster_list
