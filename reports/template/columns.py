@@ -133,7 +133,8 @@ _CAMPAIGN_COLUMNS = (
     Column(
         "frequency",
         "Kỳ báo cáo",
-        "Các đơn vị nộp số liệu mỗi tháng, quý, 6 tháng hay năm.",
+        "Các đơn vị nộp số liệu mỗi tháng, quý, 6 tháng, năm, hoặc một lần cho cả đợt (kỳ CADOT "
+        "từ ngày bắt đầu đến ngày kết thúc phong trào; hạn nộp tính từ ngày kết thúc).",
         required=True,
         choices=labels(Frequency),
         width=12,
