@@ -31,6 +31,7 @@ class BotProcess:
             "TELEGRAM_CHAT_PER_SECOND": "1000",
             "REPORTBOT_LOG_LEVEL": "INFO",
             "REPORTBOT_REPORTS_DIR": str(log_dir / "reports"),
+            "EVIDENCE_DIR": str(log_dir / "evidence"),
             **settings,
         }
         self.log_dir = log_dir
