@@ -212,7 +212,7 @@ class FakeTelegram:
         """The texts (or captions) sent to a chat, in order."""
         return [str(p.get("text") or p.get("caption") or "") for p in self.sent(chat_id)]
 
-    async def wait_for_text(self, chat_id: int | str, needle: str, timeout: float = 20.0) -> str:
+    async def wait_for_text(self, chat_id: int | str, needle: str, timeout: float = 90.0) -> str:
         """Wait until a message containing ``needle`` was sent to ``chat_id``; return it."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

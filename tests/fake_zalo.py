@@ -394,7 +394,7 @@ class FakeZalo:
         ]
 
     async def wait_for_text(
-        self, chat_id: str, needle: str, timeout: float = 20.0, *, since: int = 0
+        self, chat_id: str, needle: str, timeout: float = 90.0, *, since: int = 0
     ) -> str:
         """Wait until a text containing ``needle`` was sent to ``chat_id`` (among the texts from
         index ``since`` on); return it, or raise AssertionError listing what was sent."""
@@ -409,7 +409,7 @@ class FakeZalo:
                 )
             await asyncio.sleep(0.02)
 
-    async def wait_for_texts(self, chat_id: str, count: int, timeout: float = 20.0) -> list[str]:
+    async def wait_for_texts(self, chat_id: str, count: int, timeout: float = 90.0) -> list[str]:
         """Wait until at least ``count`` texts were sent to ``chat_id``; return them all."""
         await self.wait_until(
             lambda: len(self.texts(chat_id)) >= count,
@@ -418,7 +418,7 @@ class FakeZalo:
         )
         return self.texts(chat_id)
 
-    async def wait_for_call(self, method: str, count: int = 1, timeout: float = 20.0) -> Call:
+    async def wait_for_call(self, method: str, count: int = 1, timeout: float = 90.0) -> Call:
         """Wait until ``method`` was answered normally ``count`` times; return the last call."""
         await self.wait_until(
             lambda: len(self.calls_of(method)) >= count,
@@ -427,12 +427,12 @@ class FakeZalo:
         )
         return self.calls_of(method)[-1]
 
-    async def wait_for_webhook(self, timeout: float = 20.0) -> str:
+    async def wait_for_webhook(self, timeout: float = 90.0) -> str:
         """Wait until a webhook is set; return its URL."""
         await self.wait_until(lambda: bool(self.webhook_url), timeout, lambda: "a webhook")
         return self.webhook_url
 
-    async def wait_until_delivered(self, timeout: float = 20.0) -> None:
+    async def wait_until_delivered(self, timeout: float = 90.0) -> None:
         """Wait until every queued update was taken: by getUpdates, or by the webhook (each
         delivered or dropped)."""
         await self.wait_until(

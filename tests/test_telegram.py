@@ -249,7 +249,7 @@ async def test_webhook_checks_the_secret(
     )
     await process.start()
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 90
         while not fake.webhook and time.monotonic() < deadline:
             await asyncio.sleep(0.05)
         assert fake.webhook["url"] == f"{hook}/telegram/webhook"
