@@ -28,6 +28,12 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.timeline import START
+
+MESSAGE_DATE = int(START.timestamp())
+"""The date of every message the fake makes: the test clock's start (tests/timeline.py), never
+the machine's clock (the bot does not read it, but a test must not depend on the real date)."""
+
 SPEC = Path(__file__).resolve().parents[2] / "shared" / "specs" / "telegram-bot-api.min.json"
 BOT_ID = 7000000001
 DOWNLOAD_LIMIT = 20 * 1024 * 1024  # bots can download files of up to 20 MB (Bot API, getFile)
@@ -341,7 +347,7 @@ class FakeTelegram:
         chat_id = int(params["chat_id"])
         message: dict[str, Any] = {
             "message_id": next(self._ids),
-            "date": int(time.time()),
+            "date": MESSAGE_DATE,
             "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "group"},
             "from": {"id": BOT_ID, "is_bot": True, "first_name": "Bot thi đua"},
         }
@@ -437,7 +443,7 @@ def text_update(
     return {
         "message": {
             "message_id": next(_message_ids),
-            "date": int(time.time()),
+            "date": MESSAGE_DATE,
             "chat": {"id": chat, "type": "private" if chat > 0 else "supergroup", "title": "Nhóm"},
             "from": user(user_id, name),
             "text": text,
@@ -453,7 +459,7 @@ def contact_update(
     return {
         "message": {
             "message_id": next(_message_ids),
-            "date": int(time.time()),
+            "date": MESSAGE_DATE,
             "chat": {"id": user_id, "type": "private"},
             "from": user(user_id),
             "contact": {"phone_number": phone, "first_name": "An", "user_id": owner},
@@ -504,7 +510,7 @@ def photo_update(
     sizes.insert(0, sizes.pop(1))  # the order is not to be relied on: the largest is chosen
     message: dict[str, Any] = {
         "message_id": next(_message_ids),
-        "date": int(time.time()),
+        "date": MESSAGE_DATE,
         "chat": {"id": chat, "type": "private" if chat > 0 else "supergroup", "title": "Nhóm"},
         "from": user(user_id),
         "photo": sizes,
@@ -529,7 +535,7 @@ def document_update(
     stored = fake.files[file_id]
     message: dict[str, Any] = {
         "message_id": next(_message_ids),
-        "date": int(time.time()),
+        "date": MESSAGE_DATE,
         "chat": {"id": user_id, "type": "private"},
         "from": user(user_id),
         "document": {
