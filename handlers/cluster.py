@@ -18,7 +18,7 @@ from domain.numbers import format_number
 from domain.text import fold
 from handlers.choices import pick
 from handlers.codec import need
-from handlers.common import short_name
+from handlers.common import review_labels
 from handlers.figures import is_stop
 from handlers.flow import Context, Flow, Step, command, register
 from handlers.scoring_state import ClusterData, ClusterStep
@@ -60,23 +60,14 @@ async def start(ctx: Context, _args: str) -> None:
         await ctx.goto(_FLOW, S.REVIEW)
 
 
-async def _labels(ctx: Context, ids: list[int]) -> list[str]:
-    labels = []
-    for review_id in ids:
-        review = await ctx.row(Review, review_id)
-        campaign = await ctx.campaign(review.campaign_id)
-        labels.append(f"{review.name} — {short_name(campaign.name)}")
-    return labels
-
-
 async def _ask_review(ctx: Context) -> None:
     ids = ctx.data(ClusterData).reviews
-    ctx.say(_("Xem bảng điểm cụm của đợt nào?"), await _labels(ctx, ids))
+    ctx.say(_("Xem bảng điểm cụm của đợt nào?"), await review_labels(ctx, ids))
 
 
 async def _answer_review(ctx: Context, text: str) -> None:
     ids = ctx.data(ClusterData).reviews
-    index = pick(text, await _labels(ctx, ids))
+    index = pick(text, await review_labels(ctx, ids))
     if index is None:
         ctx.note(_("Hãy gõ số thứ tự của đợt."))
         await _ask_review(ctx)

@@ -12,7 +12,7 @@ from domain.validation import Rules
 from handlers.choices import pick
 from handlers.flow import Context, Step
 from handlers.state import CampaignChoice
-from storage.models import DataElement
+from storage.models import DataElement, Review
 
 C = TypeVar("C", bound=CampaignChoice)
 
@@ -71,3 +71,13 @@ def campaign_step(
         await then(ctx, ids[index])
 
     return Step(ask, answer, idle=True)
+
+
+async def review_labels(ctx: Context, ids: list[int]) -> list[str]:
+    """ "Review name — campaign" for each review id, to choose a review from."""
+    labels = []
+    for review_id in ids:
+        review = await ctx.row(Review, review_id)
+        campaign = await ctx.campaign(review.campaign_id)
+        labels.append(f"{review.name} — {short_name(campaign.name)}")
+    return labels

@@ -32,7 +32,7 @@ from domain.text import fold
 from domain.validation import canonical
 from handlers.choices import pick
 from handlers.codec import need
-from handlers.common import short_name
+from handlers.common import review_labels
 from handlers.figures import SKIP_WORDS, correction, is_stop, is_submit, is_yes
 from handlers.flow import Context, Flow, Step, command, register
 from handlers.scoring_state import ScoreMode, ScoringData, ScoringStep
@@ -193,22 +193,13 @@ async def _unit(ctx: Context, unit_id: int | None) -> OrgUnit:
     return await ctx.row(OrgUnit, need(unit_id, "scoring.unit"))
 
 
-async def _review_labels(ctx: Context, ids: list[int]) -> list[str]:
-    labels = []
-    for review_id in ids:
-        review = await ctx.row(Review, review_id)
-        campaign = await ctx.campaign(review.campaign_id)
-        labels.append(f"{review.name} — {short_name(campaign.name)}")
-    return labels
-
-
 async def _ask_review(ctx: Context) -> None:
-    ctx.say(_("Chấm điểm đợt nào?"), await _review_labels(ctx, _data(ctx).reviews))
+    ctx.say(_("Chấm điểm đợt nào?"), await review_labels(ctx, _data(ctx).reviews))
 
 
 async def _answer_review(ctx: Context, text: str) -> None:
     ids = _data(ctx).reviews
-    index = pick(text, await _review_labels(ctx, ids))
+    index = pick(text, await review_labels(ctx, ids))
     if index is None:
         ctx.note(_("Hãy gõ số thứ tự của đợt chấm điểm."))
         await _ask_review(ctx)
