@@ -28,6 +28,7 @@ from services.documents import BuiltReport
 from storage.campaigns import CampaignCache, ImportResult, import_campaign
 from storage.db import create_engine, migrate, session_factory
 from storage.models import Campaign
+from storage.transient import StillFailing, retrying
 
 log = logging.getLogger(__name__)
 
@@ -96,8 +97,9 @@ async def _open_database(settings: Settings) -> AsyncEngine:
     except OSError as error:
         raise _database_problem(shown, error) from error
     try:
-        await migrate(engine)
-    except (OSError, DBAPIError) as error:
+        # Another process starting on the same file may hold the write lock for a moment.
+        await retrying(lambda: migrate(engine), "migrate", limit=settings.sqlite_busy_seconds)
+    except (OSError, DBAPIError, StillFailing) as error:
         await engine.dispose()
         raise _database_problem(shown, error) from error
     return engine

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession as AsyncSession
 from storage import inline_sqlite
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+MIGRATION_LOCK = 0x7265706F7274  # "report": the advisory lock key of schema upgrades
 
 
 def create_engine(
@@ -104,7 +105,13 @@ def alembic_config() -> Config:
 
 
 async def migrate(engine: AsyncEngine, revision: str = "head") -> None:
-    """Upgrade the database to ``revision`` (default: the newest)."""
+    """Upgrade the database to ``revision`` (default: the newest).
+
+    Several processes may start together on one database (``reportbot run`` scaled out, a
+    command-line call next to the bot): on PostgreSQL the upgrade holds a transaction-level
+    advisory lock (:data:`MIGRATION_LOCK`), so the second process waits and then finds the
+    schema at head; on SQLite ``BEGIN IMMEDIATE`` serialises them, and a "database is locked"
+    is a transient fault the caller retries (``bot.app``)."""
     await _run(engine, lambda cfg: command.upgrade(cfg, revision))
 
 
@@ -120,4 +127,6 @@ async def _run(engine: AsyncEngine, action: Any) -> None:
         action(config)
 
     async with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            await connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
         await connection.run_sync(run_with)
