@@ -26,7 +26,6 @@ from handlers.router import handle
 from services import document_jobs
 from storage import accounts
 from storage.campaigns import CampaignCache
-from storage.models import ConversationState
 from storage.transient import RETRY_SECONDS, StillFailing, retrying
 
 log = logging.getLogger(__name__)
@@ -139,7 +138,7 @@ class Pipeline:
         now = self.clock.now()
         if not await accounts.mark_processed(session, incoming.channel, incoming.message_id, now):
             return False
-        account = await accounts.upsert_account(
+        sender = await accounts.load_sender(
             session,
             incoming.channel,
             incoming.external_id,
@@ -148,11 +147,11 @@ class Pipeline:
             now,
             private=not incoming.is_group,
         )
-        stored = await session.get(ConversationState, account.id)  # held until saved
+        account, stored = sender.account, sender.stored  # the state row is held until saved
         ctx = Context(
             session=session,
             account=account,
-            reporter=await accounts.load_reporter(session, account),
+            reporter=sender.reporter,
             state=accounts.state_of(stored),
             incoming=incoming,
             now=now,

@@ -183,6 +183,8 @@ class OutboxSender:
     _paused_until: float = 0.0
     _holding: bool = False
     _limiter: WindowLimiter | None = None
+    _delivered: list[tuple[int, asyncio.Future[None]]] = field(default_factory=list)
+    _recorder: asyncio.Task[None] | None = None
 
     def wake(self) -> None:
         """Something was added to the outbox."""
@@ -266,6 +268,27 @@ class OutboxSender:
         except Exception:
             log.exception("recording a sending round failed; sent again when the lease ends")
 
+    async def _record_delivery(self, row_id: int) -> None:
+        """Record one delivery before the chat's next message goes (a crash then repeats at
+        most the message in flight). Deliveries that arrive while a record is being written
+        go in the next write together (group commit: one transaction for the many chats of a
+        round instead of one each; issue 15)."""
+        done = asyncio.get_running_loop().create_future()
+        self._delivered.append((row_id, done))
+        if self._recorder is None or self._recorder.done():
+            self._recorder = asyncio.create_task(self._write_deliveries())
+        await done
+
+    async def _write_deliveries(self) -> None:
+        while self._delivered:
+            waiting, self._delivered = self._delivered, []
+            try:
+                await self._record([outbox.Outcome(row_id, "sent") for row_id, _ in waiting], [])
+            finally:  # _record logs its own failures: the lease then sends them again
+                for _row_id, done in waiting:
+                    if not done.done():
+                        done.set_result(None)
+
     async def _send_chat(self, rows: list[Claimed]) -> ChatResult:
         """Send one chat's messages in order; after a failure the rest wait for the next round."""
         result = ChatResult(rows[0].chat_id)
@@ -273,7 +296,7 @@ class OutboxSender:
             failure = await self._try(row)
             self._report(failure)
             if failure is None:  # recorded at once: never sent again after a crash
-                await self._record([outbox.Outcome(row.row_id, "sent")], [])
+                await self._record_delivery(row.row_id)
                 continue
             result.outcomes.append(self._judge(row, failure))
             result.gone = isinstance(failure, RecipientGone)

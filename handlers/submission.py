@@ -265,6 +265,11 @@ async def _elements(ctx: Context) -> list[DataElement]:
 
 
 async def _get_period(ctx: Context, period_id: int) -> Period:
+    """The period from the cached campaign (read-only; no query), else from the database."""
+    campaign = await ctx.campaign(_campaign_id(ctx))
+    for period in campaign.periods:
+        if period.id == period_id:
+            return period
     return await ctx.row(Period, period_id)
 
 
@@ -492,11 +497,14 @@ async def _skip(ctx: Context, element: DataElement) -> None:
     await _accept(ctx, element, None)
 
 
-async def _histories(ctx: Context) -> Histories:
-    """The unit's last period and the other units' values this period, read once."""
+async def _histories(ctx: Context, only: DataElement | None = None) -> Histories:
+    """The unit's last period and the other units' values this period, read once; ``only``:
+    the other units' values of that element alone (enough to judge one typed figure)."""
     before, previous = await _previous(ctx)
     period = await _period(ctx)
-    others = await value_store.others_values(ctx.session, _unit_id(ctx), _period_id(ctx))
+    others = await value_store.others_values(
+        ctx.session, _unit_id(ctx), _period_id(ctx), None if only is None else [only.id]
+    )
     return Histories(
         await ctx.campaign(_campaign_id(ctx)),
         previous,
@@ -512,7 +520,7 @@ async def _doubt(
     other units, or its numerator/denominator; None when it is believable."""
     if element.value_type in (ValueType.TEXT, ValueType.BOOLEAN):
         return None
-    histories = histories or await _histories(ctx)
+    histories = histories or await _histories(ctx, only=element)
     data = _data(ctx)
     values = data.stored if data.mode is Mode.FIX_SUBMITTED else _draft(ctx)
     return doubt(Decimal(value), rules_for(element), histories.of(element, values))

@@ -96,6 +96,7 @@ async def import_campaign(session: AsyncSession, spec: CampaignSpec, now: dateti
     else:
         await _check_orphans(session, campaign, spec)
     _set_header(campaign, spec, now)
+    session.info.pop(_CHECKED, None)  # the campaign cache reads the new stamp
     await session.flush()
     await _release_sources(session, campaign.id)
     elements = await _sync_elements(session, campaign.id, spec)
@@ -559,6 +560,10 @@ async def campaign_units(session: AsyncSession, campaign_id: int) -> list[OrgUni
     return list(rows)
 
 
+_CHECKED = "campaign_stamps_checked"
+"""``session.info`` key: campaign id -> the ``updated_at`` this session already read."""
+
+
 class CampaignCache:
     """Loaded campaigns kept between messages, reloaded when the campaign's ``updated_at``
     changes (a re-import), so each message costs one small query instead of five.
@@ -570,10 +575,20 @@ class CampaignCache:
         self._loaded: dict[int, tuple[datetime, Campaign]] = {}
 
     async def get(self, session: AsyncSession, campaign_id: int) -> Campaign:
-        """The campaign with elements, indicators, titles and periods, as of now."""
-        stamp = await session.scalar(select(Campaign.updated_at).where(Campaign.id == campaign_id))
+        """The campaign with elements, indicators, titles and periods, as of now.
+
+        Its ``updated_at`` is read once per session (a batch of messages shares one): only
+        :func:`import_campaign` changes a campaign, and it forgets what the session checked.
+        Raises LookupError when there is no such campaign."""
+        checked: dict[int, datetime] = session.info.setdefault(_CHECKED, {})
+        stamp = checked.get(campaign_id)
         if stamp is None:
-            raise LookupError(f"no campaign {campaign_id}")
+            stamp = await session.scalar(
+                select(Campaign.updated_at).where(Campaign.id == campaign_id)
+            )
+            if stamp is None:
+                raise LookupError(f"no campaign {campaign_id}")
+            checked[campaign_id] = stamp
         cached = self._loaded.get(campaign_id)
         if cached is not None and cached[0] == stamp:
             return cached[1]

@@ -418,7 +418,10 @@ class DataValue(Base):
     """One figure: (org unit, period, data element) -> value, with who entered it and when."""
 
     __tablename__ = "data_value"
-    __table_args__ = (UniqueConstraint("org_unit_id", "period_id", "data_element_id"),)
+    __table_args__ = (
+        UniqueConstraint("org_unit_id", "period_id", "data_element_id"),
+        Index("ix_data_value_period_element", "period_id", "data_element_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     org_unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"))

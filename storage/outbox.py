@@ -184,11 +184,14 @@ class Outcome:
 
 
 async def record(session: AsyncSession, outcomes: list[Outcome], now: datetime) -> None:
-    """Write a round's outcomes in one transaction."""
+    """Write a round's outcomes in one transaction (the deliveries in one statement)."""
+    delivered = [outcome.row_id for outcome in outcomes if outcome.kind == "sent"]
+    if delivered:
+        await mark_sent(session, delivered, now)
     for outcome in outcomes:
         if outcome.kind == "sent":
-            await mark_sent(session, outcome.row_id, now)
-        elif outcome.kind == "retry":
+            continue
+        if outcome.kind == "retry":
             assert outcome.when is not None
             await retry_at(session, outcome.row_id, outcome.when, outcome.reason)
             if outcome.progress:
@@ -209,11 +212,11 @@ async def record(session: AsyncSession, outcomes: list[Outcome], now: datetime) 
             )
 
 
-async def mark_sent(session: AsyncSession, message_id: int, now: datetime) -> None:
-    """A message was delivered."""
+async def mark_sent(session: AsyncSession, message_ids: list[int], now: datetime) -> None:
+    """These messages were delivered."""
     await session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.id == message_id)
+        .where(OutboxMessage.id.in_(message_ids))
         .values(status=OutboxStatus.SENT, sent_at=now, lease_until=None, last_error=None)
     )
 

@@ -7,6 +7,7 @@ Values are canonical text (DHIS2 style, see ``storage.models.DataValue``). Every
 from __future__ import annotations
 
 import secrets
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -43,15 +44,21 @@ async def values_of(session: AsyncSession, org_unit_id: int, period_id: int) -> 
 
 
 async def others_values(
-    session: AsyncSession, org_unit_id: int, period_id: int
+    session: AsyncSession,
+    org_unit_id: int,
+    period_id: int,
+    element_ids: Collection[int] | None = None,
 ) -> dict[int, list[str]]:
     """The values the other units stored for ``period_id``: data element id -> their canonical
-    texts (one query), for comparing a unit's figure with its peers'."""
-    rows = await session.execute(
-        select(DataValue.data_element_id, DataValue.value).where(
-            DataValue.period_id == period_id, DataValue.org_unit_id != org_unit_id
-        )
+    texts (one query), for comparing a unit's figure with its peers'. ``element_ids``: only
+    these elements (one typed figure reads its element's values alone; index
+    ``ix_data_value_period_element``); None: every element (a pasted report)."""
+    query = select(DataValue.data_element_id, DataValue.value).where(
+        DataValue.period_id == period_id, DataValue.org_unit_id != org_unit_id
     )
+    if element_ids is not None:
+        query = query.where(DataValue.data_element_id.in_(list(element_ids)))
+    rows = await session.execute(query)
     found: dict[int, list[str]] = {}
     for element_id, value in rows:
         found.setdefault(element_id, []).append(value)
