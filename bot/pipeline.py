@@ -164,7 +164,7 @@ class Pipeline:
         await handle(ctx)
         replies = ctx.finish_replies()
         await accounts.save_state(session, account.id, ctx.state, now, stored)
-        accounts.enqueue(
+        await accounts.enqueue_now(
             session,
             incoming.channel,
             incoming.chat_id,
