@@ -28,6 +28,17 @@ from services.documents import OWN_FILE
 
 PATH = "/bao-cao"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+MEDIA_TYPES = {".xlsx": XLSX, ".docx": DOCX, ".pdf": "application/pdf"}
+"""The media type a link serves, by the stored file's suffix (IANA registrations of the Office
+Open XML types); anything else goes as ``application/octet-stream``."""
+
+
+def media_type_of(path: Path) -> str:
+    """The ``Content-Type`` for the stored file at ``path`` (by its suffix)."""
+    return MEDIA_TYPES.get(path.suffix.lower(), "application/octet-stream")
+
+
 DEFAULT_VALID_FOR = timedelta(hours=24)
 
 
@@ -142,7 +153,7 @@ def download_route(links: ReportLinks, now: Callable[[], datetime]) -> web.Route
         return web.FileResponse(
             path,
             headers={
-                "Content-Type": XLSX,
+                "Content-Type": media_type_of(path),
                 "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}",
                 "Cache-Control": "private, no-store",
             },

@@ -40,7 +40,9 @@ class Incoming:
     with a button (Telegram); False on text-only channels such as Zalo, where binding is by code
     only (texts then mention no button and replies set no ``request_phone``). ``attachment``: a
     photo or document the person sent, already saved by the channel adapter (its caption, if
-    any, is ``text``).
+    any, is ``text``). ``refusal``: the person sent a photo or document the channel refused for
+    good (too big, could not be fetched): the Vietnamese reason, told instead of reading the
+    message (its caption is not taken as an answer).
 
     Every channel builds one of these, so this is where what a person sends is made safe: on
     construction ``text`` goes through :func:`domain.text.clean_text` (control, bidi and
@@ -59,6 +61,7 @@ class Incoming:
     is_office_chat: bool = False
     unverified_contact: bool = False
     unsupported: bool = False
+    refusal: str = ""
     phone_button: bool = True
     attachment: Attachment | None = None
 

@@ -206,12 +206,15 @@ class Step:
     """One question of a flow: how to ask it and how to take its answer.
 
     ``idle`` marks a step where nothing typed would be lost (a choice of unit, campaign or
-    period): another command simply replaces it instead of being refused.
+    period): another command simply replaces it instead of being refused. ``takes_files``: the
+    step takes photos and documents (evidence); elsewhere the router answers one with a note
+    and asks the step's question again, the caption unread.
     """
 
     ask: Ask
     answer: Answer
     idle: bool = False
+    takes_files: bool = False
 
 
 @dataclass(frozen=True)

@@ -88,6 +88,14 @@ async def _route(ctx: Context) -> None:
     if incoming.is_group and not (incoming.is_office_chat and ctx.is_office):
         ctx.say(_("Để báo cáo, vui lòng nhắn riêng cho bot (bấm vào tên bot rồi chọn Nhắn tin)."))
         return
+    if incoming.refusal:
+        ctx.note(incoming.refusal)
+        await _ask_or_menu(ctx)
+        return
+    if incoming.attachment is not None and not _takes_files(ctx):
+        ctx.note(_file_not_wanted(ctx))
+        await _ask_or_menu(ctx)
+        return
     if incoming.unverified_contact or incoming.unsupported:
         ctx.note(
             _unverified_contact_note(ctx)
@@ -109,7 +117,7 @@ async def _route(ctx: Context) -> None:
         await _command(ctx, *parsed)
     elif incoming.verified_phone and not text and ctx.in_idle_step:
         await binding.bind_by_phone(ctx, incoming.verified_phone)
-    elif not text and not (incoming.attachment and ctx.state.flow and ctx.state.step):
+    elif not text and incoming.attachment is None:
         ctx.note(_("Tin nhắn trống."))
         await _ask_or_menu(ctx)
     elif ctx.state.flow and ctx.state.step:
@@ -119,6 +127,24 @@ async def _route(ctx: Context) -> None:
         await binding.answer_code(ctx, text)
     else:
         await menu.not_understood(ctx)
+
+
+def _takes_files(ctx: Context) -> bool:
+    flow, step = ctx.state.flow, ctx.state.step
+    return flow is not None and step is not None and FLOWS[flow].steps[step].takes_files
+
+
+def _file_not_wanted(ctx: Context) -> str:
+    """Why a photo or document is not kept here (Vietnamese): only evidence is."""
+    if ctx.in_idle_step:  # no question waiting for an answer (a menu, a choice)
+        return _(
+            "Bot chỉ nhận ảnh và tệp làm minh chứng khi chấm điểm thi đua (/chamdiem), nên "
+            "ảnh/tệp này chưa được ghi nhận. Số liệu báo cáo hãy gõ bằng chữ số (/nhap)."
+        )
+    return _(
+        "Bước này không nhận ảnh hay tệp (bot không đọc được số trong ảnh), nên ảnh/tệp này "
+        "chưa được ghi nhận. Hãy gõ câu trả lời."
+    )
 
 
 async def _command(ctx: Context, name: str, args: str) -> None:

@@ -888,7 +888,7 @@ def _steps(**extra: Step) -> dict[str, Step]:
     return {
         S.REVIEW: Step(_ask_review, _answer_review, idle=True),
         **extra,
-        S.POINTS: Step(_ask_points, _answer_points),
+        S.POINTS: Step(_ask_points, _answer_points, takes_files=True),
         S.REASON: Step(_ask_reason, _answer_reason),
         S.SUMMARY: Step(_ask_summary, _answer_summary, idle=True),
         S.PICK: Step(_ask_pick, _answer_pick, idle=True),

@@ -155,22 +155,30 @@ async def test_telegram_photo_and_documents(
 
 
 @pytest.mark.parametrize(
-    ("case", "announced", "cap", "expected_calls"),
+    ("case", "announced", "cap", "expected_calls", "told"),
     [
-        ("announced over the store's limit", 2 * 1024 * 1024, 1024 * 1024, 0),
-        ("over Telegram's 20 MB: getFile answers 400", 25 * 1024 * 1024, 50 * 1024 * 1024, 1),
-        ("announced small, bytes over the limit", 100, 1000, 1),
+        ("announced over the store's limit", 2 * 1024 * 1024, 1024 * 1024, 0, "Tệp quá lớn (2 MB)"),
+        (
+            "over Telegram's 20 MB: getFile answers 400",
+            25 * 1024 * 1024,
+            50 * 1024 * 1024,
+            1,
+            "bot chỉ tải được tệp đến 20 MB",
+        ),
+        ("announced small, bytes over the limit", 100, 1000, 1, "Tệp quá lớn"),
     ],
 )
 async def test_telegram_file_refused_for_good(
-    telegram: TelegramIntake, case: str, announced: int, cap: int, expected_calls: int
+    telegram: TelegramIntake, case: str, announced: int, cap: int, expected_calls: int, told: str
 ) -> None:
     telegram.store.max_bytes = cap
     update = document_update(
         telegram.fake, USER, PDF, "to.pdf", "application/pdf", caption="12", size=announced
     )
     incoming = await telegram.receive(update)
-    assert incoming is not None and incoming.unsupported and incoming.attachment is None, case
+    assert incoming is not None and incoming.attachment is None and not incoming.unsupported
+    assert told in incoming.refusal, (case, incoming.refusal)
+    assert incoming.text == "12"  # kept on the message, but the router never reads it
     assert len([c for c in telegram.fake.calls if c.method == "getfile"]) == expected_calls
     assert stored_files(telegram.store.root) == []
     assert telegram.fake.violations == []
@@ -193,7 +201,8 @@ async def test_telegram_transient_failure_is_retried(telegram: TelegramIntake) -
         with pytest.raises(DownloadFailed):
             await telegram.receive(broken)
     incoming = await telegram.receive(broken)
-    assert incoming is not None and incoming.unsupported and incoming.attachment is None
+    assert incoming is not None and incoming.attachment is None
+    assert "không tải được" in incoming.refusal
 
 
 async def test_telegram_stickers_and_group_photos(telegram: TelegramIntake) -> None:
@@ -242,8 +251,8 @@ async def zalo_files(zalo: FakeZalo, tmp_path: Path) -> AsyncIterator[ZaloFiles]
         ("image, URL in photo", "photo", JPEG, (), None, "attached"),
         ("image, URL in photo_url", "photo_url", JPEG + b"2", (), None, "attached"),
         ("a 503 first, then the image", "photo", JPEG + b"3", (503,), None, "attached"),
-        ("gone (404)", "photo", JPEG, (404,), None, "refused"),
-        ("too big", "photo", JPEG, (), 1000, "refused"),
+        ("gone (404)", "photo", JPEG, (404,), None, "không tải được"),
+        ("too big", "photo", JPEG, (), 1000, "Tệp quá lớn"),
     ],
 )
 async def test_zalo_image(
@@ -271,7 +280,7 @@ async def test_zalo_image(
         assert zalo_files.store.path_of(incoming.attachment.path).read_bytes() == content
         assert incoming.text == "8"
     else:
-        assert incoming.unsupported and incoming.attachment is None
+        assert incoming.attachment is None and outcome in incoming.refusal, case
         assert stored_files(zalo_files.store.root) == []
 
 

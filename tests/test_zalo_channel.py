@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
 from pydantic import SecretStr
 
 from bot.channels.zalo.api import (
@@ -20,7 +23,16 @@ from bot.channels.zalo.channel import MAX_TEXT, ZaloChannel, delivery_error, how
 from bot.channels.zalo.ingest import from_update, unwrap
 from bot.channels.zalo.webhook import webhook_secret
 from bot.errors import ConfigurationError
-from bot.report_links import LinkExpired, LinkRefused, ReportGone, ReportLinks, derive_secret
+from bot.report_links import (
+    DOCX,
+    XLSX,
+    LinkExpired,
+    LinkRefused,
+    ReportGone,
+    ReportLinks,
+    derive_secret,
+    download_route,
+)
 from bot.sender import PermanentFailure, RecipientGone, RetryLater, TemporaryFailure
 from domain.messages import Document, Reply
 
@@ -202,3 +214,32 @@ def test_long_texts_are_cut_at_line_breaks() -> None:
     assert len(pieces) > 1
     assert all(len(piece) <= MAX_TEXT for piece in pieces)
     assert "\n".join(pieces) == text
+
+
+@pytest.mark.parametrize(
+    ("stored", "name", "media_type"),
+    [
+        (STORED, "Tong-hop-NGANAM2026-2026Q4.xlsx", XLSX),
+        (
+            "bien-ban-XUANSON2026-SK-20261121T020000-0a1b2c3d.docx",
+            "Bien-ban-binh-xet.docx",
+            DOCX,
+        ),
+    ],
+)
+async def test_a_link_serves_its_file_with_the_right_type(
+    tmp_path: Path, stored: str, name: str, media_type: str
+) -> None:
+    """A Word document behind a link goes as a Word document (the phone opens it with the
+    right program), a workbook as a workbook."""
+    (tmp_path / stored).write_bytes(b"PK fake office file")
+    maker = links(tmp_path)
+    url, _expires = maker.url_for(Document(name, str(tmp_path / stored)), NOW)
+    application = web.Application()
+    application.add_routes([download_route(maker, lambda: NOW)])
+    async with TestClient(TestServer(application)) as client:
+        answer = await client.get(url.removeprefix("https://xa.example.vn"))
+        assert answer.status == 200
+        assert answer.headers["Content-Type"] == media_type
+        assert name in unquote(answer.headers["Content-Disposition"])
+        assert await answer.read() == b"PK fake office file"

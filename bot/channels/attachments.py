@@ -21,7 +21,8 @@ import mimetypes
 from collections import OrderedDict
 from pathlib import PurePosixPath
 
-from services.file_store import clean_suffix
+from domain.i18n import _
+from services.file_store import clean_suffix, megabytes
 
 log = logging.getLogger(__name__)
 
@@ -30,12 +31,35 @@ MAX_ATTEMPTS = 5
 _REMEMBERED = 1000  # files whose failures are counted at once (oldest forgotten first)
 
 
-class DownloadFailed(Exception):
-    """A photo or document could not be fetched; ``permanent``: not worth trying again."""
+TELEGRAM_DOWNLOAD_LIMIT = 20 * 1024 * 1024
+"""Bots download files of at most 20 MB (Bot API, ``getFile``)."""
 
-    def __init__(self, reason: str, *, permanent: bool) -> None:
+
+def not_fetched() -> str:
+    """What a person is told of a file the bot could not fetch for good (Vietnamese)."""
+    return _(
+        "Bot không tải được ảnh/tệp này nên chưa ghi nhận. Hãy gửi lại, hoặc chụp ảnh rồi gửi "
+        "dưới dạng ảnh."
+    )
+
+
+def too_big_for_platform(limit: int) -> str:
+    """What a person is told of a file over the platform's own download limit (Vietnamese)."""
+    return _(
+        "Tệp quá lớn: bot chỉ tải được tệp đến {limit}. Hãy gửi ảnh nhỏ hơn, nén tệp hoặc "
+        "chia thành nhiều tệp."
+    ).format(limit=megabytes(limit))
+
+
+class DownloadFailed(Exception):
+    """A photo or document could not be fetched; ``permanent``: not worth trying again.
+    ``user_message``: the Vietnamese reply when it is refused for good (default:
+    :func:`not_fetched`)."""
+
+    def __init__(self, reason: str, *, permanent: bool, user_message: str = "") -> None:
         super().__init__(reason)
         self.permanent = permanent
+        self.user_message = user_message or not_fetched()
 
 
 class Attempts:
@@ -54,7 +78,9 @@ class Attempts:
         count = self._failures.pop(key, 0) + 1
         if count >= self.limit:
             log.error("file %s failed %d times (%s); given up", key, count, error)
-            return DownloadFailed(f"{error} ({count} attempts)", permanent=True)
+            return DownloadFailed(
+                f"{error} ({count} attempts)", permanent=True, user_message=error.user_message
+            )
         self._failures[key] = count
         while len(self._failures) > _REMEMBERED:
             self._failures.popitem(last=False)

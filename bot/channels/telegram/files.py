@@ -18,7 +18,13 @@ from aiogram.exceptions import TelegramAPIError, TelegramBadRequest, TelegramEnt
 from aiogram.types import Message, PhotoSize
 from aiohttp import ClientError, ClientResponseError
 
-from bot.channels.attachments import DownloadFailed, media_type_for, suffix_for
+from bot.channels.attachments import (
+    TELEGRAM_DOWNLOAD_LIMIT,
+    DownloadFailed,
+    media_type_for,
+    suffix_for,
+    too_big_for_platform,
+)
 from domain.messages import Attachment
 from services.file_store import FileStore, FileTooLarge
 
@@ -83,9 +89,17 @@ async def download(bot: Bot, store: FileStore, message: Message) -> Attachment:
         stored = writer.finish()
     # no error chained below: aiohttp's carry the file URL, and the URL carries the token
     except FileTooLarge as error:
-        raise DownloadFailed(str(error), permanent=True) from None
-    except (TelegramBadRequest, TelegramEntityTooLarge) as error:
-        raise DownloadFailed(f"getFile: {error.message}", permanent=True) from None
+        raise DownloadFailed(str(error), permanent=True, user_message=error.user_message) from None
+    except TelegramEntityTooLarge as error:
+        told = too_big_for_platform(TELEGRAM_DOWNLOAD_LIMIT)
+        raise DownloadFailed(
+            f"getFile: {error.message}", permanent=True, user_message=told
+        ) from None
+    except TelegramBadRequest as error:
+        told = too_big_for_platform(TELEGRAM_DOWNLOAD_LIMIT) if "too big" in error.message else ""
+        raise DownloadFailed(
+            f"getFile: {error.message}", permanent=True, user_message=told
+        ) from None
     except ClientResponseError as error:
         final = 400 <= error.status < 500 and error.status not in (408, 429)
         raise DownloadFailed(f"download: HTTP {error.status}", permanent=final) from None

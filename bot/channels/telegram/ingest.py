@@ -43,13 +43,14 @@ def from_message(
     update_id: int,
     office_chats: frozenset[str],
     attachment: Attachment | None = None,
-    refused: bool = False,
+    refused: str = "",
 ) -> Incoming | None:
     """A normalised message, or None for messages without a person behind them.
 
     ``attachment``: the message's photo or document, already stored (:meth:`Ingest.incoming`);
-    ``refused``: its file was refused for good (too big ...): the message is ``unsupported``,
-    caption or not, so the person is told and the caption is not taken as an answer."""
+    ``refused``: why its file was refused for good (too big ...; Vietnamese): the message's
+    ``refusal``, caption or not, so the person is told and the caption is not taken as an
+    answer."""
     sender = message.from_user
     if sender is None or sender.is_bot:
         return None
@@ -69,7 +70,8 @@ def from_message(
         is_group=message.chat.type != "private",
         is_office_chat=str(message.chat.id) in office_chats,
         unverified_contact=contact is not None and not own_contact,
-        unsupported=refused or (contact is None and not text and attachment is None),
+        unsupported=contact is None and not text and attachment is None and not refused,
+        refusal=refused,
         attachment=attachment,
     )
 
@@ -142,16 +144,16 @@ class Ingest:
             return from_callback(update.callback_query, update.update_id, self.office_chats)
         return None
 
-    async def attachment(self, message: Message) -> tuple[Attachment | None, bool]:
-        """The photo or document of a private message, stored, and whether it was refused for
-        good (too big, a 4xx, :data:`~bot.channels.attachments.MAX_ATTEMPTS` transient
-        failures). Nothing is downloaded for a message without one, in a group, or without a
+    async def attachment(self, message: Message) -> tuple[Attachment | None, str]:
+        """The photo or document of a private message, stored, and why it was refused for
+        good ("" when it was not; too big, a 4xx, :data:`~bot.channels.attachments.MAX_ATTEMPTS`
+        transient failures). Nothing is downloaded for a message without one, in a group, or without a
         ``bot`` and ``store``. Raises ``DownloadFailed`` for a transient failure."""
         key = file_key(message)
         if key is None or message.chat.type != "private" or message.from_user is None:
-            return None, False
+            return None, ""
         if self.bot is None or self.store is None:
-            return None, False
+            return None, ""
         try:
             found = await download(self.bot, self.store, message)
         except DownloadFailed as failure:
@@ -160,9 +162,9 @@ class Ingest:
                 log.warning("file of update in chat %s not downloaded: %s", message.chat.id, error)
                 raise error from None
             log.warning("file in chat %s refused: %s", message.chat.id, error)
-            return None, True
+            return None, error.user_message
         self.attempts.succeeded(key)
-        return found, False
+        return found, ""
 
     async def normalise(self, updates: list[Update]) -> list[Incoming]:
         """The normalised messages of a batch, in order; the files of several updates are

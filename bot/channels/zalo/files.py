@@ -85,7 +85,8 @@ class ZaloFiles:
                     raise
                 stored = writer.finish()
         except FileTooLarge as error:
-            raise DownloadFailed(str(error), permanent=True) from None
+            told = error.user_message
+            raise DownloadFailed(str(error), permanent=True, user_message=told) from None
         except (ClientError, TimeoutError, OSError) as error:
             raise DownloadFailed(f"image: {type(error).__name__}", permanent=False) from None
         return Attachment(

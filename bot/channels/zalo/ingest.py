@@ -41,14 +41,15 @@ def unwrap(body: Any) -> dict[str, Any] | None:
 
 
 def from_update(
-    update: dict[str, Any], attachment: Attachment | None = None, refused: bool = False
+    update: dict[str, Any], attachment: Attachment | None = None, refused: str = ""
 ) -> Incoming | None:
     """A normalised message, or None for updates without a person or a message id behind
     them (the bot's own messages, events without a message) and for malformed ones (ids
     missing or longer than the 64 characters the database keeps).
 
-    ``attachment``: the image, already stored (:func:`process_update`); ``refused``: the image
-    was refused for good (too big ...): the message is ``unsupported``, caption or not."""
+    ``attachment``: the image, already stored (:func:`process_update`); ``refused``: why the
+    image was refused for good (too big ...; Vietnamese): the message's ``refusal``, caption or
+    not."""
     message = update.get("message")
     if not isinstance(message, dict):
         return None
@@ -76,7 +77,8 @@ def from_update(
         text=text,
         display_name=str(sender.get("display_name") or sender.get("name") or ""),
         is_group=group,
-        unsupported=refused or (not text and attachment is None),
+        unsupported=not text and attachment is None and not refused,
+        refusal=refused,
         phone_button=False,
         attachment=attachment,
     )
@@ -122,7 +124,7 @@ async def process_update(
             except DownloadFailed as failure:
                 if failure.permanent:
                     log.warning("Zalo image %s refused: %s", incoming.message_id, failure)
-                    incoming = from_update(update, refused=True) or incoming
+                    incoming = from_update(update, refused=failure.user_message) or incoming
                     break
                 if stop is None:
                     raise
