@@ -247,10 +247,31 @@ class EvidenceRow:
 
 
 @dataclass(frozen=True)
+class PersonRow:
+    """A person a unit registered for an individual title: full name, position ("" when not
+    given), unit, the title's name, the unit's final score (None: not approved yet) and whether
+    the title is proposed for them."""
+
+    full_name: str
+    position: str
+    unit: str
+    title: str
+    final: Decimal | None
+    proposed: bool
+
+    def label(self) -> str:
+        """ "Nguyễn Văn An (Trưởng thôn) — Thôn Đông"."""
+        person = f"{self.full_name} ({self.position})" if self.position else self.full_name
+        return f"{person} — {self.unit}"
+
+
+@dataclass(frozen=True)
 class ProposalReport:
     """A review's results and commendation proposal: the header, the weights in words, the
-    criteria, one row per unit in rank order, the titles (names) with the units proposed for
-    each, ties at a title's cap left to the council, and the evidence list."""
+    criteria, one row per unit in rank order, the collective titles (names) with the units
+    proposed for each, ties at a title's cap left to the council (units' names, or people's
+    :meth:`PersonRow.label`), the evidence list, and the individual titles (names) with the
+    people registered for them."""
 
     header: Header
     weights: str
@@ -259,3 +280,5 @@ class ProposalReport:
     titles: Sequence[str]
     tied: Mapping[str, Sequence[str]] = field(default_factory=dict)
     evidence: Sequence[EvidenceRow] = ()
+    person_titles: Sequence[str] = ()
+    people: Sequence[PersonRow] = ()

@@ -2,8 +2,8 @@
 
 Sheets: "Xếp hạng" (each unit's self, cross, office and final score, rank, titles proposed),
 "Điểm theo tiêu chí" (points per criterion), "Đề nghị khen thưởng" (the units proposed per
-title, and ties at a title's cap left to the council) and "Minh chứng" (the evidence list with
-links). Pure: a :class:`~reports.data.ProposalReport` in, an ``.xlsx`` out.
+collective title, then the people proposed per individual title, with ties at a title's cap left
+to the council) and "Minh chứng" (the evidence list with links). Pure: a :class:`~reports.data.ProposalReport` in, an ``.xlsx`` out.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from decimal import Decimal
 from openpyxl.utils import get_column_letter
 
 from domain.numbers import format_number
-from reports.data import ProposalReport, ScoreRow
+from reports.data import PersonRow, ProposalReport, ScoreRow
 from reports.excel import (
     HEADER_ROWS,
     NUMBER_DEC,
@@ -120,29 +120,44 @@ def _criteria(sheet: StreamSheet, styles: Styles, report: ProposalReport) -> Non
 def _proposed(sheet: StreamSheet, styles: Styles, report: ProposalReport) -> None:
     widths = [6, 46, 22, 22]  # the motto spans the last two (write_header)
     _start(sheet, styles, report, widths, 0, "DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG")
-    heads = ["STT", "Đơn vị", "Điểm cuối cùng", "Xếp hạng"]
+    heads = ["STT", "Đơn vị / cá nhân", "Điểm cuối cùng", "Xếp hạng"]
     write_two_row_head(sheet, styles, [], [], heads)
-    group = Look(bold=True, wrap=True)
     maker = RowMaker(sheet, styles, [TEXT_CENTER, TEXT, NUMBER_DEC, NUMBER_INT])
     for title in report.titles:
         chosen = [row for row in report.rows if title in row.titles]
-        sheet.append(
-            maker.row(
-                [None, f"{title} ({len(chosen)} đơn vị)"],
-                [TEXT_CENTER, group, NUMBER_DEC, NUMBER_INT],
-            )
-        )
+        _group(sheet, maker, f"{title} ({len(chosen)} đơn vị)")
         for number, row in enumerate(chosen, 1):
             sheet.append(maker.row([number, row.name, row.final, row.rank]))
-        tied = report.tied.get(title)
-        if tied:
-            note = "Đồng điểm ở giới hạn tỷ lệ, Hội đồng xem xét: " + ", ".join(tied)
-            sheet.append(
-                maker.row(
-                    [None, note],
-                    [TEXT_CENTER, Look(italic=True, wrap=True), NUMBER_DEC, NUMBER_INT],
-                )
+        _tie_note(sheet, maker, report.tied.get(title))
+    for title in report.person_titles:
+        people = proposed_people(report.people, title)
+        _group(sheet, maker, f"{title} ({len(people)} cá nhân)")
+        for number, person in enumerate(people, 1):
+            sheet.append(maker.row([number, person.label(), person.final, None]))
+        _tie_note(sheet, maker, report.tied.get(title))
+
+
+def proposed_people(people: Sequence[PersonRow], title: str) -> list[PersonRow]:
+    """The people proposed for the individual title ``title`` (its name), in order."""
+    return [p for p in people if p.proposed and p.title == title]
+
+
+def _group(sheet: StreamSheet, maker: RowMaker, head: str) -> None:
+    """A title's heading row."""
+    sheet.append(
+        maker.row([None, head], [TEXT_CENTER, Look(bold=True, wrap=True), NUMBER_DEC, NUMBER_INT])
+    )
+
+
+def _tie_note(sheet: StreamSheet, maker: RowMaker, tied: Sequence[str] | None) -> None:
+    """Who tied at a title's cap: the council decides between them."""
+    if tied:
+        note = "Đồng điểm ở giới hạn tỷ lệ, Hội đồng xem xét: " + ", ".join(tied)
+        sheet.append(
+            maker.row(
+                [None, note], [TEXT_CENTER, Look(italic=True, wrap=True), NUMBER_DEC, NUMBER_INT]
             )
+        )
 
 
 def _evidence(sheet: StreamSheet, styles: Styles, report: ProposalReport) -> None:

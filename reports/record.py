@@ -1,6 +1,7 @@
 """The review's Word document (``/binhxet``, ``reportbot proposals``): the meeting record of
 the commendation review (biên bản họp bình xét thi đua, khen thưởng) followed, on a new page, by
-the list of units proposed for each title (danh sách đề nghị khen thưởng), in the
+the list of units proposed for each collective title and of people proposed for each individual
+title (danh sách đề nghị khen thưởng), in the
 administrative layout of :mod:`reports.admin_document`. Pure: plain values in, ``.docx`` out.
 
 The meeting's time, place, attendance and opinions are left as dotted lines for the secretary
@@ -9,6 +10,7 @@ to fill in: the bot knows the scores, not what was said.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 import docx
@@ -30,6 +32,7 @@ from reports.admin_document import (
 )
 from reports.data import ProposalReport, ScoreRow
 from reports.excel import Target
+from reports.proposals import proposed_people
 
 DOTS = "…" * 24
 
@@ -70,13 +73,21 @@ def _record(
     body(document, "3. Kết quả bình xét, đề nghị khen thưởng:")
     for name in report.titles:
         chosen = [row.name for row in report.rows if name in row.titles]
-        line = f"- {name}: {len(chosen)} đơn vị" + (f" ({', '.join(chosen)})" if chosen else "")
-        tied = report.tied.get(name)
-        if tied:
-            line += f"; đồng điểm ở giới hạn tỷ lệ, Hội đồng xem xét: {', '.join(tied)}"
-        body(document, line + ".")
+        body(document, _decided(name, "đơn vị", chosen, report.tied.get(name), ", "))
+    for name in report.person_titles:
+        people = [p.label() for p in proposed_people(report.people, name)]
+        body(document, _decided(name, "cá nhân", people, report.tied.get(name), "; "))
     body(document, f"Cuộc họp kết thúc vào lúc {BLANK} cùng ngày. Biên bản đã được thông qua.")
     signatures(document, ("Thư ký", ""), (signing.signer_title or "Chủ trì", signing.signer_name))
+
+
+def _decided(title: str, noun: str, chosen: list[str], tied: Sequence[str] | None, sep: str) -> str:
+    """ "- Tập thể lao động tiên tiến: 2 đơn vị (Thôn Đông, Thôn Đoài)." with the tie note;
+    names joined by ``sep`` ("; " for people, whose labels may hold commas)."""
+    line = f"- {title}: {len(chosen)} {noun}" + (f" ({sep.join(chosen)})" if chosen else "")
+    if tied:
+        line += f"; đồng điểm ở giới hạn tỷ lệ, Hội đồng xem xét: {sep.join(tied)}"
+    return line + "."
 
 
 def _ranking_table(document: DocxDocument, rows: list[ScoreRow]) -> None:
@@ -128,5 +139,28 @@ def _proposal_list(
             )
             note.runs[0].italic = True
         document.add_paragraph()
+    for name in report.person_titles:
+        _people_table(document, report, name)
     signer = (signing.signer_title or "Thủ trưởng đơn vị", signing.signer_name)
     closing(document, signing.recipients, signer)
+
+
+def _people_table(document: DocxDocument, report: ProposalReport, name: str) -> None:
+    """The people proposed for the individual title ``name``: STT, full name, position, unit."""
+    people = proposed_people(report.people, name)
+    body(document, f"{name} ({len(people)} cá nhân)", bold=True)
+    table = document.add_table(rows=1, cols=4)
+    table.style = "Table Grid"
+    set_widths(table, [Cm(w) for w in (1.4, 6, 4.6, 4.5)])
+    heads = ("STT", "Họ và tên", "Chức vụ", "Đơn vị")
+    for cell, text in zip(table.rows[0].cells, heads, strict=True):
+        cell.paragraphs[0].add_run(text).bold = True
+    for number, person in enumerate(people, 1):
+        values = (str(number), person.full_name, person.position, person.unit)
+        for cell, text in zip(table.add_row().cells, values, strict=True):
+            cell.paragraphs[0].add_run(text)
+    tied = report.tied.get(name)
+    if tied:
+        note = body(document, "Đồng điểm ở giới hạn tỷ lệ, Hội đồng xem xét: " + "; ".join(tied))
+        note.runs[0].italic = True
+    document.add_paragraph()

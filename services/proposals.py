@@ -28,8 +28,22 @@ from domain.numbers import format_number
 from domain.periods import period_span
 from domain.scoring import KIND_LABELS, Weights
 from reports.admin_document import Signing
-from reports.data import CriterionColumn, EvidenceRow, Header, ProposalReport, ScoreRow
-from services.reviews import COUNTED, ReviewResults, UnitResult, review_results
+from reports.data import (
+    CriterionColumn,
+    EvidenceRow,
+    Header,
+    PersonRow,
+    ProposalReport,
+    ScoreRow,
+)
+from services.reviews import (
+    COUNTED,
+    PersonResult,
+    ReviewResults,
+    UnitResult,
+    person_key,
+    review_results,
+)
 from storage import reviews as review_store
 from storage.models import Campaign, Criterion, Evidence, OrgUnit, Reporter, Review, SheetRole
 
@@ -81,6 +95,10 @@ async def proposal_documents(
     points = await unit_points(session, review.id)
     names = {t.code: t.name for t in campaign.titles}
     units = {r.unit.code: r.unit.name for r in results.units}
+    people = [_person(p, names) for p in results.people]
+    labels = {person_key(p.id): row.label() for p, row in zip(results.people, people, strict=True)}
+    tied = results.proposal.tied_at_cap | results.people_proposal.tied_at_cap
+    units |= labels
     report = ProposalReport(
         header=Header(
             issuing_body=campaign.issuing_body,
@@ -94,10 +112,11 @@ async def proposal_documents(
         rows=[_row(r, names, points.get(r.unit.id, {}), criteria) for r in ranked(results)],
         titles=[t.name for t in campaign.titles if t.kind is TitleKind.COLLECTIVE],
         tied={
-            names.get(code, code): [units.get(u, u) for u in tied]
-            for code, tied in results.proposal.tied_at_cap.items()
+            names.get(code, code): [units.get(u, u) for u in codes] for code, codes in tied.items()
         },
         evidence=await evidence_rows(session, review.id, zone),
+        person_titles=[t.name for t in campaign.titles if t.kind is TitleKind.INDIVIDUAL],
+        people=people,
     )
     return ProposalDocuments(report, signing_of(campaign), review.review_date)
 
@@ -130,6 +149,17 @@ async def unit_points(session: AsyncSession, review_id: int) -> dict[int, dict[i
     for unit_id, given in office.items():
         found.setdefault(unit_id, {}).update(given)
     return found
+
+
+def _person(person: PersonResult, names: dict[str, str]) -> PersonRow:
+    return PersonRow(
+        full_name=person.full_name,
+        position=person.position,
+        unit=person.unit.unit.name,
+        title=names.get(person.title, person.title),
+        final=person.unit.final,
+        proposed=person.proposed,
+    )
 
 
 def _column(criterion: Criterion) -> CriterionColumn:

@@ -9,6 +9,11 @@ without changes accepts the self-score). The final score mixes the parts by the 
 weights (``domain.scoring.parse_weights``, office only when none are set); units are ranked
 "1, 2, 2, 4" (``domain.aggregation.competition_ranks``); titles are proposed by each title's
 rule (``domain.scoring.propose``).
+
+A person a unit registered for an individual title (``Nominee``) is proposed for that title by
+the same rule applied to the unit's final score and timeliness, among the other people
+registered: the bot holds no individual scores, so an individual is put forward once the unit's
+scores are approved and the council decides at the meeting (bình xét).
 """
 
 from __future__ import annotations
@@ -42,6 +47,7 @@ from storage.models import (
     Approval,
     ApprovalStatus,
     Campaign,
+    Nominee,
     OrgUnit,
     Period,
     Registration,
@@ -74,14 +80,36 @@ class UnitResult:
 
 
 @dataclass
+class PersonResult:
+    """A person registered by ``unit`` for the individual title ``title`` (its code), and
+    whether the title is proposed for them."""
+
+    id: int
+    unit: UnitResult
+    full_name: str
+    position: str
+    title: str
+    proposed: bool = False
+
+
+@dataclass
 class ReviewResults:
     """Every unit of the campaign in campaign order, the weights used, and the proposal
-    (title codes per unit code, and ties at a title's cap left to the council)."""
+    (title codes per unit code, and ties at a title's cap left to the council); the people
+    registered for individual titles in registration order, with their own proposal (keys
+    ``person_key(id)``)."""
 
     review: Review
     weights: Weights
     units: list[UnitResult]
     proposal: Proposal
+    people: list[PersonResult] = field(default_factory=list)
+    people_proposal: Proposal = field(default_factory=Proposal)
+
+
+def person_key(person_id: int) -> str:
+    """A registered person's candidate code, never a unit code (unit codes have no "#")."""
+    return f"#{person_id}"
 
 
 async def review_results(
@@ -108,7 +136,44 @@ async def review_results(
     proposal = propose(candidates, rules)
     for result in results:
         result.titles = proposal.titles.get(result.unit.code, [])
-    return ReviewResults(review, weights, results, proposal)
+    found = ReviewResults(review, weights, results, proposal)
+    await _propose_people(session, campaign, found, on_time)
+    return found
+
+
+async def _propose_people(
+    session: AsyncSession, campaign: Campaign, results: ReviewResults, on_time: set[int]
+) -> None:
+    """Fill ``results.people`` and their proposal (see the module's note)."""
+    by_unit = {r.unit.id: r for r in results.units}
+    rows = await session.execute(
+        select(Nominee, Registration.org_unit_id, Title.code)
+        .join(Registration, Registration.id == Nominee.registration_id)
+        .join(Title, Title.id == Nominee.title_id)
+        .where(Registration.campaign_id == campaign.id, Title.kind == TitleKind.INDIVIDUAL)
+        .order_by(Registration.org_unit_id, Nominee.sort_order, Nominee.id)
+    )
+    people = [
+        PersonResult(n.id, by_unit[unit_id], n.full_name, n.position, code)
+        for n, unit_id, code in rows
+        if unit_id in by_unit
+    ]
+    order = {r.unit.id: n for n, r in enumerate(results.units)}
+    people.sort(key=lambda p: order[p.unit.unit.id])
+    rules = [_rule(t) for t in campaign.titles if t.kind is TitleKind.INDIVIDUAL]
+    candidates = [
+        Candidate(
+            person_key(p.id),
+            p.unit.final,
+            frozenset({p.title}),
+            p.unit.unit.id in on_time,
+        )
+        for p in people
+    ]
+    results.people_proposal = propose(candidates, rules)
+    for person in people:
+        person.proposed = bool(results.people_proposal.titles.get(person_key(person.id)))
+    results.people = people
 
 
 _Key = tuple[int, SheetRole, int]  # (scored unit, role, scorer unit)

@@ -2,9 +2,11 @@
 item 7), and the words the office's decisions send to a unit (a return with its reason).
 
 A card holds the unit's points only, never another unit's: per criterion its self-score, the
-mean of its peers' cross-scores and the final (office's) points; the totals; and its rank once
-every unit of the campaign is ranked (else "xếp hạng sau khi duyệt xong"). Everything is queued
-in the caller's transaction (the approval's), so the card goes out once the approval commits.
+mean of its peers' cross-scores and the final (office's) points; the totals; the people of the
+unit proposed for individual titles; and its rank once every unit of the campaign is ranked
+(else "xếp hạng sau khi duyệt xong"). The approval that ranks the last unit also sends every
+unit approved before it a short note of its rank. Everything is queued in the caller's
+transaction (the approval's), so nothing goes out unless the approval commits.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from domain.i18n import _
 from domain.messages import Reply
 from domain.numbers import format_number
 from services.proposals import unit_points
-from services.reviews import COUNTED, UnitResult, review_results
+from services.reviews import COUNTED, ReviewResults, UnitResult, review_results
 from storage import accounts
 from storage import reviews as review_store
 from storage.models import Campaign, OrgUnit, Review, SheetRole
@@ -76,9 +78,11 @@ def card_text(
     result: UnitResult,
     lines: list[CardLine],
     rank: tuple[int, int] | None,
+    people: tuple[str, ...] = (),
 ) -> str:
     """The card as the unit's people read it; ``rank``: (rank, number of units), None while
-    some units are not ranked yet."""
+    some units are not ranked yet; ``people``: "Nguyễn Văn An — Lao động tiên tiến" for each
+    person of the unit proposed for an individual title."""
     out = [
         _("🏅 Kết quả chấm điểm thi đua — {unit}").format(unit=result.unit.name),
         f"{review.name} — {campaign.name}",
@@ -103,6 +107,8 @@ def card_text(
         out.append(_("Xếp hạng: {rank}/{total}.").format(rank=rank[0], total=rank[1]))
     if result.titles:
         out.append(_("Danh hiệu đề nghị: {titles}.").format(titles=", ".join(result.titles)))
+    if people:
+        out.append(_("Cá nhân được đề nghị: {people}.").format(people="; ".join(people)))
     return "\n".join(out)
 
 
@@ -111,7 +117,8 @@ async def queue_score_card(
 ) -> int:
     """Queue the unit's card to each of its people (their last-used chat), in the caller's
     transaction; returns how many chats get it (0: nobody reachable). ``campaign`` is loaded
-    (titles); the unit's approval must already be flushed."""
+    (titles); the unit's approval must already be flushed. When this approval ranks the last
+    unit, every other approved unit is sent its rank too (:func:`rank_text`)."""
     results = await review_results(session, campaign, review)
     result = next((r for r in results.units if r.unit.id == unit.id), None)
     if result is None:
@@ -120,8 +127,52 @@ async def queue_score_card(
     result.titles = [names.get(code, code) for code in result.titles]
     ranked = all(r.rank is not None for r in results.units)
     rank = (result.rank, len(results.units)) if ranked and result.rank is not None else None
+    people = tuple(
+        f"{p.full_name} — {names.get(p.title, p.title)}"
+        for p in results.people
+        if p.proposed and p.unit is result
+    )
     lines = await card_lines(session, campaign.id, review.id, unit.id)
-    return await tell_unit(session, unit.id, card_text(campaign, review, result, lines, rank), now)
+    text = card_text(campaign, review, result, lines, rank, people)
+    told = await tell_unit(session, unit.id, text, now)
+    if ranked:
+        await _tell_ranks(session, campaign, results, names, unit.id, now)
+    return told
+
+
+async def _tell_ranks(
+    session: AsyncSession,
+    campaign: Campaign,
+    results: ReviewResults,
+    names: dict[str, str],
+    skip: int,
+    now: datetime,
+) -> None:
+    """Send each ranked unit but ``skip`` (whose card carries it) its rank."""
+    total = len(results.units)
+    for other in results.units:
+        if other.unit.id != skip and other.rank is not None:
+            titles = [names.get(code, code) for code in other.titles]
+            text = rank_text(campaign, results.review, other, total, titles)
+            await tell_unit(session, other.unit.id, text, now)
+
+
+def rank_text(
+    campaign: Campaign, review: Review, result: UnitResult, total: int, titles: list[str]
+) -> str:
+    """The note a unit approved earlier gets once every unit is ranked: its final score, rank
+    out of ``total`` and the titles proposed for it (names)."""
+    out = [
+        _("🏅 Đã duyệt xong điểm của tất cả đơn vị — {review} — {campaign}").format(
+            review=review.name, campaign=campaign.name
+        ),
+        _("{unit}: điểm cuối cùng {final}, xếp hạng {rank}/{total}.").format(
+            unit=result.unit.name, final=_points(result.final), rank=result.rank, total=total
+        ),
+    ]
+    if titles:
+        out.append(_("Danh hiệu đề nghị: {titles}.").format(titles=", ".join(titles)))
+    return "\n".join(out)
 
 
 def returned_text(campaign: Campaign, review: Review, unit: OrgUnit, reason: str) -> str:

@@ -23,6 +23,7 @@ from storage.models import (
     ApprovalStatus,
     ClusterRanking,
     Evidence,
+    Nominee,
     Registration,
     RegistrationTitle,
     Reporter,
@@ -41,6 +42,10 @@ OWN = {
     | {"III.1": "0", "III.2": "0"},  # 88
 }
 EVIDENCE_PATH = "evidence/ab/abcdef.jpg"
+PEOPLE = {
+    "THON_DONG": [("LDTT", "Nguyễn Văn An", "Trưởng thôn"), ("CSTDCS", "Lê Thị Bình", "")],
+    "THON_DOAI": [("LDTT", "Trần Văn Cường", "Bí thư chi bộ")],
+}
 
 
 @dataclass(frozen=True)
@@ -57,8 +62,9 @@ class Seeded:
 async def seed(app: App, now: datetime, *, approve: bool = False) -> Seeded:
     """Thôn Đông (103) and Thôn Đoài (88) self-scored and submitted, each cross-scored by the
     other (Thôn Đoài gives Thôn Đông 20 instead of 28 on I.1, with a reason), one evidence
-    file, the cluster head's rank, both registered for "Tập thể lao động tiên tiến";
-    approved by the office if ``approve``."""
+    file, the cluster head's rank, both registered for "Tập thể lao động tiên tiến", each
+    naming people for individual titles (:data:`PEOPLE`); approved by the office if
+    ``approve``."""
     campaign = await sample(app, VILLAGE_SAMPLE)
     async with app.sessions() as session, session.begin():
         review = await find_review(session, campaign.id, "SOKET")
@@ -122,6 +128,20 @@ async def seed(app: App, now: datetime, *, approve: bool = False) -> Seeded:
             session.add(registration)
             await session.flush()
             session.add(RegistrationTitle(registration_id=registration.id, title_id=advanced.id))
+            for order, (title_code, full_name, position) in enumerate(PEOPLE[code]):
+                title = await session.scalar(
+                    select(Title).where(Title.campaign_id == campaign.id, Title.code == title_code)
+                )
+                assert title is not None
+                session.add(
+                    Nominee(
+                        registration_id=registration.id,
+                        title_id=title.id,
+                        full_name=full_name,
+                        position=position,
+                        sort_order=order,
+                    )
+                )
         if approve:
             for code in OWN:
                 await reviews.decide(
@@ -158,6 +178,12 @@ async def test_the_report_ranks_approved_units_with_their_points(
     assert all(row.rank is None for row in report.rows[2:])
     assert len(report.rows) == 11
     assert ADVANCED in report.titles and report.tied == {}
+    assert report.person_titles == ["Lao động tiên tiến", "Chiến sĩ thi đua cơ sở"]
+    assert [(p.label(), p.title, p.final, p.proposed) for p in report.people] == [
+        ("Nguyễn Văn An (Trưởng thôn) — Thôn Đông", "Lao động tiên tiến", Decimal("100.60"), True),
+        ("Lê Thị Bình — Thôn Đông", "Chiến sĩ thi đua cơ sở", Decimal("100.60"), True),
+        ("Trần Văn Cường (Bí thư chi bộ) — Thôn Đoài", "Lao động tiên tiến", Decimal("88"), True),
+    ]
     [evidence] = report.evidence
     assert evidence.unit == "Thôn Đông" and evidence.criterion.startswith("I.1. ")
     assert evidence.link == EVIDENCE_PATH  # relative to the data folder (see services.proposals)
@@ -186,9 +212,17 @@ async def test_reportbot_proposals_writes_the_workbook_and_the_record(
     ]
     proposed = [c for row in book["Đề nghị khen thưởng"].iter_rows(values_only=True) for c in row]
     assert "Thôn Đông" in proposed and "Thôn Đoài" in proposed
+    assert "Lao động tiên tiến (2 cá nhân)" in proposed
+    assert "Nguyễn Văn An (Trưởng thôn) — Thôn Đông" in proposed
     record = docx.Document(str(out.with_suffix(".docx")))
     text = "\n".join(p.text for p in record.paragraphs)
     assert f"- {ADVANCED}: 2 đơn vị (Thôn Đông, Thôn Đoài)." in text
+    assert (
+        "- Lao động tiên tiến: 2 cá nhân (Nguyễn Văn An (Trưởng thôn) — Thôn Đông; "
+        "Trần Văn Cường (Bí thư chi bộ) — Thôn Đoài)." in text
+    )
+    people = [[c.text for c in row.cells] for t in record.tables for row in t.rows]
+    assert ["1", "Lê Thị Bình", "", "Thôn Đông"] in people
     assert "HỘI ĐỒNG THI ĐUA - KHEN THƯỞNG XÃ XUÂN SƠN" in "\n".join(
         cell.text for table in record.tables for row in table.rows for cell in row.cells
     )
