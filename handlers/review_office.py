@@ -3,7 +3,8 @@ items 5-7). Office only.
 
 ``/duyet [CAMPAIGN] [REVIEW]``: the campaign (asked when several), the review (the code typed,
 else the latest whose self-scoring window has started), then the units numbered with their
-status (chưa nộp / đã nộp / đã sửa / đã duyệt / trả lại). Picking one shows its self-score per
+status (chưa nộp / đã nộp / đã sửa / đã duyệt / trả lại), :data:`PAGE` at a time with "Trang
+sau" / "Trang trước" (a unit's name picks it from any page). Picking one shows its self-score per
 criterion (points, computed, reason, evidence), its peers' cross-scores (totals, and where they
 differ, with the reason) and the cluster head's proposed rank; then "Duyệt" (locks the scores
 and sends the unit its score card), "Trả lại" (asks why; the unit's people are told privately)
@@ -53,6 +54,10 @@ Step_ = ReviewOfficeStep
 ACTIONS = ("Duyệt", "Trả lại", "Sửa điểm", "Chọn đơn vị khác")
 TOP = 5
 """How many of the best units ``/binhxet`` lists."""
+PAGE = 10
+"""Units per page of ``/duyet``'s list: with the two page buttons, 12 choices, the most
+Telegram shows as buttons (``bot.channels.telegram.channel.MAX_BUTTONS``)."""
+NEXT, PREVIOUS = "Trang sau ▶", "◀ Trang trước"
 
 STATUS = {
     SheetStatus.DRAFT: "chưa nộp",
@@ -144,21 +149,46 @@ async def _names(ctx: Context) -> tuple[Review, list[OrgUnit], list[str]]:
 
 
 async def _ask_unit(ctx: Context) -> None:
+    data = ctx.data(ReviewOfficeData)
     review, units, labels = await _names(ctx)
-    ctx.data(ReviewOfficeData).unit_ids = [u.id for u in units]
+    data.unit_ids = [u.id for u in units]
+    pages = max(1, -(-len(labels) // PAGE))
+    data.page = min(max(data.page, 0), pages - 1)
     campaign = await ctx.campaign(review.campaign_id)
-    ctx.say(
-        _("Duyệt điểm {review} — {campaign}\nChọn đơn vị (gõ số thứ tự):").format(
-            review=review.name, campaign=short_name(campaign.name)
-        ),
-        labels,
+    text = _("Duyệt điểm {review} — {campaign}\nChọn đơn vị (gõ số thứ tự):").format(
+        review=review.name, campaign=short_name(campaign.name)
     )
+    if pages > 1:
+        text += "\n" + _("Trang {page}/{pages} · có thể gõ tên đơn vị.").format(
+            page=data.page + 1, pages=pages
+        )
+    ctx.say(text, page_choices(labels, data.page))
+
+
+def page_choices(labels: list[str], page: int) -> list[str]:
+    """The labels of ``page`` (0-based, :data:`PAGE` each), then "Trang sau" when more follow
+    and "Trang trước" after the first page."""
+    shown = labels[page * PAGE : (page + 1) * PAGE]
+    if (page + 1) * PAGE < len(labels):
+        shown.append(_(NEXT))
+    if page > 0:
+        shown.append(_(PREVIOUS))
+    return shown
 
 
 async def _answer_unit(ctx: Context, text: str) -> None:
     data = ctx.data(ReviewOfficeData)
     _review_row, units, labels = await _names(ctx)
-    index = pick(text, labels)
+    choices = page_choices(labels, data.page)
+    index = pick(text, choices)
+    if index is not None and choices[index] in (_(NEXT), _(PREVIOUS)):
+        data.page += 1 if choices[index] == _(NEXT) else -1
+        await _ask_unit(ctx)
+        return
+    if index is not None:
+        index += data.page * PAGE
+    elif not text.strip().isdigit():
+        index = pick(text, labels)  # a name, whatever the page
     if index is None:
         ctx.note(_("Hãy gõ số thứ tự của đơn vị."))
         await _ask_unit(ctx)

@@ -28,14 +28,16 @@ class ReviewOfficeStep(StrEnum):
 @dataclass
 class ReviewOfficeData(OfficeChoice):
     """``/duyet`` and ``/binhxet``: ``words`` typed after the command (a campaign or review
-    code); the campaign and review chosen; the units as listed and the one chosen; the
-    criteria as listed, the one being changed and its new points (canonical text)."""
+    code); the campaign and review chosen; the units as listed, the page of the list shown
+    (0-based) and the unit chosen; the criteria as listed, the one being changed and its new
+    points (canonical text)."""
 
     words: list[str] = field(default_factory=list)
     campaign_id: int | None = None
     review_id: int | None = None
     unit_ids: list[int] = field(default_factory=list)
     unit_id: int | None = None
+    page: int = 0
     criterion_ids: list[int] = field(default_factory=list)
     criterion_id: int | None = None
     points: str | None = None

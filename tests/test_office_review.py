@@ -4,6 +4,7 @@ card to that unit only), the proposal documents, and a reporter refused."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import docx
@@ -11,8 +12,10 @@ import pytest
 from openpyxl import load_workbook
 
 from bot.app import App
+from domain.campaign_spec import UnitSpec
 from domain.clock import ManualClock
 from storage import reviews
+from storage.campaigns import import_campaign
 from storage.models import (
     Approval,
     ApprovalStatus,
@@ -22,10 +25,13 @@ from storage.models import (
     SheetRole,
     SheetStatus,
 )
-from tests.conftest import Person
+from tests.conftest import Person, vn_time
 from tests.helpers import rows
 from tests.test_proposals_service import ADVANCED, seed
 from tests.test_report_commands import documents, office_person
+from tests.test_review_round import CODE as ROUND_CODE
+from tests.test_review_round import SELF_DAY as ROUND_SELF_DAY
+from tests.test_review_round import spec as round_spec
 
 DONG_PHONE, DOAI_PHONE = "0900000101", "0900000102"
 
@@ -149,3 +155,31 @@ async def test_a_reporter_cannot_review_or_propose(app: App, clock: ManualClock)
         assert "Thôn Đoài" not in answer
     assert await rows(app, Approval) == []
     assert await rows(app, DocumentJob) == []
+
+
+async def test_a_long_list_comes_in_pages(app: App, clock: ManualClock) -> None:
+    """25 units: ten a page with "Trang sau" / "Trang trước"; a number picks on the page shown,
+    a name on any page; after a decision the office is back on the same page."""
+    units = tuple(
+        UnitSpec(f"T{n:02}", f"Tổ {n:02}", "tổ", "Cụm 1", (f"09130000{n:02}",))
+        for n in range(1, 26)
+    )
+    async with app.sessions() as session, session.begin():
+        await import_campaign(session, replace(round_spec(), units=units), clock.now())
+    clock.current = vn_time(ROUND_SELF_DAY)
+    office = await office_person(app)
+    first = await office.say(f"/duyet {ROUND_CODE}")
+    assert "Trang 1/3" in first and "10. Tổ 10 — chưa nộp" in first
+    assert "11. Trang sau ▶" in first and "Tổ 11" not in first and "Trang trước" not in first
+    second = await office.say("Trang sau")
+    assert "Trang 2/3" in second and "1. Tổ 11 — chưa nộp" in second
+    assert "11. Trang sau ▶" in second and "12. ◀ Trang trước" in second
+    assert "📋 Tổ 13 —" in await office.say("3")
+    assert "chưa nộp điểm tự chấm" in await office.say("1")  # not submitted: back to the list
+    assert "Trang 2/3" in office.replies[-1].text
+    assert "📋 Tổ 25 —" in await office.say("Tổ 25")
+    assert "Trang 2/3" in await office.say("4")  # "Chọn đơn vị khác": the page it was on
+    assert "Trang 1/3" in await office.say("12")
+    assert "Trang 2/3" in await office.say("Trang sau")
+    assert "Trang 3/3" in await office.say("11")
+    assert "Hãy gõ số thứ tự của đơn vị" in await office.say("9")  # not on this page
