@@ -14,6 +14,7 @@ from reports.data import (
     CriterionColumn,
     EvidenceRow,
     Header,
+    PersonRow,
     ProposalReport,
     ScoreRow,
 )
@@ -24,6 +25,7 @@ from tests.test_report_workbook import convert
 D = Decimal
 EXCELLENT = "Tập thể lao động xuất sắc"
 ADVANCED = "Tập thể lao động tiên tiến"
+WORKER = "Lao động tiên tiến"
 
 
 def _report() -> ProposalReport:
@@ -86,6 +88,11 @@ def _report() -> ProposalReport:
         titles=(EXCELLENT, ADVANCED),
         tied={EXCELLENT: ["Thôn Bắc", "Thôn Nam"]},
         evidence=evidence,
+        person_titles=(WORKER,),
+        people=(
+            PersonRow("Nguyễn Văn An", "Trưởng thôn", "Thôn Đông", WORKER, D("87.60"), True),
+            PersonRow("Lê Thị Hoa", "", "Thôn Đồi Dư", WORKER, None, False),
+        ),
     )
 
 
@@ -144,6 +151,8 @@ def test_the_proposal_lists_units_per_title_and_the_ties(workbook_path: Path) ->
         f"{ADVANCED} (2 đơn vị)",
         "Thôn Đông",
         "Thôn Đoài",
+        f"{WORKER} (1 cá nhân)",
+        "Nguyễn Văn An (Trưởng thôn) — Thôn Đông",  # Lê Thị Hoa's unit is not approved
     ]
 
 

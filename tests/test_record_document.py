@@ -12,7 +12,7 @@ import pytest
 
 from reports.admin_document import Signing, date_line
 from reports.record import write_record
-from tests.test_proposals_workbook import ADVANCED, EXCELLENT, _report
+from tests.test_proposals_workbook import ADVANCED, EXCELLENT, WORKER, _report
 from tests.test_report_workbook import convert
 
 SIGNING = Signing(
@@ -56,6 +56,11 @@ def test_the_record_has_the_decree_30_heading_and_the_results(record_path: Path)
         "3 đơn vị tham gia; 2 đơn vị đã được duyệt điểm, 1 đơn vị chưa đủ điểm để xếp hạng",
         f"- {EXCELLENT}: 1 đơn vị (Thôn Đông); đồng điểm ở giới hạn tỷ lệ, Hội đồng xem xét: Thôn Bắc, Thôn Nam.",
         f"- {ADVANCED}: 2 đơn vị (Thôn Đông, Thôn Đoài).",
+        f"- {WORKER}: 1 cá nhân (Nguyễn Văn An (Trưởng thôn) — Thôn Đông).",
+        f"{WORKER} (1 cá nhân)",
+        "Họ và tên",
+        "Nguyễn Văn An",
+        "Trưởng thôn",
         "87,6",
         "DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG",
         "Nơi nhận:",
@@ -65,6 +70,7 @@ def test_the_record_has_the_decree_30_heading_and_the_results(record_path: Path)
         "Nguyễn Văn Bình",
     ):
         assert expected in text, expected
+    assert "Lê Thị Hoa" not in text  # her unit is not approved
     motto = next(
         run
         for table in docx.Document(str(record_path)).tables
