@@ -32,20 +32,28 @@ from bot.leader import sender_lease
 from bot.sender import OutboxSender, Pacing
 from services.file_store import FileStore
 from storage.models import ChannelAccount, Reporter
+from storage.transient import StillFailing, retrying
 
 log = logging.getLogger(__name__)
 
 
 async def set_office_menus(app: App, bot: Bot) -> None:
-    """Give every known office user on Telegram the office command menu."""
-    async with app.sessions() as session:
-        chats = list(
-            await session.scalars(
-                select(ChannelAccount.chat_id)
-                .join(Reporter, Reporter.id == ChannelAccount.reporter_id)
-                .where(ChannelAccount.channel == CHANNEL, Reporter.is_office)
+    """Give every known office user on Telegram the office command menu. The office chats are
+    read again while the database is busy (several processes starting on one SQLite file), for
+    ``TRANSIENT_RETRY_SECONDS``; raises :class:`~storage.transient.StillFailing` after that."""
+
+    async def office_chats() -> list[str]:
+        async with app.sessions() as session:
+            return list(
+                await session.scalars(
+                    select(ChannelAccount.chat_id)
+                    .join(Reporter, Reporter.id == ChannelAccount.reporter_id)
+                    .where(ChannelAccount.channel == CHANNEL, Reporter.is_office)
+                )
             )
-        )
+
+    limit = app.settings.transient_retry_seconds
+    chats = await retrying(office_chats, "office menus", limit=limit)
     for chat_id in chats:
         try:
             scope = BotCommandScopeChat(chat_id=int(chat_id))
@@ -99,8 +107,9 @@ class TelegramRuntime:
             await set_office_menus(self.app, self.bot)
         except TelegramUnauthorizedError:
             raise unauthorized() from None
-        except (TelegramAPIError, ClientError, TimeoutError) as error:
-            # menus are a convenience: Telegram unreachable at start must not stop Zalo
+        except (TelegramAPIError, ClientError, TimeoutError, StillFailing) as error:
+            # menus are a convenience: Telegram unreachable, or the database busy for longer
+            # than the retries, at start must not stop the bot
             log.warning("could not set the command menus (%s); carrying on", error)
 
     def routes(self) -> list[web.RouteDef]:
