@@ -304,9 +304,18 @@ async def _current_element(ctx: Context) -> DataElement:
 async def _where(ctx: Context) -> str:
     """``NGANAM 2026 · Quý 4/2026 · Phường 1``: campaign (short), period and unit."""
     campaign = await ctx.campaign(_campaign_id(ctx))
-    unit = await ctx.row(OrgUnit, _unit_id(ctx))
+    unit = await _unit_card(ctx)
     period = await _period(ctx)
     return f"{short_name(campaign.name)} · {period_name(period.code)} · {unit.name}"
+
+
+async def _unit_card(ctx: Context) -> value_store.UnitCard:
+    """The unit's name and committed targets, read once per message."""
+    campaign_id, unit_id = _campaign_id(ctx), _unit_id(ctx)
+    return await ctx.once(
+        ("unit_card", unit_id),
+        lambda: value_store.unit_card(ctx.session, campaign_id, unit_id),
+    )
 
 
 async def _ask_value(ctx: Context) -> None:
@@ -356,7 +365,7 @@ async def _target_lines(ctx: Context, element: DataElement) -> list[str]:
                 value=display_value(element.target, rules)
             )
         )
-    committed = await value_store.committed_targets(ctx.session, _campaign_id(ctx), _unit_id(ctx))
+    committed = (await _unit_card(ctx)).committed
     if element.id in committed:
         lines.append(
             _("Đơn vị đã cam kết: {value}").format(

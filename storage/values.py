@@ -7,7 +7,7 @@ Values are canonical text (DHIS2 style, see ``storage.models.DataValue``). Every
 from __future__ import annotations
 
 import secrets
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -43,6 +43,12 @@ async def values_of(session: AsyncSession, org_unit_id: int, period_id: int) -> 
     return {element_id: value for element_id, value in rows}
 
 
+_PEERS = "values.peers"
+"""``session.info`` key: (period id, element ids) -> every unit's stored values of those
+elements, read once per transaction (a batch of typed figures is mostly one element) and
+dropped by :func:`write_values`."""
+
+
 async def others_values(
     session: AsyncSession,
     org_unit_id: int,
@@ -50,19 +56,66 @@ async def others_values(
     element_ids: Collection[int] | None = None,
 ) -> dict[int, list[str]]:
     """The values the other units stored for ``period_id``: data element id -> their canonical
-    texts (one query), for comparing a unit's figure with its peers'. ``element_ids``: only
-    these elements (one typed figure reads its element's values alone; index
-    ``ix_data_value_period_element``); None: every element (a pasted report)."""
-    query = select(DataValue.data_element_id, DataValue.value).where(
-        DataValue.period_id == period_id, DataValue.org_unit_id != org_unit_id
-    )
-    if element_ids is not None:
-        query = query.where(DataValue.data_element_id.in_(list(element_ids)))
-    rows = await session.execute(query)
+    texts, for comparing a unit's figure with its peers'. ``element_ids``: only these elements
+    (one typed figure reads its element's values alone; index ``ix_data_value_period_element``),
+    read once per transaction for every unit and kept until a value is written in it; None:
+    every element (a pasted report), one query."""
+    if element_ids is None:
+        rows = await session.execute(
+            select(DataValue.data_element_id, DataValue.value).where(
+                DataValue.period_id == period_id, DataValue.org_unit_id != org_unit_id
+            )
+        )
+        return _by_element((e, v) for e, v in rows)
+    known: dict[tuple[int, frozenset[int]], list[tuple[int, int, str]]]
+    known = session.info.setdefault(_PEERS, {})
+    key = (period_id, frozenset(element_ids))
+    if key not in known:
+        found = await session.execute(
+            select(DataValue.org_unit_id, DataValue.data_element_id, DataValue.value).where(
+                DataValue.period_id == period_id, DataValue.data_element_id.in_(list(key[1]))
+            )
+        )
+        known[key] = [(unit, element, value) for unit, element, value in found]
+    return _by_element((e, v) for unit, e, v in known[key] if unit != org_unit_id)
+
+
+def _by_element(rows: Iterable[tuple[int, str]]) -> dict[int, list[str]]:
     found: dict[int, list[str]] = {}
     for element_id, value in rows:
         found.setdefault(element_id, []).append(value)
     return found
+
+
+@dataclass(frozen=True)
+class UnitCard:
+    """What a figure's question shows of its unit: the name, and the targets it committed to
+    in the campaign when it registered (data element id -> canonical text)."""
+
+    name: str
+    committed: dict[int, str]
+
+
+async def unit_card(session: AsyncSession, campaign_id: int, org_unit_id: int) -> UnitCard:
+    """The unit's :class:`UnitCard` in one statement (two reads in a value step before: issue
+    15's lean step). Raises LookupError when there is no such unit."""
+    rows = (
+        await session.execute(
+            select(OrgUnit.name, RegistrationTarget.data_element_id, RegistrationTarget.value)
+            .select_from(OrgUnit)
+            .outerjoin(
+                Registration,
+                (Registration.org_unit_id == OrgUnit.id)
+                & (Registration.campaign_id == campaign_id),
+            )
+            .outerjoin(RegistrationTarget, RegistrationTarget.registration_id == Registration.id)
+            .where(OrgUnit.id == org_unit_id)
+        )
+    ).all()
+    if not rows:
+        raise LookupError(f"no OrgUnit {org_unit_id}")
+    committed = {element: value for _name, element, value in rows if element is not None}
+    return UnitCard(rows[0][0], committed)
 
 
 async def committed_targets(
@@ -96,6 +149,7 @@ async def write_values(
     at: datetime,
 ) -> int:
     """Apply ``changes`` with an audit row for each real change; returns how many changed."""
+    session.info.pop(_PEERS, None)  # the peers' values read before are stale now
     current = {
         row.data_element_id: row
         for row in await session.scalars(

@@ -1,0 +1,112 @@
+"""A typed figure next to what the unit committed to and what its peers reported (issue 15's
+lean step reads both in fewer statements): the question shows the committed target, a figure far
+above the other units' is asked back, and the peers' values read once per transaction are read
+again after a value is written in it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from bot.app import App
+from domain.campaign_spec import CampaignSpec, ElementSpec, Frequency, UnitSpec, ValueType
+from domain.clock import ManualClock
+from storage import values
+from storage.campaigns import find_unit, import_campaign
+from storage.models import (
+    DataElement,
+    Period,
+    Registration,
+    RegistrationTarget,
+    Reporter,
+)
+from tests.conftest import Person
+
+CODE = "SOHO2026"
+PHONE = "0914000005"
+
+
+def _spec() -> CampaignSpec:
+    return CampaignSpec(
+        code=CODE,
+        name="Phong trào gia đình văn hóa",
+        start=date(2026, 1, 1),
+        end=date(2026, 12, 31),
+        frequency=Frequency.QUARTERLY,
+        due_days=10,
+        lock_days=15,
+        elements=(ElementSpec("HO", "Số hộ văn hóa", "hộ", value_type=ValueType.INTEGER),),
+        units=tuple(
+            UnitSpec(f"X{n}", f"Xóm {n}", "xóm", phones=((PHONE,) if n == 5 else ()))
+            for n in range(1, 6)
+        ),
+    )
+
+
+async def _setup(app: App, clock: ManualClock) -> tuple[int, int, dict[int, int]]:
+    """The campaign, Xóm 1-4 with 100-130 households stored for 2026Q4, Xóm 5 committed to
+    120; (element id, period id, unit number -> unit id)."""
+    async with app.sessions() as session, session.begin():
+        campaign_id = (await import_campaign(session, _spec(), clock.now())).campaign_id
+        element = await session.scalar(
+            select(DataElement.id).where(DataElement.campaign_id == campaign_id)
+        )
+        period = await session.scalar(
+            select(Period.id).where(Period.campaign_id == campaign_id, Period.code == "2026Q4")
+        )
+        assert element is not None and period is not None
+        units: dict[int, int] = {}
+        for n in range(1, 6):
+            unit = await find_unit(session, f"X{n}")
+            assert unit is not None
+            units[n] = unit.id
+        clerk = Reporter(full_name="Cán bộ xã")
+        session.add(clerk)
+        await session.flush()
+        for n in range(1, 5):
+            change = values.Change(element, str(90 + 10 * n))
+            await values.write_values(session, units[n], period, [change], clerk.id, clock.now())
+        registration = Registration(
+            campaign_id=campaign_id, org_unit_id=units[5], registered_by_id=clerk.id
+        )
+        session.add(registration)
+        await session.flush()
+        session.add(
+            RegistrationTarget(
+                registration_id=registration.id, data_element_id=element, value="120"
+            )
+        )
+    return element, period, units
+
+
+async def test_the_question_shows_the_commitment_and_a_far_figure_is_asked(
+    app: App, clock: ManualClock
+) -> None:
+    await _setup(app, clock)
+    head = Person(app, "xom-5", phone=PHONE)
+    await head.say("/start")
+    question = await head.say(f"/nhap {CODE}")
+    assert "Xóm 5" in question and "Đơn vị đã cam kết: 120 hộ" in question
+    asked = await head.say("5000")
+    assert "lớn hơn rất nhiều so với các đơn vị khác (phần lớn quanh mức 1" in asked
+    assert "Số này đúng không?" in asked
+
+
+async def test_peers_read_again_after_a_write_in_the_same_transaction(
+    app: App, clock: ManualClock
+) -> None:
+    element, period, units = await _setup(app, clock)
+    async with app.sessions() as session, session.begin():
+        before = await values.others_values(session, units[5], period, [element])
+        assert sorted(before[element]) == ["100", "110", "120", "130"]
+        again = await values.others_values(session, units[1], period, [element])
+        assert sorted(again[element]) == ["110", "120", "130"]  # the unit's own left out
+        clerk = await session.scalar(select(Reporter.id).limit(1))
+        assert clerk is not None
+        change = values.Change(element, "4000")
+        await values.write_values(session, units[1], period, [change], clerk, clock.now())
+        after = await values.others_values(session, units[5], period, [element])
+        assert sorted(after[element]) == ["110", "120", "130", "4000"]
+        everything = await values.others_values(session, units[5], period)
+        assert sorted(everything[element]) == ["110", "120", "130", "4000"]
