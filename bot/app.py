@@ -146,6 +146,7 @@ async def open_app(
             settings.reopen_days,
             settings.transient_retry_seconds,
         )
+        pipeline.web_address = settings.web_address
         if engine.dialect.name == "postgresql":
             pipeline.chats_at_once = CHATS_AT_ONCE
         app = App(settings, engine, sessions, chosen, pipeline)

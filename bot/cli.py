@@ -46,6 +46,8 @@ from storage.reviews import reviews_of
 if TYPE_CHECKING:
     from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+    from bot.web import WebServer
+
 app = typer.Typer(
     help="Reporting bot for emulation campaigns (phong trào thi đua).", no_args_is_help=True
 )
@@ -119,11 +121,14 @@ def run(today: TodayOption = None, now: NowOption = None) -> None:
 
         async def console(application: App) -> None:
             scheduler = _start_jobs(application)
+            server = await _console_web(application)
             try:
                 await run_console(application, "nguoi-dung")
             finally:
                 if scheduler is not None:
                     scheduler.shutdown(wait=False)
+                if server is not None:
+                    await server.stop()
 
         _run(settings, console, samples=True)
         return
@@ -138,6 +143,37 @@ def run(today: TodayOption = None, now: NowOption = None) -> None:
         await serve(application, configured_channels(application), stop)
 
     _run(settings, platforms)
+
+
+async def _console_web(application: App) -> WebServer | None:
+    """The office's web page on this machine (127.0.0.1:WEB_PORT) beside the console chat,
+    with its address and a sign-in link printed; None (said why) when the port is taken."""
+    from bot.web import WebServer
+    from bot.web.office import PREFIX, office_site
+
+    settings = application.settings
+    server = WebServer("127.0.0.1", settings.web_port)
+    server.mount(PREFIX, office_site(application))
+    try:
+        await server.start()
+    except OSError as error:
+        typer.echo(f"Không mở được trang web trên cổng {settings.web_port} ({error}).", err=True)
+        return None
+    link = await _sign_in_link(application)
+    typer.echo(f"Trang web văn phòng: http://127.0.0.1:{settings.web_port}{PREFIX}/")
+    typer.echo(f"Đăng nhập (mở trong 10 phút, dùng một lần): {link}")
+    return server
+
+
+async def _sign_in_link(application: App) -> str:
+    """A one-time sign-in link for the server's administrator (an office user)."""
+    from services import web_access
+
+    now = application.clock.now()
+    async with application.sessions() as session, session.begin():
+        admin = await web_access.administrator(session, now)
+        token = await web_access.issue_login(session, admin.id, now)
+    return web_access.login_url(application.settings.web_address, token)
 
 
 def _start_jobs(application: App) -> AsyncIOScheduler | None:
@@ -182,6 +218,25 @@ def tick(
             )
 
     _run(settings, once)
+
+
+@app.command("web-link")
+def web_link(
+    office: Annotated[
+        bool,
+        typer.Option("--office", help="A link for the office (the server's administrator)."),
+    ] = False,
+) -> None:
+    """Print a one-time sign-in link to the office's web page (valid 10 minutes)."""
+    if not office:
+        typer.echo("Chỉ văn phòng có trang web: gõ reportbot web-link --office", err=True)
+        raise typer.Exit(2)
+    settings = _settings(None)
+
+    async def make(application: App) -> None:
+        typer.echo(await _sign_in_link(application))
+
+    _run(settings, make)
 
 
 @app.command()

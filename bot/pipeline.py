@@ -49,6 +49,8 @@ class Pipeline:
     """The application's loaded campaigns, shared with the scheduler (``App.campaigns``)."""
     chats_at_once: int = 1
     """Chats of one batch processed side by side, each in its own transaction (PostgreSQL)."""
+    web_address: str = ""
+    """Where the office's web page answers (``Settings.web_address``): ``/web`` links to it."""
     """Called after a commit that asked for a workbook (the document worker's wake-up)."""
 
     async def process(self, incoming: Incoming) -> bool:
@@ -160,6 +162,7 @@ class Pipeline:
             hours=self.hours,
             reopen_days=self.reopen_days,
             campaigns=self.campaigns,
+            web_address=self.web_address,
         )
         await handle(ctx)
         replies = ctx.finish_replies()

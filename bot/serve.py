@@ -25,6 +25,7 @@ from bot.documents import DocumentWorker
 from bot.scheduler import Jobs, start_scheduler
 from bot.sender import OutboxSender
 from bot.web import WebServer
+from bot.web.office import PREFIX, office_site
 
 log = logging.getLogger(__name__)
 
@@ -107,9 +108,10 @@ async def serve(app: App, channels: list[ChannelRuntime], stop: asyncio.Event) -
 
 
 async def _start_web(app: App, channels: list[ChannelRuntime]) -> WebServer | None:
-    """The web server with every channel's routes, when the bot has a public address."""
+    """The web server with every channel's routes and the office's web page, when the bot
+    has an address (``PUBLIC_BASE_URL`` or ``WEB_BASE_URL``)."""
     settings = app.settings
-    if not settings.public_base_url:
+    if not (settings.public_base_url or settings.web_base_url):
         return None
     server = WebServer(
         settings.web_host,
@@ -118,6 +120,7 @@ async def _start_web(app: App, channels: list[ChannelRuntime]) -> WebServer | No
     )
     for channel in channels:
         server.add(channel.routes())
+    server.mount(PREFIX, office_site(app))
     await server.start()
     return server
 

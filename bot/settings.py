@@ -96,6 +96,7 @@ class Settings(BaseSettings):
     public_base_url: str = Field(default="", alias="PUBLIC_BASE_URL")
     web_host: str = Field(default="0.0.0.0", alias="WEB_HOST")
     web_port: int = Field(default=8080, alias="WEB_PORT")
+    web_base_url: str = Field(default="", alias="WEB_BASE_URL")
     log_level: str = Field(default="WARNING", alias="REPORTBOT_LOG_LEVEL")
     scheduler: bool = Field(default=True, alias="REPORTBOT_SCHEDULER")
     reminder_time: time = Field(default=time(7, 30), alias="REMINDER_TIME")
@@ -138,6 +139,14 @@ class Settings(BaseSettings):
                 f"{self.quiet_hours_start:%H:%M}-{self.quiet_hours_end:%H:%M}"
             )
         return self
+
+    @property
+    def web_address(self) -> str:
+        """Where the office opens the web page (the base of ``/web`` sign-in links):
+        ``WEB_BASE_URL``, else ``PUBLIC_BASE_URL``, else ``http://127.0.0.1:WEB_PORT`` (this
+        machine: the console default)."""
+        given = self.web_base_url or self.public_base_url
+        return given.rstrip("/") if given else f"http://127.0.0.1:{self.web_port}"
 
     @property
     def daily_hours(self) -> DailyHours:

@@ -183,6 +183,14 @@ CATALOGUE: tuple[CommandInfo, ...] = (
         help=N_("xếp hạng, danh sách đề nghị khen thưởng (Excel) và biên bản họp (Word)"),
         label=N_("Bình xét khen thưởng"),
     ),
+    CommandInfo(
+        "web",
+        ("trang web", "web van phong"),
+        N_("Link đăng nhập trang web của văn phòng"),
+        Audience.OFFICE,
+        help=N_("link đăng nhập trang web: tiến độ, số liệu, lịch sử sửa (dùng trong 10 phút)"),
+        label=N_("Trang web của văn phòng"),
+    ),
 )
 
 BY_NAME: dict[str, CommandInfo] = {info.name: info for info in CATALOGUE}

@@ -62,6 +62,7 @@ class Context:
     hours: DailyHours = field(default_factory=DailyHours)
     reopen_days: int = 3
     campaigns: CampaignCache = field(default_factory=CampaignCache)
+    web_address: str = ""
     replies: list[Reply] = field(default_factory=list)
     command_menu: str | None = None
     _notes: list[str] = field(default_factory=list)

@@ -27,6 +27,7 @@ from handlers import (  # noqa: F401  (each module registers its commands and fl
     scoring,
     submission,
     units,
+    web_link,
 )
 from handlers.codec import BadState
 from handlers.commands import ALIASES, HARMLESS, TAKES_CODE

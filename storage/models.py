@@ -834,3 +834,33 @@ class ReviewReminder(Base):
     kind: Mapped[str] = mapped_column(String(24))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     chats: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class WebLogin(Base):
+    """A one-time sign-in link to the office's web page (``/web``, ``reportbot web-link``):
+    only the SHA-256 of its token is stored; it opens one session, once, before
+    ``expires_at``."""
+
+    __tablename__ = "web_login"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    reporter_id: Mapped[int] = mapped_column(ForeignKey("reporter.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column()
+    used_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class WebSession(Base):
+    """A signed-in browser of an office user: the SHA-256 of the cookie's token, the CSRF token
+    its forms carry, and when it was last used (it ends after a spell of idleness)."""
+
+    __tablename__ = "web_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    reporter_id: Mapped[int] = mapped_column(ForeignKey("reporter.id"))
+    csrf: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(default=None)

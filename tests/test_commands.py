@@ -21,7 +21,9 @@ from handlers.router import parse_command
 
 # Bot API, BotCommand: command 1-32 characters of a-z, 0-9 and _; description 1-256 characters.
 _TELEGRAM_NAME = re.compile(r"[a-z0-9_]{1,32}")
-OFFICE_WORK = {"tiendo", "tonghop", "dangkythidua", "nhacnho", "mokhoa", "duyet", "binhxet"}
+OFFICE_WORK = {"tiendo", "tonghop", "dangkythidua", "nhacnho", "mokhoa", "duyet", "binhxet"} | {
+    "web"
+}
 
 
 def test_every_registered_command_is_in_the_catalogue_and_back() -> None:

@@ -69,6 +69,10 @@ class WebServer:
         """Add routes (before :meth:`start`: the router is frozen once serving)."""
         self.app.router.add_routes(routes)
 
+    def mount(self, prefix: str, site: web.Application) -> None:
+        """Serve the sub-application ``site`` under ``prefix`` (before :meth:`start`)."""
+        self.app.add_subapp(prefix, site)
+
     async def start(self) -> None:
         """Listen on ``host:port``; raises OSError when the port is taken."""
         self._runner = web.AppRunner(self.app, access_log=None)

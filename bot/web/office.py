@@ -1,0 +1,150 @@
+"""The office's web page (issue 17): an aiohttp sub-application mounted at ``/web`` on the bot's
+web server, Jinja2 templates through aiohttp-jinja2, its own stylesheet (no CDN, no JavaScript).
+
+Sign-in (:mod:`services.web_access`): ``GET /web/dang-nhap/<token>`` uses a one-time link and
+sets the session cookie (HttpOnly, SameSite=Lax, Secure when the address is https), then sends
+the browser to the campaigns. Every other page needs a live session of an office user: none
+gets 401 with how to sign in, anyone else 403. Every POST carries the session's CSRF token
+(403 without it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import aiohttp_jinja2
+import jinja2
+from aiohttp import web
+
+from bot.app import App
+from bot.web import pages
+from services import web_access
+from services.web_access import SignedIn
+from storage.transient import StillFailing, retrying
+
+PREFIX = "/web"
+COOKIE = "reportbot_session"
+HERE = Path(__file__).parent
+APP_KEY = web.AppKey("reportbot_app", App)
+SIGNED_IN = web.RequestKey("signed_in", SignedIn)
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def office_site(app: App) -> web.Application:
+    """The ``/web`` sub-application for ``app`` (mount it with ``add_subapp``)."""
+    site = web.Application(middlewares=[_signed_in_only])
+    site[APP_KEY] = app
+    aiohttp_jinja2.setup(
+        site,
+        loader=jinja2.FileSystemLoader(HERE / "templates"),
+        autoescape=jinja2.select_autoescape(["html"]),
+        context_processors=[_common],
+    )
+    site.router.add_get("/dang-nhap/{token}", _sign_in)
+    site.router.add_post("/dang-xuat", _sign_out)
+    site.router.add_static("/static", HERE / "static")
+    site.router.add_get("/", pages.campaigns)
+    site.router.add_get("/phong-trao/{campaign}", pages.campaign)
+    site.router.add_get("/phong-trao/{campaign}/ky/{period}", pages.period)
+    site.router.add_get("/phong-trao/{campaign}/don-vi/{unit}", pages.unit)
+    return site
+
+
+def the_app(request: web.Request) -> App:
+    """The bot application behind a request."""
+    return request.app[APP_KEY]
+
+
+def signed_in(request: web.Request) -> SignedIn:
+    """The office user of a request that passed the middleware."""
+    found = request.get(SIGNED_IN)
+    assert isinstance(found, SignedIn)
+    return found
+
+
+async def _common(request: web.Request) -> dict[str, Any]:
+    found = request.get(SIGNED_IN)
+    return {"me": found, "prefix": PREFIX}
+
+
+def message_page(request: web.Request, status: int, title: str, text: str) -> web.Response:
+    """A short Vietnamese page with ``title`` and ``text``."""
+    return aiohttp_jinja2.render_template(
+        "message.html", request, {"title": title, "text": text}, status=status
+    )
+
+
+@web.middleware
+async def _signed_in_only(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Pages and actions for live sessions of office users only; forms with their CSRF."""
+    if request.path.startswith((PREFIX + "/dang-nhap/", PREFIX + "/static/")):
+        return await handler(request)
+    cookie = request.cookies.get(COOKIE, "")
+    app = the_app(request)
+    found = await _session(app, cookie) if cookie else None
+    if found is None:
+        return message_page(
+            request,
+            401,
+            "Cần đăng nhập",
+            "Gửi /web cho bot (Telegram, Zalo hoặc trên máy chủ) để nhận link đăng nhập, "
+            "rồi mở link đó trong 10 phút.",
+        )
+    if not found.reporter.is_office:
+        return message_page(request, 403, "Không có quyền", "Trang web này chỉ dành cho văn phòng.")
+    request[SIGNED_IN] = found
+    if request.method == "POST":
+        form = await request.post()
+        if not web_access.csrf_ok(found, str(form.get("csrf", ""))):
+            return message_page(
+                request,
+                403,
+                "Biểu mẫu đã cũ",
+                "Biểu mẫu không hợp lệ hoặc đã cũ. Hãy tải lại trang rồi làm lại.",
+            )
+    return await handler(request)
+
+
+async def _session(app: App, cookie: str) -> SignedIn | None:
+    async def look() -> SignedIn | None:
+        async with app.sessions() as session, session.begin():
+            return await web_access.find_session(session, cookie, app.clock.now())
+
+    try:
+        return await retrying(look, "web session", limit=app.settings.transient_retry_seconds)
+    except StillFailing as error:
+        raise web.HTTPServiceUnavailable(text="Máy chủ đang bận, hãy thử lại sau.") from error
+
+
+async def _sign_in(request: web.Request) -> web.StreamResponse:
+    app = the_app(request)
+    try:
+        async with app.sessions() as session, session.begin():
+            cookie, _csrf = await web_access.open_session(
+                session, request.match_info["token"], app.clock.now()
+            )
+    except (web_access.SignInRefused, web_access.NotOffice) as refused:
+        return message_page(request, 403, "Không đăng nhập được", refused.user_message)
+    moved = web.HTTPSeeOther(PREFIX + "/")
+    moved.set_cookie(
+        COOKIE,
+        cookie,
+        path=PREFIX,
+        httponly=True,
+        samesite="Lax",
+        secure=app.settings.web_address.startswith("https://"),
+        max_age=int(web_access.IDLE.total_seconds()),
+    )
+    raise moved
+
+
+async def _sign_out(request: web.Request) -> web.StreamResponse:
+    app = the_app(request)
+    async with app.sessions() as session, session.begin():
+        await web_access.end_session(session, signed_in(request).session_id, app.clock.now())
+    del request[SIGNED_IN]  # the page after signing out shows no one signed in
+    response = message_page(request, 200, "Đã đăng xuất", "Gửi /web cho bot khi cần đăng nhập lại.")
+    response.del_cookie(COOKIE, path=PREFIX)
+    return response

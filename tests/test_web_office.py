@@ -1,0 +1,168 @@
+"""The office's web page (issue 17) through aiohttp's test client against the real sub-application
+and database: signing in with a one-time link from ``/web``, who is let in, CSRF on forms, and
+the campaign, period and unit pages with what a village head really submitted."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+from sqlalchemy import update
+
+from bot.app import App
+from bot.web.office import COOKIE, PREFIX, office_site
+from domain.clock import ManualClock
+from storage.models import Reporter, Submission
+from tests.conftest import Person
+from tests.helpers import SAMPLE, make_invite, rows, sample
+from tests.test_fast_path import PASTE
+from tests.test_report_cli import reportbot
+
+LINK = re.compile(r"https?://\S+/web/dang-nhap/(\S+)")
+P1_PHONE = "0900000001"  # Phường 1 of the Ngã Năm sample
+
+
+@pytest.fixture
+async def client(app: App) -> AsyncIterator[TestClient[web.Request, web.Application]]:
+    site = web.Application()
+    site.add_subapp(PREFIX, office_site(app))
+    async with TestClient(TestServer(site)) as found:
+        yield found
+
+
+async def office_link(app: App, name: str = "clerk") -> tuple[Person, str]:
+    """An office user bound in the console, and the path of the link ``/web`` gave them."""
+    clerk = Person(app, name)
+    await clerk.say(f"/start {await make_invite(app, None)}")
+    answer = await clerk.say("/web")
+    found = LINK.search(answer)
+    assert found is not None, answer
+    assert "trong 10 phút" in answer
+    return clerk, f"{PREFIX}/dang-nhap/{found.group(1)}"
+
+
+async def signed_in(client: TestClient[web.Request, web.Application], path: str) -> str:
+    """Use the link; return the CSRF token of the first page."""
+    answer = await client.get(path, allow_redirects=False)
+    assert answer.status == 303 and answer.headers["Location"] == f"{PREFIX}/"
+    cookie = answer.cookies[COOKIE]
+    assert cookie["httponly"] and cookie["samesite"] == "Lax" and cookie["path"] == PREFIX
+    page = await client.get(f"{PREFIX}/")
+    text = await page.text()
+    assert page.status == 200, text
+    found = re.search(r'name="csrf" value="([^"]+)"', text)
+    assert found is not None
+    return found.group(1)
+
+
+async def test_sign_in_once_and_see_the_campaigns(
+    app: App, client: TestClient[web.Request, web.Application]
+) -> None:
+    _clerk, path = await office_link(app)
+    await signed_in(client, path)
+    page = await (await client.get(f"{PREFIX}/")).text()
+    assert "Phong trào thi đua" in page and "NGANAM2026" in page and "XUANSON2026" in page
+    assert "Đăng xuất" in page
+    again = await client.get(path, allow_redirects=False)
+    assert again.status == 403 and "đã được dùng" in await again.text()
+    wrong = await client.get(f"{PREFIX}/dang-nhap/khong-dung", allow_redirects=False)
+    assert wrong.status == 403 and "không đúng" in await wrong.text()
+
+
+async def test_an_expired_link_and_an_idle_session_are_refused(
+    app: App, clock: ManualClock, client: TestClient[web.Request, web.Application]
+) -> None:
+    _clerk, path = await office_link(app)
+    clock.current += timedelta(minutes=10, seconds=1)
+    late = await client.get(path, allow_redirects=False)
+    assert late.status == 403 and "hết hạn" in await late.text()
+
+    _clerk, path = await office_link(app, "clerk-2")
+    await signed_in(client, path)
+    clock.current += timedelta(hours=11)
+    assert (await client.get(f"{PREFIX}/")).status == 200  # used: the idle clock restarts
+    clock.current += timedelta(hours=12)
+    idle = await client.get(f"{PREFIX}/")
+    assert idle.status == 401 and "/web" in await idle.text()
+
+
+async def test_only_office_users_with_a_session_get_in(
+    app: App, client: TestClient[web.Request, web.Application]
+) -> None:
+    nobody = await client.get(f"{PREFIX}/")
+    assert nobody.status == 401 and "Gửi /web cho bot" in await nobody.text()
+    client.session.cookie_jar.update_cookies({COOKIE: "doan-bua"})
+    assert (await client.get(f"{PREFIX}/")).status == 401
+
+    head = Person(app, "head", phone=P1_PHONE)
+    await head.say("/start")
+    refused = await head.say("/web")
+    assert "chỉ dành cho văn phòng" in refused and "dang-nhap" not in refused
+
+    clerk, path = await office_link(app)
+    await signed_in(client, path)
+    async with app.sessions() as session, session.begin():  # no longer in the office
+        await session.execute(update(Reporter).values(is_office=False))
+    for page in ("/", f"/phong-trao/{(await sample(app)).id}"):
+        answer = await client.get(PREFIX + page)
+        assert answer.status == 403 and "chỉ dành cho văn phòng" in await answer.text()
+    assert clerk.name == "clerk"
+
+
+async def test_forms_need_the_session_csrf_token(
+    app: App, client: TestClient[web.Request, web.Application]
+) -> None:
+    _clerk, path = await office_link(app)
+    csrf = await signed_in(client, path)
+    forged = await client.post(f"{PREFIX}/dang-xuat", data={"csrf": "gia-mao"})
+    assert forged.status == 403 and "Biểu mẫu" in await forged.text()
+    assert (await client.get(f"{PREFIX}/")).status == 200  # still signed in
+    out = await client.post(f"{PREFIX}/dang-xuat", data={"csrf": csrf})
+    assert out.status == 200 and "Đã đăng xuất" in await out.text()
+    assert (await client.get(f"{PREFIX}/")).status == 401
+
+
+async def test_period_and_unit_pages_show_what_was_submitted(
+    app: App, client: TestClient[web.Request, web.Application]
+) -> None:
+    campaign = await sample(app, SAMPLE)
+    head = Person(app, "head", phone=P1_PHONE)
+    await head.say("/start")
+    await head.say("/nhap")
+    answer = await head.say(PASTE)
+    while "Nộp báo cáo này?" not in answer:  # a value asked back: confirmed
+        answer = await head.say("1")
+    assert "✅" in await head.say("đồng ý")
+    await head.say("/nhap")
+    fixed = await head.say("sửa 1 1.300 tấn vì đếm lại")
+    assert "✅ Đã sửa" in fixed, fixed
+    _clerk, path = await office_link(app)
+    await signed_in(client, path)
+    overview = await (await client.get(f"{PREFIX}/phong-trao/{campaign.id}")).text()
+    [submitted] = await rows(app, Submission)
+    period = next(p for p in campaign.periods if p.id == submitted.period_id)
+    assert f"/ky/{period.id}" in overview and "1/" in overview
+    page = await client.get(f"{PREFIX}/phong-trao/{campaign.id}/ky/{period.id}")
+    text = await page.text()
+    assert page.status == 200
+    assert "Tiến độ báo cáo Quý 4/" in text and "<svg" in text and "Đã báo cáo" in text
+    assert "Phường 1" in text and "Đúng hạn" in text and "1.300" in text
+    assert "Chưa báo cáo (" in text and "tel:" in text
+    unit = next(u for u in re.findall(r"/don-vi/(\d+)\">Phường 1<", text))
+    history = await (await client.get(f"{PREFIX}/phong-trao/{campaign.id}/don-vi/{unit}")).text()
+    assert "Lịch sử sửa số liệu" in history and "1.250" in history and "1.300" in history
+    assert "đếm lại" in history
+    missing = await client.get(f"{PREFIX}/phong-trao/{campaign.id}/don-vi/999999")
+    assert missing.status == 404
+
+
+async def test_reportbot_web_link_prints_a_link(database_url: str, tmp_path: Path) -> None:
+    result = reportbot(database_url, tmp_path, "web-link", "--office")
+    assert result.returncode == 0, result.stderr
+    assert LINK.search(result.stdout) is not None
+    assert reportbot(database_url, tmp_path, "web-link").returncode == 2
