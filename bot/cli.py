@@ -149,7 +149,8 @@ async def _console_web(application: App) -> WebServer | None:
     """The office's web page on this machine (127.0.0.1:WEB_PORT) beside the console chat,
     with its address and a sign-in link printed; None (said why) when the port is taken."""
     from bot.web import WebServer
-    from bot.web.office import PREFIX, office_site
+    from bot.web.context import PREFIX
+    from bot.web.office import office_site
 
     settings = application.settings
     server = WebServer("127.0.0.1", settings.web_port)

@@ -25,7 +25,8 @@ from bot.documents import DocumentWorker
 from bot.scheduler import Jobs, start_scheduler
 from bot.sender import OutboxSender
 from bot.web import WebServer
-from bot.web.office import PREFIX, office_site
+from bot.web.context import PREFIX
+from bot.web.office import office_site
 
 log = logging.getLogger(__name__)
 

@@ -19,7 +19,6 @@ from typing import TypeVar
 
 from domain.clock import day
 from domain.i18n import _
-from domain.messages import Reply
 from domain.periods import period_name
 from domain.text import fold
 from handlers.choices import pick
@@ -28,16 +27,15 @@ from handlers.common import campaign_step
 from handlers.flow import Context, Flow, Step, command, register
 from handlers.office import choose_campaign, refuse_if_not_office
 from handlers.state import FlowName, ReopenData, ReopenStep, Shortcut
-from storage import accounts
+from services.reopen import MAX_DAYS, reopen_for_unit
 from storage import campaigns as campaign_store
 from storage import reopenings as reopen_store
 from storage.models import Campaign, OrgUnit, Period
-from storage.recipients import unit_recipients
 
 _FLOW = FlowName.MOKHOA
 S = ReopenStep
 
-MAX_DAYS = 60  # a reopening lasts 1..MAX_DAYS days; "ok" takes ctx.reopen_days (REOPEN_DAYS)
+# a reopening lasts 1..MAX_DAYS days (services.reopen); "ok" takes ctx.reopen_days (REOPEN_DAYS)
 # Units shown as a numbered list; others are found by typing their code or name.
 MAX_LISTED_UNITS = 40
 
@@ -322,50 +320,17 @@ async def _answer_confirm(ctx: Context, text: str) -> None:
 
 
 async def _reopen(ctx: Context) -> None:
-    """Store the reopening, tell the office, and queue a message to the unit's people."""
+    """Store the reopening, tell the office, and queue a message to the unit's people
+    (:mod:`services.reopen`)."""
     period = await _get(ctx, Period, _period_id(ctx))
     unit = await _get(ctx, OrgUnit, _unit_id(ctx))
     campaign = await ctx.campaign(_campaign_id(ctx))
-    asked = ctx.today + timedelta(days=_days(ctx))
-    assert ctx.reporter is not None
-    result = await reopen_store.reopen(
-        ctx.session, period.id, unit.id, asked, ctx.reporter.id, ctx.now
+    by = need(ctx.reporter, "reporter").id
+    answer = await reopen_for_unit(
+        ctx.session, campaign, period, unit, _days(ctx), by_id=by, now=ctx.now, today=ctx.today
     )
     ctx.finish()
-    names = {"period": period_name(period.code), "unit": unit.name, "until": day(result.until)}
-    if result.outcome is reopen_store.Outcome.KEPT:
-        ctx.say(
-            _(
-                "Kỳ {period} đã được mở lại cho đơn vị {unit} đến hết ngày {until}, muộn hơn "
-                "ngày bạn chọn ({asked}): giữ nguyên, không rút ngắn."
-            ).format(**names, asked=day(asked))
-        )
-        return
-    lines = [_("✅ Đã mở lại kỳ {period} cho đơn vị {unit} đến hết ngày {until}.").format(**names)]
-    if result.previous is not None:
-        lines.append(
-            _("(Lần mở lại trước đến hết ngày {previous}.)").format(previous=day(result.previous))
-        )
-    notice = Reply(
-        _(
-            "Văn phòng đã mở lại kỳ {period} ({campaign}) cho đơn vị {unit} đến hết ngày "
-            "{until}. Gõ /nhap để nộp số liệu."
-        ).format(**names, campaign=campaign.name)
-    ).to_payload()
-    people = (await unit_recipients(ctx.session, [unit.id])).get(unit.id, [])
-    for person in people:
-        accounts.enqueue(
-            ctx.session, person.channel, person.chat_id, person.account_id, [notice], ctx.now
-        )
-    lines.append(
-        _("Đã nhắn tin báo cho {count} người của đơn vị.").format(count=len(people))
-        if people
-        else _(
-            "Đơn vị chưa có ai nhận được tin nhắn của bot (chưa liên kết hoặc đã chặn bot): "
-            "hãy báo cho đơn vị bằng cách khác."
-        )
-    )
-    ctx.say("\n".join(lines))
+    ctx.say(answer)
 
 
 async def _get(ctx: Context, model: type[_Row], row_id: int) -> _Row:

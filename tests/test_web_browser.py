@@ -15,7 +15,8 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 
 from bot.app import App
-from bot.web.office import PREFIX, office_site
+from bot.web.context import PREFIX
+from bot.web.office import office_site
 from storage.models import Submission
 from tests.conftest import Person
 from tests.helpers import SAMPLE, rows, sample

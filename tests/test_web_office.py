@@ -15,7 +15,8 @@ from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import update
 
 from bot.app import App
-from bot.web.office import COOKIE, PREFIX, office_site
+from bot.web.context import PREFIX
+from bot.web.office import COOKIE, office_site
 from domain.clock import ManualClock
 from storage.models import Reporter, Submission
 from tests.conftest import Person
@@ -166,3 +167,46 @@ async def test_reportbot_web_link_prints_a_link(database_url: str, tmp_path: Pat
     assert result.returncode == 0, result.stderr
     assert LINK.search(result.stdout) is not None
     assert reportbot(database_url, tmp_path, "web-link").returncode == 2
+
+
+async def test_remind_now_and_reopen_from_the_period_page(
+    app: App, client: TestClient[web.Request, web.Application]
+) -> None:
+    campaign = await sample(app, SAMPLE)
+    by_code = {p.code: p for p in campaign.periods}
+    collecting, locked = by_code["2026Q4"], by_code["2026Q3"]
+    ward = Person(app, "ward-2", phone="0900000002")  # Phường 2, nothing reported
+    await ward.say("/start")
+    await ward.inbox()
+    _clerk, path = await office_link(app)
+    csrf = await signed_in(client, path)
+    base = f"{PREFIX}/phong-trao/{campaign.id}/ky"
+
+    page = await (await client.get(f"{base}/{collecting.id}")).text()
+    assert "Nhắc ngay các đơn vị chưa báo cáo" in page and "Mở lại</button>" not in page
+    forged = await client.post(f"{base}/{collecting.id}/nhac", data={"csrf": "x"})
+    assert forged.status == 403 and "nhắc báo cáo" not in await ward.inbox()
+    done = await client.post(f"{base}/{collecting.id}/nhac", data={"csrf": csrf})
+    text = await done.text()
+    assert done.status == 200 and "🔔 Đã nhắc" in text and "cần gọi điện" in text
+    assert "Văn phòng nhắc báo cáo" in await ward.inbox()
+    again = await (await client.post(f"{base}/{collecting.id}/nhac", data={"csrf": csrf})).text()
+    assert "đã được nhắc hôm nay, không nhắc lại" in again
+
+    page = await (await client.get(f"{base}/{locked.id}")).text()
+    assert "Mở lại</button>" in page and "Nhắc ngay" not in page
+    unit = re.search(r'name="unit" value="(\d+)"', page)
+    assert unit is not None
+    wrong = await client.post(
+        f"{base}/{locked.id}/mo-lai", data={"csrf": csrf, "unit": unit.group(1), "days": "99"}
+    )
+    assert wrong.status == 400 and "từ 1 đến 60" in await wrong.text()
+    opened = await client.post(
+        f"{base}/{locked.id}/mo-lai", data={"csrf": csrf, "unit": unit.group(1), "days": "3"}
+    )
+    text = await opened.text()
+    assert opened.status == 200 and "✅ Đã mở lại kỳ Quý 3/2026" in text
+    not_locked = await client.post(
+        f"{base}/{collecting.id}/mo-lai", data={"csrf": csrf, "unit": unit.group(1), "days": "3"}
+    )
+    assert not_locked.status == 409 and "chưa khóa sổ" in await not_locked.text()

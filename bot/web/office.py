@@ -20,15 +20,13 @@ from aiohttp import web
 
 from bot.app import App
 from bot.web import pages
+from bot.web.context import APP_KEY, PREFIX, SIGNED_IN, message_page, signed_in, the_app
 from services import web_access
 from services.web_access import SignedIn
 from storage.transient import StillFailing, retrying
 
-PREFIX = "/web"
 COOKIE = "reportbot_session"
 HERE = Path(__file__).parent
-APP_KEY = web.AppKey("reportbot_app", App)
-SIGNED_IN = web.RequestKey("signed_in", SignedIn)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
@@ -49,31 +47,14 @@ def office_site(app: App) -> web.Application:
     site.router.add_get("/phong-trao/{campaign}", pages.campaign)
     site.router.add_get("/phong-trao/{campaign}/ky/{period}", pages.period)
     site.router.add_get("/phong-trao/{campaign}/don-vi/{unit}", pages.unit)
+    site.router.add_post("/phong-trao/{campaign}/ky/{period}/nhac", pages.remind)
+    site.router.add_post("/phong-trao/{campaign}/ky/{period}/mo-lai", pages.reopen)
     return site
-
-
-def the_app(request: web.Request) -> App:
-    """The bot application behind a request."""
-    return request.app[APP_KEY]
-
-
-def signed_in(request: web.Request) -> SignedIn:
-    """The office user of a request that passed the middleware."""
-    found = request.get(SIGNED_IN)
-    assert isinstance(found, SignedIn)
-    return found
 
 
 async def _common(request: web.Request) -> dict[str, Any]:
     found = request.get(SIGNED_IN)
     return {"me": found, "prefix": PREFIX}
-
-
-def message_page(request: web.Request, status: int, title: str, text: str) -> web.Response:
-    """A short Vietnamese page with ``title`` and ``text``."""
-    return aiohttp_jinja2.render_template(
-        "message.html", request, {"title": title, "text": text}, status=status
-    )
 
 
 @web.middleware

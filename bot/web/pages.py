@@ -4,25 +4,24 @@ already checked the session."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import aiohttp_jinja2
 from aiohttp import web
 
+from bot.app import App
 from bot.web import views
 from bot.web.charts import Bar, rate_bars
+from bot.web.context import PREFIX, message_page, signed_in, the_app
 from domain.clock import day
 from domain.periods import period_name
+from services.remind_now import remind_now
+from services.reopen import MAX_DAYS, NotLocked, reopen_for_unit
 from storage import campaigns as campaign_store
 from storage.models import Campaign, OrgUnit, Period
 
-if TYPE_CHECKING:
-    from bot.app import App
-
 
 def _app(request: web.Request) -> App:
-    from bot.web.office import the_app  # the sub-application module imports this one
-
     return the_app(request)
 
 
@@ -91,6 +90,10 @@ async def period(request: web.Request) -> dict[str, Any]:
     total = len(view.units)
     return {
         "view": view,
+        "locked": app.today > wanted.lock_date,
+        "collecting": wanted.start_date <= app.today <= wanted.lock_date,
+        "reopen_days": app.settings.reopen_days,
+        "max_days": MAX_DAYS,
         "name": period_name(wanted.code),
         "chart": chart,
         "rate": views.percent(views.rate(view.reported, total)),
@@ -112,3 +115,64 @@ async def unit(request: web.Request) -> dict[str, Any]:
             raise web.HTTPNotFound
         view = await views.unit_view(session, chosen, found, app.settings.zone)
     return {"view": view}
+
+
+def _done(request: web.Request, title: str, text: str, back: str) -> web.Response:
+    """The page after an action: what was done, in the bot's own words, and a way back."""
+    return message_page(request, 200, title, text, back)
+
+
+async def remind(request: web.Request) -> web.StreamResponse:
+    """POST: remind the period's missing units now (``/nhacnho``'s rule: in the quiet hours
+    they are reminded in the morning; a unit at most once a day)."""
+    app = _app(request)
+    chosen = await _campaign(request)
+    wanted = _period(chosen, request)
+    settings = app.settings
+    async with app.sessions() as session, session.begin():
+        answer = await remind_now(
+            session,
+            chosen,
+            wanted,
+            hours=settings.daily_hours,
+            now=app.clock.now(),
+            zone=settings.zone,
+        )
+    return _done(request, "Nhắc báo cáo", answer, _period_path(chosen, wanted))
+
+
+async def reopen(request: web.Request) -> web.StreamResponse:
+    """POST: reopen the locked period for one unit (``/mokhoa``'s rule) for some days."""
+    app = _app(request)
+    chosen = await _campaign(request)
+    wanted = _period(chosen, request)
+    form = await request.post()
+    unit_text, days_text = str(form.get("unit", "")), str(form.get("days", ""))
+    back = _period_path(chosen, wanted)
+    if not (unit_text.isdigit() and days_text.isdigit() and 1 <= int(days_text) <= MAX_DAYS):
+        return message_page(
+            request, 400, "Mở lại kỳ", f"Số ngày mở lại phải từ 1 đến {MAX_DAYS}.", back
+        )
+    async with app.sessions() as session, session.begin():
+        unit = await session.get(OrgUnit, int(unit_text))
+        units = {u.id for u in await campaign_store.campaign_units(session, chosen.id)}
+        if unit is None or unit.id not in units:
+            raise web.HTTPNotFound
+        try:
+            answer = await reopen_for_unit(
+                session,
+                chosen,
+                wanted,
+                unit,
+                int(days_text),
+                by_id=signed_in(request).reporter.id,
+                now=app.clock.now(),
+                today=app.today,
+            )
+        except NotLocked as refused:
+            return message_page(request, 409, "Mở lại kỳ", refused.user_message, back)
+    return _done(request, "Mở lại kỳ", answer, back)
+
+
+def _period_path(campaign: Campaign, period: Period) -> str:
+    return f"{PREFIX}/phong-trao/{campaign.id}/ky/{period.id}"
