@@ -122,6 +122,7 @@ def run(today: TodayOption = None, now: NowOption = None) -> None:
         async def console(application: App) -> None:
             scheduler = _start_jobs(application)
             server = await _console_web(application)
+            worker = _documents(application)
             try:
                 await run_console(application, "nguoi-dung")
             finally:
@@ -129,6 +130,7 @@ def run(today: TodayOption = None, now: NowOption = None) -> None:
                     scheduler.shutdown(wait=False)
                 if server is not None:
                     await server.stop()
+                await worker()
 
         _run(settings, console, samples=True)
         return
@@ -143,6 +145,23 @@ def run(today: TodayOption = None, now: NowOption = None) -> None:
         await serve(application, configured_channels(application), stop)
 
     _run(settings, platforms)
+
+
+def _documents(application: App) -> Callable[[], Awaitable[None]]:
+    """The document worker beside the console (workbooks the web page asks for); returns the
+    coroutine function that stops it."""
+    from bot.documents import DocumentWorker
+
+    stop = asyncio.Event()
+    worker = DocumentWorker(application, lambda: None)
+    application.pipeline.on_document.append(worker.wake)
+    task = asyncio.create_task(worker.run(stop))
+
+    async def stopped() -> None:
+        stop.set()
+        await asyncio.gather(task, return_exceptions=True)
+
+    return stopped
 
 
 async def _console_web(application: App) -> WebServer | None:

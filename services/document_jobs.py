@@ -202,7 +202,8 @@ async def build(
 
 async def deliver(session: AsyncSession, job_id: int, built: BuiltReport, now: datetime) -> int:
     """Put the built document (its caption, then the job's note) and the job's ``after``
-    payloads in every recipient's outbox and mark the job done, in the caller's transaction.
+    payloads in every recipient's outbox, record the file on the job (the web page's download:
+    a job may have no chat recipient) and mark the job done, in the caller's transaction.
     Returns how many chats get it (0 if the job was already finished by someone else)."""
     job = await session.get(DocumentJob, job_id)
     if job is None or job.status != DocumentJobStatus.BUILDING:
@@ -211,6 +212,7 @@ async def deliver(session: AsyncSession, job_id: int, built: BuiltReport, now: d
     extra = [Reply(text, document=document).to_payload() for document, text in built.extra]
     payloads = [Reply(caption, document=built.document).to_payload(), *extra, *job.after]
     _enqueue(session, job, payloads, now)
+    job.document_path, job.document_name = built.document.path, built.document.filename
     job.status = DocumentJobStatus.DONE
     job.finished_at = now
     job.lease_until = None

@@ -565,6 +565,8 @@ class DocumentJob(Base):
     lease_until: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
     error: Mapped[str] = mapped_column(String(500), default="")
+    document_path: Mapped[str | None] = mapped_column(String(500), default=None)
+    document_name: Mapped[str | None] = mapped_column(String(200), default=None)
 
 
 class Reminder(Base):

@@ -1,7 +1,8 @@
 """The office's web page in a real browser (issue 17): Debian's chromium driven by Playwright
 (``executable_path``, no browser download) signs in with a one-time link, opens a period's
-progress and a unit's history, signs out through the form (its CSRF token), and saves what it
-saw as screenshots under the test's folder. CI installs chromium (``.ci/run``); elsewhere the
+progress, asks for the consolidated workbook and downloads and opens it, reads a unit's history,
+uploads a template with errors and sees them, signs out through the form (its CSRF token), and
+saves what it saw as screenshots under the test's folder. CI installs chromium (``.ci/run``); elsewhere the
 test is skipped without it."""
 
 from __future__ import annotations
@@ -13,10 +14,12 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
+from openpyxl import load_workbook
 
 from bot.app import App
 from bot.web.context import PREFIX
 from bot.web.office import office_site
+from reports.template import write_template
 from storage.models import Submission
 from tests.conftest import Person
 from tests.helpers import SAMPLE, rows, sample
@@ -71,11 +74,30 @@ async def test_sign_in_and_read_progress_in_chromium(
             assert "Tiến độ báo cáo" in body and "Phường 1" in body and "Đúng hạn" in body
             assert await page.locator("svg.chart rect").count() >= 2
             await page.screenshot(path=str(tmp_path / "tien-do.png"), full_page=True)
+            progress_url = page.url
+            await page.click("button:text('Lập báo cáo tổng hợp (Excel)')")
+            assert "Đang lập báo cáo" in await page.inner_text("main")
+            assert await app.build_documents() == 1  # the document worker's part
+            await page.reload()
+            async with page.expect_download() as downloading:
+                await page.click("a:text-matches('Tải về')")
+            workbook = tmp_path / "tong-hop.xlsx"
+            await (await downloading.value).save_as(workbook)
+            assert "Tổng hợp" in load_workbook(workbook).sheetnames
+            await page.goto(progress_url)
             await page.click("a:text-is('Phường 1')")
             assert "Lịch sử sửa số liệu" in await page.inner_text("main")
             await page.screenshot(path=str(tmp_path / "don-vi.png"), full_page=True)
             await page.set_viewport_size({"width": 390, "height": 844})  # a phone
             await page.screenshot(path=str(tmp_path / "don-vi-dien-thoai.png"), full_page=True)
+            await page.goto(base + PREFIX + "/nap-phong-trao")
+            blank = tmp_path / "mau-trong.xlsx"
+            blank.write_bytes(write_template())
+            await page.set_input_files("input[type=file]", str(blank))
+            await page.click("button:text('Kiểm tra và nạp')")
+            errors = await page.inner_text("div.errors")
+            assert "chưa nạp" in errors and "dòng" in errors
+            await page.screenshot(path=str(tmp_path / "nap-loi.png"), full_page=True)
             await page.click("button:text('Đăng xuất')")
             assert "Đã đăng xuất" in await page.inner_text("main")
             await page.goto(base + PREFIX + "/")
@@ -83,5 +105,5 @@ async def test_sign_in_and_read_progress_in_chromium(
             await browser.close()
     finally:
         await server.close()
-    for name in ("phong-trao", "tien-do", "don-vi", "don-vi-dien-thoai"):
+    for name in ("phong-trao", "tien-do", "don-vi", "don-vi-dien-thoai", "nap-loi"):
         assert (tmp_path / f"{name}.png").stat().st_size > 10_000

@@ -10,19 +10,22 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from aiohttp import web
+from aiohttp import FormData, web
 from aiohttp.test_utils import TestClient, TestServer
+from openpyxl import load_workbook
 from sqlalchemy import update
 
 from bot.app import App
 from bot.web.context import PREFIX
 from bot.web.office import COOKIE, office_site
 from domain.clock import ManualClock
+from reports.template import write_template
 from storage.models import Reporter, Submission
 from tests.conftest import Person
 from tests.helpers import SAMPLE, make_invite, rows, sample
 from tests.test_fast_path import PASTE
 from tests.test_report_cli import reportbot
+from tests.test_review_round import spec as round_spec
 
 LINK = re.compile(r"https?://\S+/web/dang-nhap/(\S+)")
 P1_PHONE = "0900000001"  # Phường 1 of the Ngã Năm sample
@@ -210,3 +213,66 @@ async def test_remind_now_and_reopen_from_the_period_page(
         f"{base}/{collecting.id}/mo-lai", data={"csrf": csrf, "unit": unit.group(1), "days": "3"}
     )
     assert not_locked.status == 409 and "chưa khóa sổ" in await not_locked.text()
+
+
+async def test_workbooks_are_built_off_the_request_and_downloaded(
+    app: App, client: TestClient[web.Request, web.Application], tmp_path: Path
+) -> None:
+    campaign = await sample(app, SAMPLE)
+    period = next(p for p in campaign.periods if p.code == "2026Q4")
+    _clerk, path = await office_link(app)
+    csrf = await signed_in(client, path)
+    asked = await client.post(
+        f"{PREFIX}/phong-trao/{campaign.id}/ky/{period.id}/tong-hop",
+        data={"csrf": csrf},
+        allow_redirects=False,
+    )
+    assert asked.status == 303
+    status_path = asked.headers["Location"]
+    waiting = await (await client.get(status_path)).text()
+    assert "Đang lập báo cáo" in waiting and 'http-equiv="refresh"' in waiting
+    assert await app.build_documents() == 1  # the document worker's part
+    ready = await (await client.get(status_path)).text()
+    assert "Báo cáo đã sẵn sàng" in ready and "refresh" not in ready
+    answer = await client.get(status_path + "/tep")
+    assert answer.status == 200 and "attachment" in answer.headers["Content-Disposition"]
+    saved = tmp_path / "tong-hop.xlsx"
+    saved.write_bytes(await answer.read())
+    assert "Tổng hợp" in load_workbook(saved).sheetnames
+
+    asked = await client.post(
+        f"{PREFIX}/phong-trao/{campaign.id}/dang-ky", data={"csrf": csrf}, allow_redirects=False
+    )
+    assert asked.status == 303
+    await app.build_documents()
+    assert "sẵn sàng" in await (await client.get(asked.headers["Location"])).text()
+    assert (await client.get(f"{PREFIX}/tai-ve/999999")).status == 404
+
+
+async def test_upload_a_campaign_template_with_errors_then_a_good_one(
+    app: App, client: TestClient[web.Request, web.Application]
+) -> None:
+    _clerk, path = await office_link(app)
+    csrf = await signed_in(client, path)
+    form = await (await client.get(f"{PREFIX}/nap-phong-trao")).text()
+    assert 'enctype="multipart/form-data"' in form
+    blank = await client.get(f"{PREFIX}/mau-phong-trao.xlsx")
+    assert blank.status == 200
+    blank_bytes = await blank.read()
+
+    def upload(data: bytes, token: str = "") -> FormData:
+        sent = FormData()
+        sent.add_field("csrf", token or csrf)
+        sent.add_field("file", data, filename="ke-hoach.xlsx")
+        return sent
+
+    forged = await client.post(f"{PREFIX}/nap-phong-trao", data=upload(blank_bytes, "gia"))
+    assert forged.status == 403
+    refused = await client.post(f"{PREFIX}/nap-phong-trao", data=upload(blank_bytes))
+    text = await refused.text()
+    assert refused.status == 422 and "chưa nạp" in text
+    assert "dòng" in text and "cột" in text  # sheet, row and column, as the command line
+    good = await client.post(f"{PREFIX}/nap-phong-trao", data=upload(write_template(round_spec())))
+    text = await good.text()
+    assert good.status == 200 and "✅ Đã tạo phong trào CUMTHON2026" in text
+    assert "CUMTHON2026" in await (await client.get(f"{PREFIX}/")).text()

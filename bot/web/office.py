@@ -26,6 +26,9 @@ from services.web_access import SignedIn
 from storage.transient import StillFailing, retrying
 
 COOKIE = "reportbot_session"
+UPLOAD = "/nap-phong-trao"
+"""The one form sent as multipart (a file): its handler streams it and checks the CSRF token
+itself; any other multipart POST is refused."""
 HERE = Path(__file__).parent
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -49,6 +52,13 @@ def office_site(app: App) -> web.Application:
     site.router.add_get("/phong-trao/{campaign}/don-vi/{unit}", pages.unit)
     site.router.add_post("/phong-trao/{campaign}/ky/{period}/nhac", pages.remind)
     site.router.add_post("/phong-trao/{campaign}/ky/{period}/mo-lai", pages.reopen)
+    site.router.add_post("/phong-trao/{campaign}/ky/{period}/tong-hop", pages.consolidated)
+    site.router.add_post("/phong-trao/{campaign}/dang-ky", pages.registrations)
+    site.router.add_get("/tai-ve/{job}", pages.download)
+    site.router.add_get("/tai-ve/{job}/tep", pages.download_file)
+    site.router.add_get("/nap-phong-trao", pages.upload_form)
+    site.router.add_post(UPLOAD, pages.upload)
+    site.router.add_get("/mau-phong-trao.xlsx", pages.blank_template)
     return site
 
 
@@ -76,9 +86,12 @@ async def _signed_in_only(request: web.Request, handler: Handler) -> web.StreamR
     if not found.reporter.is_office:
         return message_page(request, 403, "Không có quyền", "Trang web này chỉ dành cho văn phòng.")
     request[SIGNED_IN] = found
+    if request.method == "POST" and request.path == PREFIX + UPLOAD:
+        return await handler(request)
     if request.method == "POST":
-        form = await request.post()
-        if not web_access.csrf_ok(found, str(form.get("csrf", ""))):
+        multipart = request.content_type.startswith("multipart/")
+        form = None if multipart else await request.post()
+        if form is None or not web_access.csrf_ok(found, str(form.get("csrf", ""))):
             return message_page(
                 request,
                 403,

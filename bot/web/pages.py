@@ -4,21 +4,29 @@ already checked the session."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import aiohttp_jinja2
-from aiohttp import web
+from aiohttp import BodyPartReader, web
 
 from bot.app import App
+from bot.report_links import media_type_of
 from bot.web import views
 from bot.web.charts import Bar, rate_bars
 from bot.web.context import PREFIX, message_page, signed_in, the_app
 from domain.clock import day
+from domain.errors import DomainError
 from domain.periods import period_name
+from reports.template import read_template, write_template
+from reports.template.errors import TemplateInvalid
+from services import document_jobs, web_access
 from services.remind_now import remind_now
 from services.reopen import MAX_DAYS, NotLocked, reopen_for_unit
 from storage import campaigns as campaign_store
-from storage.models import Campaign, OrgUnit, Period
+from storage.campaigns import import_campaign
+from storage.models import Campaign, DocumentJob, DocumentJobStatus, OrgUnit, Period
 
 
 def _app(request: web.Request) -> App:
@@ -176,3 +184,160 @@ async def reopen(request: web.Request) -> web.StreamResponse:
 
 def _period_path(campaign: Campaign, period: Period) -> str:
     return f"{PREFIX}/phong-trao/{campaign.id}/ky/{period.id}"
+
+
+async def consolidated(request: web.Request) -> web.StreamResponse:
+    """POST: build the period's consolidated workbook (off the write path, by the document
+    worker), then follow its progress."""
+    chosen = await _campaign(request)
+    wanted = _period(chosen, request)
+    return await _queue(request, document_jobs.CONSOLIDATED, chosen, wanted.id)
+
+
+async def registrations(request: web.Request) -> web.StreamResponse:
+    """POST: build the campaign's registrations workbook, then follow its progress."""
+    return await _queue(request, document_jobs.REGISTRATIONS, await _campaign(request), None)
+
+
+async def _queue(
+    request: web.Request, kind: str, campaign: Campaign, period_id: int | None
+) -> web.StreamResponse:
+    app = _app(request)
+    async with app.sessions() as session, session.begin():
+        job = document_jobs.queue(session, kind, campaign.id, period_id, [], app.clock.now())
+        await session.flush()
+        job_id = job.id
+    for wake in app.pipeline.on_document:  # the document worker of a running bot
+        wake()
+    raise web.HTTPSeeOther(f"{PREFIX}/tai-ve/{job_id}")
+
+
+WAITING = (DocumentJobStatus.PENDING, DocumentJobStatus.BUILDING)
+
+
+@aiohttp_jinja2.template("download.html")
+async def download(request: web.Request) -> dict[str, Any]:
+    """A workbook being built (the page reloads itself every 2 seconds), built (its link),
+    or failed (why)."""
+    app = _app(request)
+    async with app.sessions() as session:
+        job = await session.get(DocumentJob, _number(request, "job"))
+        if job is None:
+            raise web.HTTPNotFound
+        campaign = await session.get(Campaign, job.campaign_id)
+    waited = int((app.clock.now() - job.requested_at).total_seconds())
+    return {
+        "job": job,
+        "waiting": job.status in WAITING,
+        "waited": max(0, waited),
+        "failed": job.status is DocumentJobStatus.FAILED,
+        "campaign": campaign,
+    }
+
+
+async def download_file(request: web.Request) -> web.StreamResponse:
+    """The built workbook itself (``Content-Disposition: attachment``), while it is kept."""
+    app = _app(request)
+    async with app.sessions() as session:
+        job = await session.get(DocumentJob, _number(request, "job"))
+    if job is None or job.document_path is None:
+        raise web.HTTPNotFound
+    folder = app.settings.reports_dir.resolve()
+    path = Path(job.document_path).resolve()
+    if path.parent != folder or not path.is_file():
+        return message_page(
+            request,
+            404,
+            "Tải báo cáo",
+            "File này không còn lưu trên máy chủ (báo cáo được giữ 7 ngày). Hãy lập lại.",
+            f"{PREFIX}/",
+        )
+    name = job.document_name or path.name
+    return web.FileResponse(
+        path,
+        headers={
+            "Content-Type": media_type_of(path),
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}",
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+MAX_TEMPLATE_BYTES = 20 * 1024 * 1024
+"""The largest campaign template taken from the web page (a province's 10,000 units fit in a
+few megabytes)."""
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@aiohttp_jinja2.template("upload.html")
+async def upload_form(request: web.Request) -> dict[str, Any]:
+    """The form to upload a filled campaign template."""
+    return {"errors": [], "done": ""}
+
+
+async def upload(request: web.Request) -> web.StreamResponse:
+    """POST (multipart, its CSRF token checked here): validate the template; every problem
+    shown with its sheet, row and column, as the command line gives them; a valid one imported
+    (all or nothing)."""
+    app = _app(request)
+    fields = await _multipart(request)
+    if fields is None or not web_access.csrf_ok(
+        signed_in(request), fields.get("csrf", b"").decode()
+    ):
+        return message_page(
+            request, 403, "Biểu mẫu đã cũ", "Biểu mẫu không hợp lệ hoặc đã cũ. Hãy tải lại trang."
+        )
+    data = fields.get("file", b"")
+    context: dict[str, Any] = {"errors": [], "done": ""}
+    if not data:
+        context["errors"] = ["Chưa chọn file. Hãy chọn file Excel (.xlsx) kế hoạch phong trào."]
+        return aiohttp_jinja2.render_template("upload.html", request, context, status=400)
+    try:
+        spec = read_template(data)
+        async with app.sessions() as session, session.begin():
+            result = await import_campaign(session, spec, app.clock.now())
+    except TemplateInvalid as invalid:
+        context["errors"] = [str(error) for error in invalid.errors]
+        return aiohttp_jinja2.render_template("upload.html", request, context, status=422)
+    except DomainError as refused:
+        context["errors"] = [refused.user_message]
+        return aiohttp_jinja2.render_template("upload.html", request, context, status=422)
+    verb = "Đã tạo" if result.created else "Đã cập nhật"
+    context["done"] = (
+        f"{verb} phong trào {spec.code}: {result.elements} chỉ tiêu nhập, {result.indicators} "
+        f"chỉ tiêu tính toán, {result.units} đơn vị, {result.titles} danh hiệu, "
+        f"{result.periods} kỳ báo cáo."
+    )
+    context["campaign_id"] = result.campaign_id
+    return aiohttp_jinja2.render_template("upload.html", request, context)
+
+
+async def _multipart(request: web.Request) -> dict[str, bytes] | None:
+    """The fields of a multipart form, each at most :data:`MAX_TEMPLATE_BYTES`; None when the
+    body is not multipart or a field is larger."""
+    if not request.content_type.startswith("multipart/"):
+        return None
+    reader = await request.multipart()
+    fields: dict[str, bytes] = {}
+    while (part := await reader.next()) is not None:
+        if not isinstance(part, BodyPartReader) or part.name is None:
+            continue
+        chunks, size = [], 0
+        while chunk := await part.read_chunk():
+            size += len(chunk)
+            if size > MAX_TEMPLATE_BYTES:
+                return None
+            chunks.append(chunk)
+        fields[part.name] = b"".join(chunks)
+    return fields
+
+
+async def blank_template(request: web.Request) -> web.StreamResponse:
+    """The blank campaign template, with its instructions and drop-downs."""
+    return web.Response(
+        body=write_template(),
+        headers={
+            "Content-Type": XLSX,
+            "Content-Disposition": "attachment; filename*=UTF-8''Mau-ke-hoach-phong-trao.xlsx",
+        },
+    )

@@ -1,4 +1,4 @@
-"""web sign-in
+"""web sign-in and downloads
 
 Revision ID: 0009
 Revises: 0008
@@ -21,7 +21,11 @@ depends_on: Union[str, Sequence[str], None] = None
 
 def upgrade() -> None:
     """Upgrade schema (issue 17): one-time sign-in links and the sessions of the office's web
-    page, both stored as hashes of their tokens."""
+    page, both stored as hashes of their tokens; a built workbook's file and name kept on its
+    job, for the web page's download."""
+    with op.batch_alter_table('document_job', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('document_path', sa.String(length=500), nullable=True))
+        batch_op.add_column(sa.Column('document_name', sa.String(length=200), nullable=True))
     op.create_table('web_login',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('token_hash', sa.String(length=64), nullable=False),
@@ -48,6 +52,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    """Downgrade schema: both tables dropped (everyone signs in again)."""
+    """Downgrade schema: both tables dropped (everyone signs in again), the file columns too."""
     op.drop_table('web_session')
     op.drop_table('web_login')
+    with op.batch_alter_table('document_job', schema=None) as batch_op:
+        batch_op.drop_column('document_name')
+        batch_op.drop_column('document_path')
