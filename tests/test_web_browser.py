@@ -90,6 +90,13 @@ async def test_sign_in_and_read_progress_in_chromium(
             await page.screenshot(path=str(tmp_path / "don-vi.png"), full_page=True)
             await page.set_viewport_size({"width": 390, "height": 844})  # a phone
             await page.screenshot(path=str(tmp_path / "don-vi-dien-thoai.png"), full_page=True)
+            await page.goto(f"{base}{PREFIX}/phong-trao/{campaign.id}")
+            await page.click("text=In phiếu mời dùng bot")
+            await page.click("button:text('Tạo phiếu mời')")
+            assert await page.locator("section.invite svg").count() == 7  # Phường 1 is linked
+            await page.screenshot(path=str(tmp_path / "phieu-moi.png"), full_page=True)
+            await page.pdf(path=str(tmp_path / "phieu-moi.pdf"), format="A4")
+            assert (tmp_path / "phieu-moi.pdf").read_bytes().startswith(b"%PDF")
             await page.goto(base + PREFIX + "/nap-phong-trao")
             blank = tmp_path / "mau-trong.xlsx"
             blank.write_bytes(write_template())
@@ -105,5 +112,5 @@ async def test_sign_in_and_read_progress_in_chromium(
             await browser.close()
     finally:
         await server.close()
-    for name in ("phong-trao", "tien-do", "don-vi", "don-vi-dien-thoai", "nap-loi"):
+    for name in ("phong-trao", "tien-do", "don-vi", "don-vi-dien-thoai", "nap-loi", "phieu-moi"):
         assert (tmp_path / f"{name}.png").stat().st_size > 10_000

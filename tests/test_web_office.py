@@ -20,7 +20,7 @@ from bot.web.context import PREFIX
 from bot.web.office import COOKIE, office_site
 from domain.clock import ManualClock
 from reports.template import write_template
-from storage.models import Reporter, Submission
+from storage.models import Invite, Reporter, Submission
 from tests.conftest import Person
 from tests.helpers import SAMPLE, make_invite, rows, sample
 from tests.test_fast_path import PASTE
@@ -276,3 +276,31 @@ async def test_upload_a_campaign_template_with_errors_then_a_good_one(
     text = await good.text()
     assert good.status == 200 and "✅ Đã tạo phong trào CUMTHON2026" in text
     assert "CUMTHON2026" in await (await client.get(f"{PREFIX}/")).text()
+
+
+async def test_the_invite_sheet_gives_working_codes_with_qr(
+    app: App, client: TestClient[web.Request, web.Application]
+) -> None:
+    campaign = await sample(app, SAMPLE)
+    linked = Person(app, "ward-1", phone=P1_PHONE)  # Phường 1 is linked already
+    await linked.say("/start")
+    _clerk, path = await office_link(app)
+    csrf = await signed_in(client, path)
+    form = await (await client.get(f"{PREFIX}/phong-trao/{campaign.id}/phieu-moi")).text()
+    assert "7/8 đơn vị chưa có ai liên kết" in form
+    sheet = await client.post(
+        f"{PREFIX}/phong-trao/{campaign.id}/phieu-moi",
+        data={"csrf": csrf, "chi_chua_lien_ket": "1"},
+    )
+    text = await sheet.text()
+    assert sheet.status == 200 and "Phiếu mời (7 phiếu)" in text
+    assert "Phường 2" in text and "Trần Thị Bình" in text and ">Phường 1<" not in text
+    assert text.count("<svg") == 7 and "Zalo: mở bot của xã trên Zalo" in text
+    codes = re.findall(r'class="code">([A-Z0-9]+)<', text)
+    assert len(codes) == 7 and len(await rows(app, Invite, Invite.code.in_(codes))) == 7
+    newcomer = Person(app, "ward-2")
+    assert "Phường 2" in await newcomer.say(f"/start {codes[0]}")
+    everyone = await client.post(
+        f"{PREFIX}/phong-trao/{campaign.id}/phieu-moi", data={"csrf": csrf}
+    )
+    assert "Phiếu mời (8 phiếu)" in await everyone.text()

@@ -19,7 +19,7 @@ import jinja2
 from aiohttp import web
 
 from bot.app import App
-from bot.web import pages
+from bot.web import invites, pages
 from bot.web.context import APP_KEY, PREFIX, SIGNED_IN, message_page, signed_in, the_app
 from services import web_access
 from services.web_access import SignedIn
@@ -59,6 +59,8 @@ def office_site(app: App) -> web.Application:
     site.router.add_get("/nap-phong-trao", pages.upload_form)
     site.router.add_post(UPLOAD, pages.upload)
     site.router.add_get("/mau-phong-trao.xlsx", pages.blank_template)
+    site.router.add_get("/phong-trao/{campaign}/phieu-moi", invites.invites_form)
+    site.router.add_post("/phong-trao/{campaign}/phieu-moi", invites.invites_sheet)
     return site
 
 

@@ -40,7 +40,8 @@ def _number(request: web.Request, name: str) -> int:
     return int(text)
 
 
-async def _campaign(request: web.Request) -> Campaign:
+async def campaign_of(request: web.Request) -> Campaign:
+    """The campaign of the request's path (loaded); 404 when there is none."""
     app = _app(request)
     async with app.sessions() as session:
         found = await session.get(Campaign, _number(request, "campaign"))
@@ -76,7 +77,7 @@ async def campaigns(request: web.Request) -> dict[str, Any]:
 async def campaign(request: web.Request) -> dict[str, Any]:
     """A campaign's periods with due and lock dates, reporting and on-time rates."""
     app = _app(request)
-    chosen = await _campaign(request)
+    chosen = await campaign_of(request)
     async with app.sessions() as session:
         units = len(await campaign_store.campaign_units(session, chosen.id))
         lines = await views.period_lines(session, chosen, units, app.today)
@@ -87,7 +88,7 @@ async def campaign(request: web.Request) -> dict[str, Any]:
 async def period(request: web.Request) -> dict[str, Any]:
     """One period: rates by cluster (chart), the units' table, the missing units."""
     app = _app(request)
-    chosen = await _campaign(request)
+    chosen = await campaign_of(request)
     wanted = _period(chosen, request)
     async with app.sessions() as session:
         view = await views.period_view(session, chosen, wanted, app.settings.zone)
@@ -115,7 +116,7 @@ async def unit(request: web.Request) -> dict[str, Any]:
     """One unit: its figures over the periods, each change (old → new, who, when, why), its
     registration."""
     app = _app(request)
-    chosen = await _campaign(request)
+    chosen = await campaign_of(request)
     async with app.sessions() as session:
         found = await session.get(OrgUnit, _number(request, "unit"))
         units = {u.id for u in await campaign_store.campaign_units(session, chosen.id)}
@@ -134,7 +135,7 @@ async def remind(request: web.Request) -> web.StreamResponse:
     """POST: remind the period's missing units now (``/nhacnho``'s rule: in the quiet hours
     they are reminded in the morning; a unit at most once a day)."""
     app = _app(request)
-    chosen = await _campaign(request)
+    chosen = await campaign_of(request)
     wanted = _period(chosen, request)
     settings = app.settings
     async with app.sessions() as session, session.begin():
@@ -152,7 +153,7 @@ async def remind(request: web.Request) -> web.StreamResponse:
 async def reopen(request: web.Request) -> web.StreamResponse:
     """POST: reopen the locked period for one unit (``/mokhoa``'s rule) for some days."""
     app = _app(request)
-    chosen = await _campaign(request)
+    chosen = await campaign_of(request)
     wanted = _period(chosen, request)
     form = await request.post()
     unit_text, days_text = str(form.get("unit", "")), str(form.get("days", ""))
@@ -189,14 +190,14 @@ def _period_path(campaign: Campaign, period: Period) -> str:
 async def consolidated(request: web.Request) -> web.StreamResponse:
     """POST: build the period's consolidated workbook (off the write path, by the document
     worker), then follow its progress."""
-    chosen = await _campaign(request)
+    chosen = await campaign_of(request)
     wanted = _period(chosen, request)
     return await _queue(request, document_jobs.CONSOLIDATED, chosen, wanted.id)
 
 
 async def registrations(request: web.Request) -> web.StreamResponse:
     """POST: build the campaign's registrations workbook, then follow its progress."""
-    return await _queue(request, document_jobs.REGISTRATIONS, await _campaign(request), None)
+    return await _queue(request, document_jobs.REGISTRATIONS, await campaign_of(request), None)
 
 
 async def _queue(
