@@ -66,6 +66,7 @@ async def test_sign_in_and_read_progress_in_chromium(
             )
             page = await browser.new_page(viewport={"width": 1280, "height": 900})
             await page.goto(base + path)
+            await page.click("button:text('Đăng nhập')")
             assert await page.title() == "Phong trào — Văn phòng"
             await page.screenshot(path=str(tmp_path / "phong-trao.png"), full_page=True)
             await page.click(f"text={campaign.name}")

@@ -1,9 +1,10 @@
 """The office's web page (issue 17): an aiohttp sub-application mounted at ``/web`` on the bot's
 web server, Jinja2 templates through aiohttp-jinja2, its own stylesheet (no CDN, no JavaScript).
 
-Sign-in (:mod:`services.web_access`): ``GET /web/dang-nhap/<token>`` uses a one-time link and
-sets the session cookie (HttpOnly, SameSite=Lax, Secure when the address is https), then sends
-the browser to the campaigns. Every other page needs a live session of an office user: none
+Sign-in (:mod:`services.web_access`): ``GET /web/dang-nhap/<token>`` shows a "Đăng nhập" button
+and only its ``POST`` uses the one-time link — chat apps fetch a link to preview it, and a GET
+that used it would burn it before the person taps it — then sets the session cookie (HttpOnly,
+SameSite=Lax, Secure when the address is https) and sends the browser to the campaigns. Every other page needs a live session of an office user: none
 gets 401 with how to sign in, anyone else 403. Every POST carries the session's CSRF token
 (403 without it).
 """
@@ -43,7 +44,8 @@ def office_site(app: App) -> web.Application:
         autoescape=jinja2.select_autoescape(["html"]),
         context_processors=[_common],
     )
-    site.router.add_get("/dang-nhap/{token}", _sign_in)
+    site.router.add_get("/dang-nhap/{token}", _sign_in_page)
+    site.router.add_post("/dang-nhap/{token}", _sign_in)
     site.router.add_post("/dang-xuat", _sign_out)
     site.router.add_static("/static", HERE / "static")
     site.router.add_get("/", pages.campaigns)
@@ -112,6 +114,10 @@ async def _session(app: App, cookie: str) -> SignedIn | None:
         return await retrying(look, "web session", limit=app.settings.transient_retry_seconds)
     except StillFailing as error:
         raise web.HTTPServiceUnavailable(text="Máy chủ đang bận, hãy thử lại sau.") from error
+
+
+async def _sign_in_page(request: web.Request) -> web.StreamResponse:
+    return aiohttp_jinja2.render_template("sign_in.html", request, {})
 
 
 async def _sign_in(request: web.Request) -> web.StreamResponse:
