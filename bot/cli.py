@@ -179,21 +179,23 @@ async def _console_web(application: App) -> WebServer | None:
     except OSError as error:
         typer.echo(f"Không mở được trang web trên cổng {settings.web_port} ({error}).", err=True)
         return None
-    link = await _sign_in_link(application)
-    typer.echo(f"Trang web văn phòng: http://127.0.0.1:{settings.web_port}{PREFIX}/")
+    local = f"http://127.0.0.1:{settings.web_port}"
+    application.pipeline.web_address = local  # /web in the console links to this machine
+    link = await _sign_in_link(application, local)
+    typer.echo(f"Trang web văn phòng: {local}{PREFIX}/")
     typer.echo(f"Đăng nhập (mở trong 10 phút, dùng một lần): {link}")
     return server
 
 
-async def _sign_in_link(application: App) -> str:
-    """A one-time sign-in link for the server's administrator (an office user)."""
+async def _sign_in_link(application: App, base: str) -> str:
+    """A one-time sign-in link at ``base`` for the server's administrator (an office user)."""
     from services import web_access
 
     now = application.clock.now()
     async with application.sessions() as session, session.begin():
         admin = await web_access.administrator(session, now)
         token = await web_access.issue_login(session, admin.id, now)
-    return web_access.login_url(application.settings.web_address, token)
+    return web_access.login_url(base, token)
 
 
 def _start_jobs(application: App) -> AsyncIOScheduler | None:
@@ -253,8 +255,10 @@ def web_link(
         raise typer.Exit(2)
     settings = _settings(None)
 
+    base = settings.web_address or f"http://127.0.0.1:{settings.web_port}"
+
     async def make(application: App) -> None:
-        typer.echo(await _sign_in_link(application))
+        typer.echo(await _sign_in_link(application, base))
 
     _run(settings, make)
 

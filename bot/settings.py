@@ -143,10 +143,9 @@ class Settings(BaseSettings):
     @property
     def web_address(self) -> str:
         """Where the office opens the web page (the base of ``/web`` sign-in links):
-        ``WEB_BASE_URL``, else ``PUBLIC_BASE_URL``, else ``http://127.0.0.1:WEB_PORT`` (this
-        machine: the console default)."""
-        given = self.web_base_url or self.public_base_url
-        return given.rstrip("/") if given else f"http://127.0.0.1:{self.web_port}"
+        ``WEB_BASE_URL``, else ``PUBLIC_BASE_URL``; "" when neither is set (no web page, but
+        with the console, which serves it on ``http://127.0.0.1:WEB_PORT``)."""
+        return (self.web_base_url or self.public_base_url).rstrip("/")
 
     @property
     def daily_hours(self) -> DailyHours:

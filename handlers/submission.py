@@ -313,7 +313,7 @@ async def _unit_card(ctx: Context) -> value_store.UnitCard:
     """The unit's name and committed targets, read once per message."""
     campaign_id, unit_id = _campaign_id(ctx), _unit_id(ctx)
     return await ctx.once(
-        ("unit_card", unit_id),
+        (f"unit_card:{campaign_id}", unit_id),
         lambda: value_store.unit_card(ctx.session, campaign_id, unit_id),
     )
 

@@ -20,6 +20,14 @@ async def web_command(ctx: Context, _args: str) -> None:
             _("Link đăng nhập chỉ gửi trong tin nhắn riêng với bot. Hãy nhắn /web riêng cho bot.")
         )
         return
+    if not ctx.web_address:
+        ctx.say(
+            _(
+                "Trang web của văn phòng chưa được bật trên máy chủ này. Người quản trị cần khai "
+                "địa chỉ trang web (WEB_BASE_URL) rồi chạy lại bot."
+            )
+        )
+        return
     reporter = need(ctx.reporter, "reporter")
     token = await web_access.issue_login(ctx.session, reporter.id, ctx.now)
     url = web_access.login_url(ctx.web_address, token)

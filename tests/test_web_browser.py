@@ -52,6 +52,7 @@ async def test_sign_in_and_read_progress_in_chromium(
     await head.say("đồng ý")
     campaign = await sample(app, SAMPLE)
     [submitted] = await rows(app, Submission)
+    app.pipeline.web_address = "http://127.0.0.1:8080"
     _clerk, path = await office_link(app)
 
     site = web.Application()

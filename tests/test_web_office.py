@@ -33,6 +33,7 @@ P1_PHONE = "0900000001"  # Phường 1 of the Ngã Năm sample
 
 @pytest.fixture
 async def client(app: App) -> AsyncIterator[TestClient[web.Request, web.Application]]:
+    app.pipeline.web_address = "http://127.0.0.1:8080"  # as WEB_BASE_URL would give
     site = web.Application()
     site.add_subapp(PREFIX, office_site(app))
     async with TestClient(TestServer(site)) as found:
@@ -97,6 +98,13 @@ async def test_an_expired_link_and_an_idle_session_are_refused(
     clock.current += timedelta(hours=12)
     idle = await client.get(f"{PREFIX}/")
     assert idle.status == 401 and "/web" in await idle.text()
+
+
+async def test_no_link_without_a_web_address(app: App) -> None:
+    clerk = Person(app, "clerk")
+    await clerk.say(f"/start {await make_invite(app, None)}")
+    answer = await clerk.say("/web")
+    assert "chưa được bật" in answer and "WEB_BASE_URL" in answer and "dang-nhap" not in answer
 
 
 async def test_only_office_users_with_a_session_get_in(
@@ -308,3 +316,35 @@ async def test_the_invite_sheet_gives_working_codes_with_qr(
         f"{PREFIX}/phong-trao/{campaign.id}/phieu-moi", data={"csrf": csrf}
     )
     assert "Phiếu mời (8 phiếu)" in await everyone.text()
+
+
+@pytest.mark.parametrize(
+    "page", ["/phong-trao/²", "/phong-trao/99999999999999999999999", "/tai-ve/²", "/khong-co"]
+)
+async def test_a_bad_address_is_a_vietnamese_404(
+    app: App, client: TestClient[web.Request, web.Application], page: str
+) -> None:
+    _clerk, path = await office_link(app)
+    await signed_in(client, path)
+    answer = await client.get(PREFIX + page)
+    assert answer.status == 404 and "Không tìm thấy" in await answer.text()
+
+
+async def test_bad_form_values_and_a_file_too_large(
+    app: App, client: TestClient[web.Request, web.Application]
+) -> None:
+    campaign = await sample(app, SAMPLE)
+    locked = next(p for p in campaign.periods if p.code == "2026Q3")
+    _clerk, path = await office_link(app)
+    csrf = await signed_in(client, path)
+    for unit in ("²", "99999999999999999999", ""):
+        answer = await client.post(
+            f"{PREFIX}/phong-trao/{campaign.id}/ky/{locked.id}/mo-lai",
+            data={"csrf": csrf, "unit": unit, "days": "3"},
+        )
+        assert answer.status == 400 and "số ngày mở lại" in await answer.text()
+    big = FormData()
+    big.add_field("csrf", csrf)
+    big.add_field("file", b"x" * (20 * 1024 * 1024 + 1), filename="lon.xlsx")
+    answer = await client.post(f"{PREFIX}/nap-phong-trao", data=big)
+    assert answer.status == 413 and "File quá lớn (tối đa 20 MB)" in await answer.text()

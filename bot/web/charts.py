@@ -19,9 +19,9 @@ class Bar:
     second: Decimal
 
 
-ROW = 34  # pixels per group
-LABEL = 150  # pixels for the labels on the left
-WIDTH = 560
+ROW = 40  # pixels per group
+LABEL = 130  # pixels for the labels on the left
+WIDTH = 420  # narrow: on a 360-pixel phone the text stays readable
 COLOURS = ("#1f6feb", "#2da44e")
 
 
@@ -51,7 +51,7 @@ def rate_bars(bars: Sequence[Bar], legend: tuple[str, str]) -> str:
             )
     legend_y = height - 10
     for k, name in enumerate(legend):
-        x = LABEL + k * 170
+        x = 8 + k * 150
         parts.append(
             f'<rect x="{x}" y="{legend_y - 10}" width="11" height="11" fill="{COLOURS[k]}"/>'
         )

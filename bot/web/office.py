@@ -11,6 +11,7 @@ gets 401 with how to sign in, anyone else 403. Every POST carries the session's 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -27,16 +28,17 @@ from services.web_access import SignedIn
 from storage.transient import StillFailing, retrying
 
 COOKIE = "reportbot_session"
-UPLOAD = "/nap-phong-trao"
+UPLOAD = pages.UPLOAD
 """The one form sent as multipart (a file): its handler streams it and checks the CSRF token
 itself; any other multipart POST is refused."""
 HERE = Path(__file__).parent
+log = logging.getLogger(__name__)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 def office_site(app: App) -> web.Application:
     """The ``/web`` sub-application for ``app`` (mount it with ``add_subapp``)."""
-    site = web.Application(middlewares=[_signed_in_only])
+    site = web.Application(middlewares=[_in_vietnamese, _signed_in_only])
     site[APP_KEY] = app
     aiohttp_jinja2.setup(
         site,
@@ -69,6 +71,35 @@ def office_site(app: App) -> web.Application:
 async def _common(request: web.Request) -> dict[str, Any]:
     found = request.get(SIGNED_IN)
     return {"me": found, "prefix": PREFIX}
+
+
+ERRORS = {
+    404: ("Không tìm thấy", "Trang này không có (có thể đã bị xóa hoặc địa chỉ chép thiếu)."),
+    405: ("Không thực hiện được", "Hãy dùng các nút trên trang."),
+    503: ("Máy chủ đang bận", "Máy chủ đang bận, hãy thử lại sau ít phút."),
+}
+"""Vietnamese pages for aiohttp's own errors (English otherwise)."""
+
+
+@web.middleware
+async def _in_vietnamese(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """aiohttp's error pages and an unexpected failure as short Vietnamese pages."""
+    try:
+        return await handler(request)
+    except web.HTTPException as error:
+        if error.status < 400:
+            raise
+        title, text = ERRORS.get(error.status, ("Có lỗi", "Yêu cầu không thực hiện được."))
+        return message_page(request, error.status, title, text, PREFIX + "/")
+    except Exception:
+        log.exception("web page %s failed", request.path)
+        return message_page(
+            request,
+            500,
+            "Có lỗi",
+            "Xin lỗi, trang gặp lỗi. Số liệu không bị ảnh hưởng; hãy thử lại.",
+            PREFIX + "/",
+        )
 
 
 @web.middleware
@@ -113,7 +144,7 @@ async def _session(app: App, cookie: str) -> SignedIn | None:
     try:
         return await retrying(look, "web session", limit=app.settings.transient_retry_seconds)
     except StillFailing as error:
-        raise web.HTTPServiceUnavailable(text="Máy chủ đang bận, hãy thử lại sau.") from error
+        raise web.HTTPServiceUnavailable from error
 
 
 async def _sign_in_page(request: web.Request) -> web.StreamResponse:
@@ -137,8 +168,7 @@ async def _sign_in(request: web.Request) -> web.StreamResponse:
         httponly=True,
         samesite="Lax",
         secure=app.settings.web_address.startswith("https://"),
-        max_age=int(web_access.IDLE.total_seconds()),
-    )
+    )  # no max_age: the server ends the session after 12 idle hours (services.web_access)
     raise moved
 
 

@@ -4,6 +4,8 @@ already checked the session."""
 
 from __future__ import annotations
 
+import asyncio
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -33,11 +35,20 @@ def _app(request: web.Request) -> App:
     return the_app(request)
 
 
+_ID = re.compile(r"[0-9]{1,9}")
+"""A row id in a path or a form: ASCII digits, few enough for any database's integer."""
+
+
+def row_id(text: str) -> int | None:
+    """``text`` as a row id, or None (``"²"`` and 20-digit numbers are not ids)."""
+    return int(text) if _ID.fullmatch(text) else None
+
+
 def _number(request: web.Request, name: str) -> int:
-    text = request.match_info[name]
-    if not text.isdigit():
+    found = row_id(request.match_info[name])
+    if found is None:
         raise web.HTTPNotFound
-    return int(text)
+    return found
 
 
 async def campaign_of(request: web.Request) -> Campaign:
@@ -156,14 +167,14 @@ async def reopen(request: web.Request) -> web.StreamResponse:
     chosen = await campaign_of(request)
     wanted = _period(chosen, request)
     form = await request.post()
-    unit_text, days_text = str(form.get("unit", "")), str(form.get("days", ""))
+    unit_id, days = row_id(str(form.get("unit", ""))), row_id(str(form.get("days", "")))
     back = _period_path(chosen, wanted)
-    if not (unit_text.isdigit() and days_text.isdigit() and 1 <= int(days_text) <= MAX_DAYS):
+    if unit_id is None or days is None or not 1 <= days <= MAX_DAYS:
         return message_page(
-            request, 400, "Mở lại kỳ", f"Số ngày mở lại phải từ 1 đến {MAX_DAYS}.", back
+            request, 400, "Mở lại kỳ", f"Chọn đơn vị và số ngày mở lại (từ 1 đến {MAX_DAYS}).", back
         )
     async with app.sessions() as session, session.begin():
-        unit = await session.get(OrgUnit, int(unit_text))
+        unit = await session.get(OrgUnit, unit_id)
         units = {u.id for u in await campaign_store.campaign_units(session, chosen.id)}
         if unit is None or unit.id not in units:
             raise web.HTTPNotFound
@@ -173,7 +184,7 @@ async def reopen(request: web.Request) -> web.StreamResponse:
                 chosen,
                 wanted,
                 unit,
-                int(days_text),
+                days,
                 by_id=signed_in(request).reporter.id,
                 now=app.clock.now(),
                 today=app.today,
@@ -279,12 +290,18 @@ async def upload_form(request: web.Request) -> dict[str, Any]:
 async def upload(request: web.Request) -> web.StreamResponse:
     """POST (multipart, its CSRF token checked here): validate the template; every problem
     shown with its sheet, row and column, as the command line gives them; a valid one imported
-    (all or nothing)."""
+    (all or nothing). The workbook is read off the event loop (a thread): a large file does not
+    hold up the chats."""
     app = _app(request)
-    fields = await _multipart(request)
-    if fields is None or not web_access.csrf_ok(
-        signed_in(request), fields.get("csrf", b"").decode()
-    ):
+    try:
+        fields = await _multipart(request)
+    except TooLarge:
+        limit = MAX_TEMPLATE_BYTES // (1024 * 1024)
+        return message_page(
+            request, 413, "Nạp kế hoạch", f"File quá lớn (tối đa {limit} MB).", PREFIX + UPLOAD
+        )
+    sent = fields.get("csrf", b"").decode(errors="replace") if fields else ""
+    if fields is None or not web_access.csrf_ok(signed_in(request), sent):
         return message_page(
             request, 403, "Biểu mẫu đã cũ", "Biểu mẫu không hợp lệ hoặc đã cũ. Hãy tải lại trang."
         )
@@ -294,7 +311,7 @@ async def upload(request: web.Request) -> web.StreamResponse:
         context["errors"] = ["Chưa chọn file. Hãy chọn file Excel (.xlsx) kế hoạch phong trào."]
         return aiohttp_jinja2.render_template("upload.html", request, context, status=400)
     try:
-        spec = read_template(data)
+        spec = await asyncio.to_thread(read_template, data)
         async with app.sessions() as session, session.begin():
             result = await import_campaign(session, spec, app.clock.now())
     except TemplateInvalid as invalid:
@@ -313,21 +330,29 @@ async def upload(request: web.Request) -> web.StreamResponse:
     return aiohttp_jinja2.render_template("upload.html", request, context)
 
 
+class TooLarge(Exception):
+    """A form bigger than :data:`MAX_TEMPLATE_BYTES` in all."""
+
+
+UPLOAD = "/nap-phong-trao"
+
+
 async def _multipart(request: web.Request) -> dict[str, bytes] | None:
-    """The fields of a multipart form, each at most :data:`MAX_TEMPLATE_BYTES`; None when the
-    body is not multipart or a field is larger."""
+    """The fields of a multipart form; None when the body is not multipart. Raises
+    :class:`TooLarge` past :data:`MAX_TEMPLATE_BYTES` in all."""
     if not request.content_type.startswith("multipart/"):
         return None
     reader = await request.multipart()
     fields: dict[str, bytes] = {}
+    size = 0
     while (part := await reader.next()) is not None:
         if not isinstance(part, BodyPartReader) or part.name is None:
             continue
-        chunks, size = [], 0
+        chunks = []
         while chunk := await part.read_chunk():
             size += len(chunk)
             if size > MAX_TEMPLATE_BYTES:
-                return None
+                raise TooLarge
             chunks.append(chunk)
         fields[part.name] = b"".join(chunks)
     return fields

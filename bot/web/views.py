@@ -25,6 +25,7 @@ from services.progress import distinct_people, period_progress
 from storage import values as value_store
 from storage.models import (
     Campaign,
+    CampaignUnit,
     DataElement,
     DataValue,
     DataValueAudit,
@@ -69,9 +70,16 @@ class PeriodLine:
 async def period_lines(
     session: AsyncSession, campaign: Campaign, units: int, today: date
 ) -> list[PeriodLine]:
-    """Every period of ``campaign`` (loaded) with its counts, in one query."""
+    """Every period of ``campaign`` (loaded) with its counts, in one query (submissions of
+    units still in the campaign only: a unit dropped by a re-import does not push a rate past
+    100 %)."""
     rows = await session.execute(
         select(Submission.period_id, Submission.is_late, func.count())
+        .join(
+            CampaignUnit,
+            (CampaignUnit.org_unit_id == Submission.org_unit_id)
+            & (CampaignUnit.campaign_id == campaign.id),
+        )
         .where(Submission.period_id.in_([p.id for p in campaign.periods]))
         .group_by(Submission.period_id, Submission.is_late)
     )
