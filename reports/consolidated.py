@@ -301,6 +301,16 @@ _DETAIL_LOOKS = (
 )
 
 
+_VALUE = _DETAIL_HEAD.index("Giá trị")
+
+
+def _is_whole(value: object) -> bool:
+    """A count or any whole figure: shown without decimals ("410", not "410,00")."""
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return False
+    return value == int(value)
+
+
 def write_details(sheet: WriteOnlyWorksheet, styles: Styles, report: ConsolidatedReport) -> None:
     """Sheet "Chi tiết": a plain table from row 1 with an autofilter, ready for a pivot table.
 
@@ -313,6 +323,8 @@ def write_details(sheet: WriteOnlyWorksheet, styles: Styles, report: Consolidate
     heads = RowMaker(sheet, styles, [HEAD] * len(_DETAIL_HEAD))
     sheet.append(heads.row(_DETAIL_HEAD))
     maker = RowMaker(sheet, styles, _DETAIL_LOOKS)
+    whole = list(_DETAIL_LOOKS)
+    whole[_VALUE] = NUMBER_INT
     count = 0
     for detail in report.details:
         count += 1
@@ -329,7 +341,8 @@ def write_details(sheet: WriteOnlyWorksheet, styles: Styles, report: Consolidate
                     detail.entered_at,
                     detail.changes,
                     detail.last_reason or None,
-                )
+                ),
+                whole if _is_whole(detail.value) else None,
             )
         )
     last_column = get_column_letter(len(_DETAIL_HEAD))

@@ -44,9 +44,13 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # What XML 1.0 cannot hold beyond openpyxl's control characters: U+FFFE, U+FFFF, lone surrogates.
 NOT_XML = re.compile("[\ufffe\uffff\ud800-\udfff]")
 
-INTEGER = "#,##0"
-DECIMAL = "#,##0.00"
-PERCENT = "0.0%"  # achievements and rates, stored as fractions (1 = 100%)
+VIETNAMESE = "[$-42A]"
+"""The locale of every number format (LCID 0x042A, Vietnamese): LibreOffice then shows 1.234.567
+and 95,15 whatever the reader's system locale (issue 18); without it a PC set to English shows
+1,234,567. Excel keeps the system's separators whatever the code says."""
+INTEGER = VIETNAMESE + "#,##0"
+DECIMAL = VIETNAMESE + "#,##0.00"
+PERCENT = VIETNAMESE + "0.0%"  # achievements and rates, stored as fractions (1 = 100%)
 YES_NO = '"Có";"Có";"Không"'  # 1 shows "Có", 0 "Không", and the cell stays a number
 DATE_TIME = "dd/mm/yyyy hh:mm"
 DATE = "dd/mm/yyyy"

@@ -319,12 +319,12 @@ def test_numbers_are_numbers_with_formats_and_print_setup(workbook_path: Path) -
     sheet = load_workbook(workbook_path)["Tổng hợp"]
     columns = header_map(sheet)
     rice = sheet.cell(12, columns["Sản lượng lúa>Thực hiện (tấn)"])
-    assert isinstance(rice.value, int | float) and rice.number_format == "#,##0.00"
-    assert sheet.cell(12, columns["Tổng số hộ"]).number_format == "#,##0"
-    assert sheet.cell(12, columns["Sản lượng lúa>% đạt"]).number_format == "0.0%"
+    assert isinstance(rice.value, int | float) and rice.number_format == "[$-42A]#,##0.00"
+    assert sheet.cell(12, columns["Tổng số hộ"]).number_format == "[$-42A]#,##0"
+    assert sheet.cell(12, columns["Sản lượng lúa>% đạt"]).number_format == "[$-42A]0.0%"
     clinic = sheet.cell(12, columns["Đạt chuẩn y tế>Thực hiện (có/không)"])
     assert clinic.value == 1 and clinic.number_format == '"Có";"Có";"Không"'
-    assert sheet.cell(11, clinic.column).number_format == "#,##0"  # the total is a count
+    assert sheet.cell(11, clinic.column).number_format == "[$-42A]#,##0"  # a count
     when = sheet.cell(12, columns["Thời gian nộp"])
     assert isinstance(when.value, datetime) and when.number_format == "dd/mm/yyyy hh:mm"
     assert rice.font.name == "Times New Roman" and sheet.cell(11, 3).font.b
@@ -423,6 +423,13 @@ def test_detail_sheet_is_a_filterable_table(workbook_path: Path) -> None:
         "Nhập nhầm đơn vị",
     )
     assert len(rows) == 1 + len(details())
+    formats = {
+        cell.value: cell.number_format
+        for (cell,) in sheet.iter_rows(min_row=2, min_col=6, max_col=6)
+        if isinstance(cell.value, int | float)
+    }
+    assert formats[120] == "[$-42A]#,##0"  # a whole figure: "120", not "120,00"
+    assert formats[95.5] == "[$-42A]#,##0.00"
     assert sheet.auto_filter.ref == f"A1:J{len(rows)}"
     assert sheet.freeze_panes == "A2"
 
@@ -534,7 +541,15 @@ def test_libreoffice_prints_it_and_reads_back_the_same_totals(
     pdf = (out / "tong-hop.pdf").read_bytes()
     pages = re.findall(rb"/Type\s*/Page[^s]", pdf)
     assert pdf.startswith(b"%PDF") and len(pages) >= 6
-    # every sheet as CSV, values as LibreOffice shows them (formats applied, en-US)
+    # Vietnamese separators on any system: the formats carry their locale (issue 18)
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(out / "tong-hop.pdf"), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    assert "1.600" in text and "515,50" in text and "1,600" not in text
+    # every sheet as CSV, values as LibreOffice shows them (formats applied, an en-US export)
     convert(
         workbook_path,
         "csv:Text - txt - csv (StarCalc):44,34,76,1,,1033,false,true,true,false,false,-1",
@@ -548,17 +563,17 @@ def test_libreoffice_prints_it_and_reads_back_the_same_totals(
         return total[columns[key] - 1]
 
     assert total[2] == "TỔNG CỘNG"
-    assert shown("Sản lượng lúa>Thực hiện (tấn)") == "515.50"
-    assert shown("Sản lượng lúa>% đạt") == f"{515.5 / 200 * 100:.1f}%"
-    assert shown("Tổng số hộ") == "1,600"
-    assert shown("Tỷ lệ hộ nghèo>Thực hiện (%)") == f"{49 / 1600 * 100:.2f}"
-    # spreadsheets round half away from zero: 2600 / 1600 = 1.625 shows 1.63
-    assert shown("Mức giảm tỷ lệ hộ nghèo>Thực hiện (điểm %)") == "1.63"
+    assert shown("Sản lượng lúa>Thực hiện (tấn)") == "515,50"
+    assert shown("Sản lượng lúa>% đạt") == f"{515.5 / 200 * 100:.1f}%".replace(".", ",")
+    assert shown("Tổng số hộ") == "1.600"
+    assert shown("Tỷ lệ hộ nghèo>Thực hiện (%)") == f"{49 / 1600 * 100:.2f}".replace(".", ",")
+    # spreadsheets round half away from zero: 2600 / 1600 = 1.625 shows 1,63
+    assert shown("Mức giảm tỷ lệ hộ nghèo>Thực hiện (điểm %)") == "1,63"
     assert shown("Đạt chuẩn y tế>Thực hiện (có/không)") == "2"
     assert rows[11][columns["Đạt chuẩn y tế>Thực hiện (có/không)"] - 1] == "Có"
     assert rows[11][columns["Ghi chú"] - 1] == '=HYPERLINK("x")'
     progress = list(csv.reader((out / "tong-hop-Tiến độ.csv").open(encoding="utf-8")))
-    assert progress[12][:4] == ["Toàn phong trào", "4", "3", "75.0%"]
+    assert progress[12][:4] == ["Toàn phong trào", "4", "3", "75,0%"]
 
 
 def test_old_workbooks_are_pruned_from_the_reports_folder(tmp_path: Path) -> None:
