@@ -298,8 +298,9 @@ def set_print(
     widths: Sequence[float],
     lead: int = 0,
 ) -> int:
-    """A4 landscape, fitted to the page width, ``title_rows`` repeated on every page, "Trang
-    x/y" below; returns how many columns the first page holds.
+    """A4 landscape, fitted to the page width, ``title_rows`` repeated on every page, the sheet's
+    name and its own page number below ("Tổng hợp — Trang 2"); returns how many columns the
+    first page holds.
 
     A table too wide for one readable page (see :data:`PAGE_WIDTH`) is fitted to as many pages
     wide as it needs, with its ``lead`` columns (STT, unit) repeated on each.
@@ -312,8 +313,13 @@ def set_print(
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_options.horizontalCentered = True
     sheet.page_margins.left = sheet.page_margins.right = 0.4
-    sheet.page_margins.top = sheet.page_margins.bottom = 0.6
-    sheet.oddFooter.center.text = "Trang &P/&N"
+    sheet.page_margins.top = 0.6
+    sheet.page_margins.bottom = 0.75  # room for the footer below the table
+    sheet.page_margins.footer = 0.3
+    # numbered per sheet: "&N" would count the whole workbook's pages in LibreOffice (issue 18)
+    sheet.page_setup.firstPageNumber = 1
+    sheet.page_setup.useFirstPageNumber = True
+    sheet.oddFooter.center.text = "&A — Trang &P"
     if title_rows is not None:
         sheet.print_title_rows = f"{title_rows[0]}:{title_rows[1]}"
     if pages > 1 and lead:

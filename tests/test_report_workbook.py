@@ -549,6 +549,9 @@ def test_libreoffice_prints_it_and_reads_back_the_same_totals(
         text=True,
     ).stdout
     assert "1.600" in text and "515,50" in text and "1,600" not in text
+    footers = re.findall(r"(\S+(?: \S+)?) — Trang (\d+)", text)
+    assert ("Tổng hợp", "1") in footers and ("Tiến độ", "1") in footers  # numbered per sheet
+    assert "Trang 1/" not in text
     # every sheet as CSV, values as LibreOffice shows them (formats applied, an en-US export)
     convert(
         workbook_path,
