@@ -258,6 +258,12 @@ class CampaignSpec:
     theme: str = ""
     issuing_body: str = ""
     document_number: str = ""
+    parent_body: str = ""
+    place: str = ""
+    report_suffix: str = ""
+    signer_title: str = ""
+    signer_name: str = ""
+    recipients: tuple[str, ...] = ()
     due_days: int = 5
     lock_days: int = 10
     registration_deadline: date | None = None

@@ -9,7 +9,6 @@ writes (the review's meeting record and proposal list first).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import date
 
 from docx.document import Document as DocxDocument
@@ -20,24 +19,13 @@ from docx.shared import Cm, Length, Mm, Pt
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
+from reports.data import Signing
+
+__all__ = ["Signing"]
+
 FONT = "Times New Roman"
 BODY_SIZE = Pt(13)
 BLANK = "…………"
-
-
-@dataclass(frozen=True)
-class Signing:
-    """Who issues and signs a document: the parent body and the issuing body, the place named
-    in the date line, the number's suffix ("BB-HĐTĐKT" gives "Số: …/BB-HĐTĐKT"), the signer's
-    title and name (blank lines to fill by hand when unknown) and the "Nơi nhận" lines."""
-
-    issuing_body: str
-    parent_body: str = ""
-    place: str = ""
-    number_suffix: str = ""
-    signer_title: str = ""
-    signer_name: str = ""
-    recipients: Sequence[str] = field(default_factory=tuple)
 
 
 def set_page(document: DocxDocument) -> None:

@@ -44,6 +44,7 @@ from reports.excel import (
     set_widths,
     total_look,
     write_header,
+    write_signature,
 )
 from reports.layout import (
     Group,
@@ -128,6 +129,7 @@ def write_summary(
         title=header.title,
         lines=[header.campaign, f"Kỳ báo cáo: {header.period}"],
         generated_at=header.generated_at,
+        signing=header.signing,
     )
     _write_table_head(sheet, styles, layout)
     maker = RowMaker(sheet, styles, looks)
@@ -136,6 +138,8 @@ def write_summary(
         share, rank = ranks.shares[index], ranks.ranks[index]
         sheet.append(maker.row(_unit_row(index + 1, unit, layout, share, rank)))
     _highlight_shortfalls(sheet, layout, len(report.units))
+    last = HEADER_ROWS + 3 + len(report.units)  # two head rows, the totals, the units
+    write_signature(sheet, styles, first_page, header.signing, last + 1, len(layout.lead))
 
 
 def _summary_setup(sheet: WriteOnlyWorksheet, layout: _Layout) -> int:
@@ -245,6 +249,7 @@ def write_cumulative(sheet: WriteOnlyWorksheet, styles: Styles, report: Consolid
         title="BẢNG LŨY KẾ THỰC HIỆN CHỈ TIÊU THI ĐUA",
         lines=[report.header.campaign, f"Lũy kế đến hết {report.period.name}"],
         generated_at=report.header.generated_at,
+        signing=report.header.signing,
     )
     names = [period.name for period in periods]
     write_two_row_head(sheet, styles, lead, [(column_title(c), names) for c in columns], ())

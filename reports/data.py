@@ -31,6 +31,22 @@ class ReportStatus(StrEnum):
 
 
 @dataclass(frozen=True)
+class Signing:
+    """Who issues and signs a document: the parent body and the issuing body, the place named
+    in the date line, the number's suffix ("BC-UBND" gives "Số: …/BC-UBND"), the signer's
+    title and name (blank lines to fill by hand when unknown) and the "Nơi nhận" lines
+    (Decree 30/2020/NĐ-CP's layout)."""
+
+    issuing_body: str
+    parent_body: str = ""
+    place: str = ""
+    number_suffix: str = ""
+    signer_title: str = ""
+    signer_name: str = ""
+    recipients: Sequence[str] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
 class Header:
     """The header block of a Vietnamese administrative report (Nghị định 30/2020/NĐ-CP layout):
     issuing body top left, national motto top right, then the title and what it covers.
@@ -45,6 +61,8 @@ class Header:
     campaign: str
     period: str
     generated_at: datetime
+    signing: Signing | None = None
+    """Parent body, place, number, signer and "Nơi nhận" (None: the issuing body alone)."""
 
 
 @dataclass(frozen=True)

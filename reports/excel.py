@@ -31,6 +31,8 @@ from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 
+from reports.data import Signing
+
 Target = str | os.PathLike[str] | BinaryIO
 """Where a workbook goes: a file path or a binary file object."""
 
@@ -73,6 +75,7 @@ class Look:
     wrap: bool = False
     grid: bool = True
     fill: PatternFill | None = None
+    underline: bool = False
 
 
 TEXT = Look(wrap=True)
@@ -141,7 +144,14 @@ class Styles:
     def _make(self, look: Look) -> StyleArray:
         probe = Cell(None)  # a detached cell, only to register styles
         probe.parent = _Parent(self._book)
-        probe.font = Font(name=FONT_NAME, sz=look.size, family=1, b=look.bold, i=look.italic)
+        probe.font = Font(
+            name=FONT_NAME,
+            sz=look.size,
+            family=1,
+            b=look.bold,
+            i=look.italic,
+            u="single" if look.underline else None,
+        )
         probe.number_format = look.number_format
         probe.alignment = Alignment(
             horizontal=look.horizontal, vertical="center", wrap_text=look.wrap or None
@@ -336,7 +346,9 @@ def merge(sheet: WriteOnlyWorksheet, row: int, first: int, last: int, rows: int 
 
 
 _BODY = Look(bold=True, horizontal="center", wrap=True, grid=False, size=FONT_SIZE)
-_MOTTO = Look(bold=True, horizontal="center", grid=False, size=FONT_SIZE)
+_NATION = Look(bold=True, horizontal="center", grid=False, size=FONT_SIZE)
+_MOTTO = Look(bold=True, horizontal="center", grid=False, size=FONT_SIZE, underline=True)
+_PARENT = Look(horizontal="center", wrap=True, grid=False, size=FONT_SIZE)
 _DATE_LINE = Look(italic=True, horizontal="center", grid=False, size=FONT_SIZE)
 _TITLE = Look(bold=True, horizontal="center", wrap=True, grid=False, size=14)
 _SUBTITLE = Look(bold=True, horizontal="center", wrap=True, grid=False, size=FONT_SIZE)
@@ -356,21 +368,37 @@ def write_header(
     title: str,
     lines: Sequence[str],
     generated_at: datetime,
+    signing: Signing | None = None,
 ) -> None:
-    """The administrative header block over ``width`` columns, in :data:`HEADER_ROWS` rows.
+    """The administrative header block over ``width`` columns, in :data:`HEADER_ROWS` rows
+    (Decree 30/2020/NĐ-CP's layout).
 
-    Rows: issuing body | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM; (blank) | Độc lập - Tự do - Hạnh
-    phúc; (blank) | "ngày 21 tháng 11 năm 2026"; blank; the title; up to two ``lines``
-    (campaign, period); "Lập lúc hh:mm ngày dd/mm/yyyy (giờ Việt Nam)".
+    Left: the parent body (when ``signing`` names one) above the issuing body in bold, then
+    "Số: …/<suffix>"; right: CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM, the underlined motto, then
+    "<place>, ngày dd tháng mm năm yyyy" in italics. Then a blank row, the title, up to two
+    ``lines`` (campaign, period) and "Lập lúc hh:mm ngày dd/mm/yyyy (giờ Việt Nam)".
     """
     width = max(width, 4)
     left = max(2, min(4, width // 3))
     right_start = left + 1
     day = generated_at
+    parent = signing.parent_body if signing else ""
+    suffix = signing.number_suffix if signing else ""
+    place = signing.place if signing else ""
+    top = (
+        [(parent.upper(), _PARENT), (issuing_body.upper(), _BODY)]
+        if parent
+        else [
+            (issuing_body.upper(), _BODY),
+            ("", _BODY),
+        ]
+    )
+    number = f"Số: …………/{suffix}" if suffix else ""
+    date_line = f"ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"
     blocks: list[tuple[list[object], list[Look]]] = [
-        ([issuing_body.upper()], [_BODY]),
-        ([], []),
-        ([], []),
+        ([top[0][0]], [top[0][1]]),
+        ([top[1][0]] if top[1][0] else [], [top[1][1]]),
+        ([number] if number else [], [_PARENT]),
         ([], []),
         ([title.upper()], [_TITLE]),
         ([lines[0] if lines else ""], [_SUBTITLE]),
@@ -378,11 +406,12 @@ def write_header(
         ([f"Lập lúc {day:%H:%M} ngày {day:%d/%m/%Y} (giờ Việt Nam)"], [_NOTE]),
     ]
     right = {
-        0: ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", _MOTTO),
+        0: ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", _NATION),
         1: ("Độc lập - Tự do - Hạnh phúc", _MOTTO),
-        2: (f"ngày {day.day:02d} tháng {day.month:02d} năm {day.year}", _DATE_LINE),
+        2: (f"{place}, {date_line}" if place else date_line, _DATE_LINE),
     }
     sheet.row_dimensions[1].height = 32
+    sheet.row_dimensions[2].height = 32 if parent else None
     sheet.row_dimensions[5].height = 36
     for index, (values, looks) in enumerate(blocks):
         cells: list[object] = [None] * width
@@ -393,8 +422,67 @@ def write_header(
             text, look = right[index]
             cells[right_start - 1] = put(StyledCell(sheet), text, styles.of(look))
             merge(sheet, row_number, right_start, width)
-        if index == 0:
+        if index < 3 and values:
             merge(sheet, row_number, 1, left)
         elif values:
             merge(sheet, row_number, 1, width)
         sheet.append(cells)
+
+
+_SIGN_TITLE = Look(bold=True, horizontal="center", grid=False, size=FONT_SIZE)
+_SIGN_NOTE = Look(italic=True, horizontal="center", grid=False, size=FONT_SIZE - 1)
+_RECIPIENTS_HEAD = Look(bold=True, italic=True, grid=False, size=FONT_SIZE - 1)
+_RECIPIENT = Look(grid=False, size=FONT_SIZE - 2)
+SIGN_COLUMNS = 10
+SIGNATURE_ROWS = 9
+"""Rows :func:`write_signature` takes after a blank row (more with many "Nơi nhận" lines)."""
+
+
+def write_signature(
+    sheet: WriteOnlyWorksheet,
+    styles: Styles,
+    width: int,
+    signing: Signing | None,
+    row: int,
+    skip: int = 0,
+) -> None:
+    """After a table: "Nơi nhận" on the left, and the signatures over ``width`` columns (the
+    first printed page's): "NGƯỜI LẬP BIỂU" and the signer's title ("THỦ TRƯỞNG ĐƠN VỊ" when
+    not given), "(Ký, ghi rõ họ tên)" and "(Ký tên, đóng dấu)", room to sign, then the names
+    (the signer's when known). Decree 30/2020/NĐ-CP's layout; ``row`` is the sheet row the
+    block starts on (the write-only sheet does not count its rows); ``skip``: columns left
+    free on the left — the columns repeated on every printed page, which would print the block
+    twice."""
+    # at most SIGN_COLUMNS wide: the first printed page of a wide table always holds that many
+    # (LibreOffice's own page width may be narrower than our estimate of it)
+    span = min(max(width - skip, 6), SIGN_COLUMNS)
+    third = max(2, span // 3)
+    first, middle, right = skip + 1, skip + third + 1, skip + 2 * third + 1
+    width = skip + span
+    recipients = list(signing.recipients) if signing else []
+    title = signing.signer_title if signing and signing.signer_title else "Thủ trưởng đơn vị"
+    name = signing.signer_name if signing else ""
+    rows: list[list[tuple[int, str, Look]]] = [
+        [],
+        [
+            (first, "Nơi nhận:", _RECIPIENTS_HEAD),
+            (middle, "NGƯỜI LẬP BIỂU", _SIGN_TITLE),
+            (right, title.upper(), _SIGN_TITLE),
+        ],
+        [(middle, "(Ký, ghi rõ họ tên)", _SIGN_NOTE), (right, "(Ký tên, đóng dấu)", _SIGN_NOTE)],
+    ]
+    lines = [f"- {line};" for line in recipients[:-1]] + [f"- {r}." for r in recipients[-1:]]
+    body = max(len(lines), 4)
+    for index in range(body):
+        cells = [(first, lines[index], _RECIPIENT)] if index < len(lines) else []
+        rows.append(cells)
+    rows.append([(right, name, _SIGN_TITLE)] if name else [])
+    spans = {first: (first, middle - 1), middle: (middle, right - 1), right: (right, width)}
+    for written, cells in enumerate(rows, row):
+        line: list[object] = [None] * width
+        for column, text, look in cells:
+            line[column - 1] = put(StyledCell(sheet), text, styles.of(look))
+        sheet.append(line)
+        for column, _text, _look in cells:
+            first, last = spans[column]
+            merge(sheet, written, first, last)

@@ -115,6 +115,7 @@ def write_progress(sheet: WriteOnlyWorksheet, styles: Styles, report: Consolidat
         title="TIẾN ĐỘ BÁO CÁO",
         lines=[report.header.campaign, f"Kỳ báo cáo: {report.header.period}"],
         generated_at=report.header.generated_at,
+        signing=report.header.signing,
     )
     section = RowMaker(sheet, styles, [_SECTION])
     sheet.append(section.row(["I. TỶ LỆ BÁO CÁO VÀ ĐÚNG HẠN"]))

@@ -78,6 +78,7 @@ def _start(
         title=title,
         lines=[header.campaign, header.period],
         generated_at=header.generated_at,
+        signing=header.signing,
     )
 
 

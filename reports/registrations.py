@@ -90,6 +90,7 @@ def write_registration_sheet(
         title=header.title or "DANH SÁCH ĐĂNG KÝ THI ĐUA",
         lines=[header.campaign, header.period],
         generated_at=header.generated_at,
+        signing=header.signing,
     )
     groups: list[Group] = []
     if titles:

@@ -46,6 +46,7 @@ from services.reviews import (
 )
 from storage import reviews as review_store
 from storage.models import Campaign, Criterion, Evidence, OrgUnit, Reporter, Review, SheetRole
+from storage.report_rows import signing_of
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,7 @@ async def proposal_documents(
             campaign=campaign.name,
             period=review_label(campaign, review),
             generated_at=now.astimezone(zone).replace(tzinfo=None),
+            signing=signing_of(campaign),
         ),
         weights=weights_text(results.weights),
         criteria=[_column(c) for c in criteria],
@@ -128,12 +130,6 @@ def ranked(results: ReviewResults) -> list[UnitResult]:
         results.units,
         key=lambda r: (r.rank is None, r.rank or 0, order[id(r)]),
     )
-
-
-def signing_of(campaign: Campaign) -> Signing:
-    """Who issues the documents: the campaign's issuing body. The template does not carry the
-    parent body, place, number, signer or recipients yet: they are left blank to fill by hand."""
-    return Signing(issuing_body=campaign.issuing_body)
 
 
 async def unit_points(session: AsyncSession, review_id: int) -> dict[int, dict[int, Decimal]]:

@@ -129,6 +129,10 @@ def _set_header(campaign: Campaign, spec: CampaignSpec, now: datetime) -> None:
     campaign.theme = spec.theme
     campaign.issuing_body = spec.issuing_body
     campaign.document_number = spec.document_number
+    campaign.parent_body, campaign.place = spec.parent_body, spec.place
+    campaign.report_suffix = spec.report_suffix
+    campaign.signer_title, campaign.signer_name = spec.signer_title, spec.signer_name
+    campaign.recipients = "\n".join(spec.recipients)
     campaign.start_date, campaign.end_date = spec.start, spec.end
     campaign.frequency = spec.frequency
     campaign.due_days, campaign.lock_days = spec.due_days, spec.lock_days

@@ -126,6 +126,13 @@ class Campaign(Base):
     theme: Mapped[str] = mapped_column(Text, default="")
     issuing_body: Mapped[str] = mapped_column(String(300), default="")
     document_number: Mapped[str] = mapped_column(String(100), default="")
+    parent_body: Mapped[str] = mapped_column(String(300), default="")
+    place: Mapped[str] = mapped_column(String(100), default="")
+    report_suffix: Mapped[str] = mapped_column(String(50), default="")
+    signer_title: Mapped[str] = mapped_column(String(100), default="")
+    signer_name: Mapped[str] = mapped_column(String(200), default="")
+    recipients: Mapped[str] = mapped_column(Text, default="")
+    """"Nơi nhận" lines, one per line."""
     start_date: Mapped[date] = mapped_column(Date)
     end_date: Mapped[date] = mapped_column(Date)
     frequency: Mapped[Frequency]

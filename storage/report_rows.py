@@ -40,6 +40,7 @@ from reports.data import (
     RegistrationReport,
     RegistrationRow,
     ReportStatus,
+    Signing,
     UnitRow,
     Value,
 )
@@ -496,6 +497,7 @@ async def consolidated_report(
             campaign=campaign.name,
             period=period_title(period),
             generated_at=generated_at,
+            signing=signing_of(campaign),
         ),
         period=PeriodLabel(period.code, period_name(period.code)),
         columns=report_columns(campaign),
@@ -710,8 +712,23 @@ def _registration_report(
             campaign=campaign.name,
             period="",
             generated_at=generated_at,
+            signing=signing_of(campaign),
         ),
         titles=[t.name for t in titles],
         columns=columns,
         rows=rows,
+    )
+
+
+def signing_of(campaign: Campaign) -> Signing:
+    """Who issues and signs the campaign's documents, from "Phong trào" (issue 18): what is not
+    filled in is left as blank lines to fill by hand."""
+    return Signing(
+        issuing_body=campaign.issuing_body,
+        parent_body=campaign.parent_body,
+        place=campaign.place,
+        number_suffix=campaign.report_suffix,
+        signer_title=campaign.signer_title,
+        signer_name=campaign.signer_name,
+        recipients=tuple(line for line in campaign.recipients.splitlines() if line.strip()),
     )

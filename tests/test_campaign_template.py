@@ -193,6 +193,26 @@ def test_filled_template_stores_real_dates_and_numbers() -> None:
     assert elements.cell(_row_of(elements, "CHUAN_Y_TE"), target).value == "có"
 
 
+def test_what_a_signed_report_needs_round_trips() -> None:
+    spec = replace(
+        nga_nam_2023(),
+        parent_body="UBND tỉnh Sóc Trăng",
+        place="Ngã Năm",
+        report_suffix="BC-UBND",
+        signer_title="Chủ tịch",
+        signer_name="Nguyễn Văn Bình",
+        recipients=("UBND tỉnh", "Các phường, xã", "Lưu: VT"),
+    )
+    assert read_template(write_template(spec)) == spec
+    typed = _workbook(spec)
+    sheet = typed[CAMPAIGN_SHEET]
+    column = next(c.column for c in sheet[1] if c.value == "Nơi nhận")
+    sheet.cell(2, column).value = "UBND tỉnh;\nCác phường, xã ;;Lưu: VT"  # as people type it
+    buffer = BytesIO()
+    typed.save(buffer)
+    assert read_template(buffer.getvalue()).recipients == spec.recipients
+
+
 def test_text_that_looks_like_a_formula_stays_text() -> None:
     spec = replace(nga_nam_2023(), theme="=1+1 chủ đề")
 

@@ -33,6 +33,7 @@ from reports.data import (
     RegistrationReport,
     RegistrationRow,
     ReportStatus,
+    Signing,
     UnitRow,
 )
 from reports.registrations import write_registrations
@@ -632,3 +633,48 @@ def test_characters_xml_cannot_hold_are_dropped(tmp_path: Path) -> None:
     write_consolidated(report(units=[odd], details=[]), path)
     sheet = load_workbook(path)["Tổng hợp"]
     assert summary_value(sheet, 12, "Ghi chú") == "abc"
+
+
+SIGNED = Signing(
+    issuing_body="UBND thị xã Ngã Năm",
+    parent_body="UBND tỉnh Sóc Trăng",
+    place="Ngã Năm",
+    number_suffix="BC-UBND",
+    signer_title="Chủ tịch",
+    signer_name="Nguyễn Văn Bình",
+    recipients=("UBND tỉnh", "Các phường, xã", "Lưu: VT"),
+)
+
+
+def test_a_signed_report_has_the_decree_30_header_and_signature(tmp_path: Path) -> None:
+    path = tmp_path / "ky.xlsx"
+    write_consolidated(report(header=replace(HEADER, signing=SIGNED)), path)
+    sheet = load_workbook(path)["Tổng hợp"]
+    texts = [c.value for row in sheet.iter_rows(max_row=4) for c in row if c.value]
+    assert texts == [
+        "UBND TỈNH SÓC TRĂNG",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "UBND THỊ XÃ NGÃ NĂM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "Số: …………/BC-UBND",
+        "Ngã Năm, ngày 21 tháng 11 năm 2026",
+    ]
+    motto = next(c for c in sheet[2] if c.value == "Độc lập - Tự do - Hạnh phúc")
+    assert motto.font.u == "single" and motto.font.b
+    below = [c.value for row in sheet.iter_rows(min_row=16) for c in row if c.value]
+    assert below[:3] == ["Nơi nhận:", "NGƯỜI LẬP BIỂU", "CHỦ TỊCH"]
+    assert "- UBND tỉnh;" in below and "- Lưu: VT." in below and below[-1] == "Nguyễn Văn Bình"
+
+    out = tmp_path / "lo"
+    convert(path, "pdf", out)
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(out / "ky.pdf"), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    # once, whole, under the table's last rows on the page with the units' names
+    sheet_pages = [page for page in text.split("\f") if "Tổng hợp — Trang" in page]
+    [signed] = [page for page in sheet_pages if "Nơi nhận:" in page]
+    assert "Xã Long Bình" in signed and "Nguyễn Văn Bình" in signed
+    assert "(Ký tên, đóng dấu)" in signed and "- Lưu: VT." in signed

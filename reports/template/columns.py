@@ -216,6 +216,40 @@ _CAMPAIGN_COLUMNS = (
         choices=(YES, NO),
         width=10,
     ),
+    Column(
+        "parent_body",
+        "Cơ quan cấp trên",
+        "Dòng trên tên cơ quan ban hành ở góc trái báo cáo (không bắt buộc). Ví dụ: UBND thị xã "
+        "Sơn Tây.",
+        width=26,
+    ),
+    Column(
+        "place",
+        "Địa danh",
+        'Địa danh ghi trước ngày tháng trên báo cáo: "Xuân Sơn, ngày … tháng … năm …" (không '
+        "bắt buộc).",
+        width=14,
+    ),
+    Column(
+        "report_suffix",
+        "Ký hiệu báo cáo",
+        'Phần sau số văn bản của báo cáo tổng hợp: BC-UBND cho "Số: …/BC-UBND" (không bắt buộc).',
+        width=14,
+    ),
+    Column(
+        "signer_title",
+        "Chức vụ người ký",
+        "Ví dụ: Chủ tịch, Phó Chủ tịch (không bắt buộc).",
+        width=18,
+    ),
+    Column("signer_name", "Người ký", "Họ tên người ký báo cáo (không bắt buộc).", width=20),
+    Column(
+        "recipients",
+        "Nơi nhận",
+        'Các nơi nhận báo cáo, cách nhau bằng dấu chấm phẩy. Ví dụ: "UBND thị xã; Các thôn; Lưu: '
+        'VT" (không bắt buộc).',
+        width=30,
+    ),
 )
 
 _ELEMENTS_COLUMNS = (

@@ -24,6 +24,7 @@ that is not the element's is reported, never dropped (:mod:`domain.template_cell
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date
@@ -141,6 +142,12 @@ def _read_campaign(table: Table | None, errors: list[TemplateError]) -> Campaign
     _check_campaign_dates(cells, start, end, deadline)
     theme, issuing_body = cells.text("theme") or "", cells.text("issuing_body") or ""
     document_number = cells.text("document_number") or ""
+    parent_body, place = cells.text("parent_body") or "", cells.text("place") or ""
+    report_suffix = cells.text("report_suffix") or ""
+    signer_title, signer_name = cells.text("signer_title") or "", cells.text("signer_name") or ""
+    recipients = tuple(
+        part.strip() for part in re.split(r"[;\n]", cells.text("recipients") or "") if part.strip()
+    )
     due_days = or_default(cells.get("due_days", parse_day_count), CAMPAIGN_DEFAULTS.due_days)
     lock_days = or_default(cells.get("lock_days", parse_day_count), CAMPAIGN_DEFAULTS.lock_days)
     defaults = CAMPAIGN_DEFAULTS
@@ -161,6 +168,12 @@ def _read_campaign(table: Table | None, errors: list[TemplateError]) -> Campaign
         theme=theme,
         issuing_body=issuing_body,
         document_number=document_number,
+        parent_body=parent_body,
+        place=place,
+        report_suffix=report_suffix,
+        signer_title=signer_title,
+        signer_name=signer_name,
+        recipients=recipients,
         due_days=due_days,
         lock_days=lock_days,
         registration_deadline=deadline,
