@@ -21,14 +21,14 @@ import jinja2
 from aiohttp import web
 
 from bot.app import App
-from bot.web import invites, pages
+from bot.web import actions, downloads, invites, pages, upload
 from bot.web.context import APP_KEY, PREFIX, SIGNED_IN, message_page, signed_in, the_app
 from services import web_access
 from services.web_access import SignedIn
 from storage.transient import StillFailing, retrying
 
 COOKIE = "reportbot_session"
-UPLOAD = pages.UPLOAD
+UPLOAD = upload.UPLOAD
 """The one form sent as multipart (a file): its handler streams it and checks the CSRF token
 itself; any other multipart POST is refused."""
 HERE = Path(__file__).parent
@@ -54,15 +54,15 @@ def office_site(app: App) -> web.Application:
     site.router.add_get("/phong-trao/{campaign}", pages.campaign)
     site.router.add_get("/phong-trao/{campaign}/ky/{period}", pages.period)
     site.router.add_get("/phong-trao/{campaign}/don-vi/{unit}", pages.unit)
-    site.router.add_post("/phong-trao/{campaign}/ky/{period}/nhac", pages.remind)
-    site.router.add_post("/phong-trao/{campaign}/ky/{period}/mo-lai", pages.reopen)
-    site.router.add_post("/phong-trao/{campaign}/ky/{period}/tong-hop", pages.consolidated)
-    site.router.add_post("/phong-trao/{campaign}/dang-ky", pages.registrations)
-    site.router.add_get("/tai-ve/{job}", pages.download)
-    site.router.add_get("/tai-ve/{job}/tep", pages.download_file)
-    site.router.add_get("/nap-phong-trao", pages.upload_form)
-    site.router.add_post(UPLOAD, pages.upload)
-    site.router.add_get("/mau-phong-trao.xlsx", pages.blank_template)
+    site.router.add_post("/phong-trao/{campaign}/ky/{period}/nhac", actions.remind)
+    site.router.add_post("/phong-trao/{campaign}/ky/{period}/mo-lai", actions.reopen)
+    site.router.add_post("/phong-trao/{campaign}/ky/{period}/tong-hop", downloads.consolidated)
+    site.router.add_post("/phong-trao/{campaign}/dang-ky", downloads.registrations)
+    site.router.add_get("/tai-ve/{job}", downloads.download)
+    site.router.add_get("/tai-ve/{job}/tep", downloads.download_file)
+    site.router.add_get("/nap-phong-trao", upload.upload_form)
+    site.router.add_post(UPLOAD, upload.upload)
+    site.router.add_get("/mau-phong-trao.xlsx", upload.blank_template)
     site.router.add_get("/phong-trao/{campaign}/phieu-moi", invites.invites_form)
     site.router.add_post("/phong-trao/{campaign}/phieu-moi", invites.invites_sheet)
     return site
