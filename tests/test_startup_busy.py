@@ -7,8 +7,8 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import pytest
 from sqlalchemy.engine import make_url
@@ -23,28 +23,37 @@ from tests.helpers import make_invite
 from tests.test_telegram import TOKEN
 
 
-@contextmanager
-def write_lock(database_url: str, seconds: float) -> Iterator[None]:
-    """Another process's write transaction on the file, held for ``seconds`` (in a thread)."""
+@asynccontextmanager
+async def write_lock(database_url: str, seconds: float) -> AsyncIterator[None]:
+    """Another process's write transaction on the file, held for ``seconds`` of the event loop's
+    time while the body runs (a thread holds it; its release is an untimed event, since a timed
+    wait in a thread never returns under libfaketime, which CI runs the suite under)."""
     path = make_url(database_url).database
     assert path is not None
-    taken = threading.Event()
+    taken, release = threading.Event(), threading.Event()
 
     def hold() -> None:
         other = sqlite3.connect(path, isolation_level=None)
         other.execute("BEGIN IMMEDIATE")
         taken.set()
-        threading.Event().wait(seconds)
+        release.wait()
         other.execute("ROLLBACK")
         other.close()
 
     thread = threading.Thread(target=hold)
     thread.start()
     taken.wait()
+
+    async def let_go() -> None:
+        await asyncio.sleep(seconds)
+        release.set()
+
+    letting = asyncio.create_task(let_go())
     try:
         yield
     finally:
-        thread.join()
+        await letting
+        await asyncio.to_thread(thread.join)
 
 
 @pytest.mark.parametrize(("held", "menus"), [(1.5, True), (4.0, False)])
@@ -63,7 +72,7 @@ async def test_menus_wait_for_a_busy_database_and_never_stop_the_bot(
         clerk = Person(app, "777", channel="telegram")
         await clerk.say(f"/start {await make_invite(app, None)}")
         runtime = TelegramRuntime(app, TOKEN)
-        with write_lock(database_url, held):
+        async with write_lock(database_url, held):
             await asyncio.wait_for(runtime.prepare(), timeout=30)  # returns, never raises
         await runtime.bot.session.close()
     office = [
