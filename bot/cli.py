@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app import App, open_app
 from bot.channels.console import run_console
+from bot.cli_backup import backup_app
 from bot.settings import Settings
 from domain.campaign_spec import CampaignSpec
 from domain.errors import DomainError
@@ -57,6 +58,7 @@ campaign_app = typer.Typer(
 db_app = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_help=True)
 app.add_typer(campaign_app, name="campaign")
 app.add_typer(db_app, name="db")
+app.add_typer(backup_app)  # reportbot backup, reportbot restore
 
 T = TypeVar("T")
 TodayOption = Annotated[
