@@ -46,7 +46,7 @@ def _size(size: int) -> str:
 @backup_app.command()
 def backup(
     target: Annotated[
-        Path | None,
+        str | None,
         typer.Argument(
             help="The archive to write, or a folder for reportbot-YYYY-MM-DD-HHMMSS.tar.gz "
             "(default: that name in the current folder)."

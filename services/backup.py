@@ -117,16 +117,17 @@ def default_name(moment: datetime, zone: ZoneInfo) -> str:
     return f"reportbot-{moment.astimezone(zone):%Y-%m-%d-%H%M%S}.tar.gz"
 
 
-def destination(target: Path | None, moment: datetime, zone: ZoneInfo) -> Path:
+def destination(target: str | None, moment: datetime, zone: ZoneInfo) -> Path:
     """Where a backup goes: ``target`` itself when it names a file; the default name inside
-    ``target`` when it is an existing folder (or ends with ``/``); in the working directory
-    when None."""
+    ``target`` when it is an existing folder or ends with ``/`` (a folder to create); in the
+    working directory when None."""
     name = default_name(moment, zone)
     if target is None:
         return Path(name)
-    if target.is_dir() or str(target).endswith(os.sep):
-        return target / name
-    return target
+    path = Path(target)
+    if path.is_dir() or target.endswith(("/", os.sep)):
+        return path / name
+    return path
 
 
 def prune(folder: Path, keep_days: int, today: date) -> list[Path]:
@@ -558,7 +559,9 @@ def _unpack_database(archive: Path, work: Path) -> dict[str, Any]:
                     "bot trước khi khôi phục."
                 )
             found = False
-            for member in opened:
+            for member in opened:  # from the first member again (TarFile keeps them)
+                if member is first:
+                    continue
                 path = _safe_name(member.name)
                 if member.name == manifest.get("database_file") and member.isfile():
                     _copy_member(opened, member, work / path.name)
