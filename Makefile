@@ -66,9 +66,18 @@ bench-rush: $(STAMP)
 samples: $(STAMP)
 	$(BIN)/python samples/build.py
 
-## Extract user-visible messages into a gettext template (for an English catalog).
+## Chat messages: extract the Vietnamese message ids into domain/locales/messages.pot, merge
+## them into the English catalog (domain/locales/en/LC_MESSAGES/messages.po: translate the new
+## empty or fuzzy entries there, then run again) and compile it (messages.mo, shipped).
 messages: $(STAMP)
-	$(BIN)/pybabel extract -o domain/locales/messages.pot handlers domain bot services
+	mkdir -p domain/locales/en/LC_MESSAGES
+	$(BIN)/pybabel extract -F babel.cfg --project=reportbot --add-location=file --sort-by-file \
+		-o domain/locales/messages.pot handlers domain bot services
+	test -f domain/locales/en/LC_MESSAGES/messages.po || $(BIN)/pybabel init -l en \
+		-i domain/locales/messages.pot -d domain/locales -D messages
+	$(BIN)/pybabel update --ignore-obsolete -i domain/locales/messages.pot -d domain/locales \
+		-D messages -l en
+	$(BIN)/pybabel compile --statistics -d domain/locales -D messages -l en
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
