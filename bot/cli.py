@@ -1,6 +1,9 @@
 """The command line: ``reportbot`` (also ``python -m bot``).
 
-Messages for the office are Vietnamese; ``--help`` texts are English for operators.
+Messages for the office are Vietnamese; ``--help`` texts are English for operators, rendered
+plainly (no boxes, ``--today YYYY-MM-DD``). A bad setting is answered with one Vietnamese line
+per setting and exit status 2 (:func:`bot.settings.settings_problems`); a stop by Ctrl-C or
+SIGTERM ends without a traceback.
 
 Telegram (aiogram), the scheduler and the channel runtimes are imported inside the commands that
 start them: importing aiogram's types takes about 2 s, which ``reportbot chat`` and the other
@@ -10,20 +13,27 @@ console commands never need (issue 15; ``bench/startup.py`` measures it).
 from __future__ import annotations
 
 import asyncio
-import logging
+import concurrent.futures
 import signal
+import sys
+import threading
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime, timedelta
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, TypeVar
+from types import FrameType
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
+from pydantic import ValidationError
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.app import App, open_app
-from bot.channels.console import run_console
+from bot import logs
+from bot.app import App, load_samples_if_empty, open_app
+from bot.channels.console import run_console, sample_hint
 from bot.cli_backup import backup_app
-from bot.settings import Settings
+from bot.settings import Settings, settings_problems
 from domain.campaign_spec import CampaignSpec
 from domain.errors import DomainError
 from reports.consolidated import write_consolidated
@@ -45,57 +55,158 @@ from storage.report_rows import consolidated_report, registrations_report
 from storage.reviews import reviews_of
 
 if TYPE_CHECKING:
-    from apscheduler.schedulers.asyncio import AsyncIOScheduler
-
+    from bot.serve import ScheduledWork
     from bot.web import WebServer
 
-app = typer.Typer(
-    help="Reporting bot for emulation campaigns (phong trào thi đua).", no_args_is_help=True
-)
+PLAIN: dict[str, Any] = {
+    "no_args_is_help": True,
+    "rich_markup_mode": None,  # plain help: no boxes, no '<bool>' beside every flag
+    "pretty_exceptions_enable": False,  # never a rich traceback with local values (secrets)
+}
+app = typer.Typer(help="Reporting bot for emulation campaigns (phong trào thi đua).", **PLAIN)
 campaign_app = typer.Typer(
-    help="Campaign templates: write a blank one, import a filled one.", no_args_is_help=True
+    help="Campaign templates: write a blank one, import a filled one.", **PLAIN
 )
-db_app = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema (Alembic migrations).", **PLAIN)
+samples_app = typer.Typer(help="The sample campaigns (marked [MẪU]) to try the bot on.", **PLAIN)
 app.add_typer(campaign_app, name="campaign")
 app.add_typer(db_app, name="db")
+app.add_typer(samples_app, name="samples")
 app.add_typer(backup_app)  # reportbot backup, reportbot restore
 
 T = TypeVar("T")
 TodayOption = Annotated[
-    date | None, typer.Option("--today", help="Behave as on this day in Vietnam (YYYY-MM-DD).")
+    date | None,
+    typer.Option(
+        "--today", metavar="YYYY-MM-DD", help="Behave as on this day in Vietnam (2026-11-21)."
+    ),
 ]
 NowOption = Annotated[
     datetime | None,
     typer.Option(
         "--now",
-        help="Start the clock at this Vietnam time (YYYY-MM-DD HH:MM:SS) and let it run on.",
+        metavar="'YYYY-MM-DD HH:MM'",
+        help="Start the clock at this Vietnam time and let it run on (2027-01-07T07:29; "
+        "seconds optional).",
         formats=["%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"],
     ),
 ]
+SETTINGS_EXIT = 2
+"""Exit status of a command refused for a bad setting (as for a bad command-line option)."""
+
+
+def _version(wanted: bool) -> None:
+    if wanted:
+        try:
+            number = version("reportbot")
+        except PackageNotFoundError:  # run from a checkout that was never installed
+            number = "(chưa cài đặt)"
+        typer.echo(f"reportbot {number}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    _show_version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Reporting bot for emulation campaigns (phong trào thi đua). Settings come from the
+    environment and .env (see .env.example); the data folder is REPORTBOT_DATA_DIR."""
+
+
+def load_settings() -> Settings:
+    """The settings from the environment and ``.env``; a bad one is answered with one
+    Vietnamese line per setting on standard error and exit status :data:`SETTINGS_EXIT`."""
+    try:
+        return Settings()
+    except ValidationError as error:
+        for line in settings_problems(error):
+            typer.echo(line, err=True)
+        raise typer.Exit(SETTINGS_EXIT) from None
 
 
 def _settings(today: date | None = None, now: datetime | None = None) -> Settings:
-    settings = Settings()
+    settings = load_settings()
     if today is not None:  # a flag beats the environment: --today wins over REPORTBOT_NOW
         settings = settings.model_copy(update={"today": today, "now": None})
     if now is not None:
         settings = settings.model_copy(update={"now": now})
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    logs.configure(settings.log_level, settings.log_format)
     return settings
 
 
-def _run(settings: Settings, action: Callable[[App], Awaitable[T]], *, samples: bool = False) -> T:
+def _run(
+    settings: Settings,
+    action: Callable[[App], Awaitable[T]],
+    *,
+    samples: bool = False,
+    console: bool = False,
+) -> T:
+    """Run ``action`` on the opened application. A DomainError (a refused token, a database
+    out of reach) is printed and exits with status 1. With ``console``, Ctrl-C and SIGTERM stop
+    the chat wherever it waits (its clean-up runs) and exit with status 0, without a traceback."""
+
     async def main() -> T:
+        if console:
+            _stop_on_signals()
         async with open_app(settings, load_samples=samples) as application:
             return await action(application)
 
     try:
-        return asyncio.run(main())
+        if not console:
+            return asyncio.run(main())
+        with asyncio.Runner() as runner:
+            # the terminal's input() waits in a thread; a stop must not wait for it
+            runner.get_loop().set_default_executor(_DaemonThreads())
+            return runner.run(main())
     except DomainError as error:
         typer.echo(error.user_message, err=True)
         raise typer.Exit(1) from error
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM in the console (_stop_on_signals)
+        typer.echo("\nĐã dừng.", err=True)
+        raise typer.Exit(0) from None
+
+
+def _stop_on_signals() -> None:
+    """Ctrl-C and SIGTERM raise KeyboardInterrupt in the main thread, even while the console
+    reads a pipe there (the event loop's own handlers would wait for the next line)."""
+
+    def interrupt(_signum: int, _frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, interrupt)
+
+
+class _DaemonThreads(concurrent.futures.ThreadPoolExecutor):
+    """``asyncio.to_thread`` on daemon threads, one per call, never waited for at exit: the
+    console's ``input()`` blocks its thread until a line comes, which must not keep a stopped
+    bot alive. (A ThreadPoolExecutor only because asyncio accepts no other default executor;
+    its pool is never used.)"""
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        """Nothing to wait for: the threads are daemons."""
+
+    def submit(
+        self, fn: Callable[..., T], /, *args: Any, **kwargs: Any
+    ) -> concurrent.futures.Future[T]:
+        """Run ``fn(*args, **kwargs)`` on a new daemon thread."""
+        future: concurrent.futures.Future[T] = concurrent.futures.Future()
+
+        def work() -> None:
+            if not future.set_running_or_notify_cancel():
+                return
+            try:
+                future.set_result(fn(*args, **kwargs))
+            except BaseException as error:
+                future.set_exception(error)
+
+        threading.Thread(target=work, daemon=True).start()
+        return future
 
 
 @app.command()
@@ -109,32 +220,58 @@ def chat(
     today: TodayOption = None,
     now: NowOption = None,
 ) -> None:
-    """Chat with the bot in the terminal (one message per line when reading from a pipe)."""
-    _run(_settings(today, now), lambda application: run_console(application, as_), samples=True)
+    """Chat with the bot in the terminal (one message per line when reading from a pipe).
+    Without TELEGRAM_BOT_TOKEN and ZALO_BOT_TOKEN an empty database gets the sample campaigns
+    first (said on standard error)."""
+    settings = _settings(today, now)
+
+    async def talk(application: App) -> None:
+        if not has_channel(settings):
+            await _load_samples(application, err=True)
+        await run_console(application, as_)
+
+    _run(settings, talk, console=True)
+
+
+def has_channel(settings: Settings) -> bool:
+    """Whether a chat platform is configured (a real office's bot: never sample data)."""
+    return settings.telegram_bot_token is not None or settings.zalo_bot_token is not None
 
 
 @app.command()
 def run(today: TodayOption = None, now: NowOption = None) -> None:
     """Run the bot: Telegram when TELEGRAM_BOT_TOKEN is set, Zalo when ZALO_BOT_TOKEN is set
-    (both in one process), else the console chat; with the scheduled work (reminders, automatic
-    reports, lock notices) unless REPORTBOT_SCHEDULER=false."""
+    (both in one process), else the console chat (which loads the sample campaigns into an
+    empty database); with the scheduled work (reminders, automatic reports, lock notices)
+    unless REPORTBOT_SCHEDULER=false. Prints one line per channel, the database and the web
+    page's address at start; Ctrl-C or SIGTERM stops it."""
     settings = _settings(today, now)
-    if settings.telegram_bot_token is None and settings.zalo_bot_token is None:
+    if not has_channel(settings):
 
         async def console(application: App) -> None:
-            scheduler = _start_jobs(application)
+            typer.echo(
+                "Kênh: trò chuyện trên màn hình này (chưa đặt TELEGRAM_BOT_TOKEN hay "
+                "ZALO_BOT_TOKEN)."
+            )
+            typer.echo(f"Cơ sở dữ liệu: {shown_database(settings)}")
+            await _load_samples(application)
+            scheduled = _start_jobs(application)
             server = await _console_web(application)
             worker = _documents(application)
             try:
+                if not sys.stdin.isatty():  # the terminal chat prints them itself
+                    hint = await sample_hint(application, "nguoi-dung")
+                    if hint:
+                        typer.echo(hint)
                 await run_console(application, "nguoi-dung")
             finally:
-                if scheduler is not None:
-                    scheduler.shutdown(wait=False)
+                if scheduled is not None:
+                    await scheduled.stop()
                 if server is not None:
                     await server.stop()
                 await worker()
 
-        _run(settings, console, samples=True)
+        _run(settings, console, console=True)
         return
 
     async def platforms(application: App) -> None:
@@ -144,9 +281,65 @@ def run(today: TodayOption = None, now: NowOption = None) -> None:
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stop.set)
-        await serve(application, configured_channels(application), stop)
+        typer.echo(f"Cơ sở dữ liệu: {shown_database(settings)}")
+        await serve(application, configured_channels(application), stop, announce=typer.echo)
+        typer.echo("Đã dừng.")
 
     _run(settings, platforms)
+
+
+def shown_database(settings: Settings) -> str:
+    """``DATABASE_URL`` as it may be printed: the password hidden."""
+    return make_url(settings.database_url).render_as_string(hide_password=True)
+
+
+async def _load_samples(application: App, *, err: bool = False) -> None:
+    """Load the sample campaigns into an empty database and say so."""
+    loaded = await load_samples_if_empty(application)
+    if loaded:
+        typer.echo(
+            f"Cơ sở dữ liệu còn trống: đã nạp {len(loaded)} phong trào mẫu [MẪU] để dùng thử.",
+            err=err,
+        )
+
+
+@samples_app.command("load")
+def samples_load(
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help="Load them even beside real campaigns (they stay marked [MẪU])."
+        ),
+    ] = False,
+    today: TodayOption = None,
+) -> None:
+    """Load the sample campaigns (marked [MẪU], moved to the current year) into the database;
+    refused when it already holds a real campaign unless --force."""
+    settings = _settings(today)
+
+    async def load(application: App) -> None:
+        from bot.app import load_sample
+        from samples import SAMPLES
+
+        async with application.sessions() as session, session.begin():
+            real = [c.code for c in await list_campaigns(session) if not c.is_sample]
+            if real and not force:
+                raise DomainError(
+                    f"Cơ sở dữ liệu {shown_database(settings)} đã có phong trào thật "
+                    f"({', '.join(real)}): không nạp dữ liệu mẫu vào đó. Để thử, dùng một thư "
+                    "mục khác, ví dụ: REPORTBOT_DATA_DIR=/tmp/reportbot-thu reportbot samples "
+                    "load (hoặc thêm --force nếu thật sự muốn)."
+                )
+            year = application.today.year
+            for name in SAMPLES:
+                await load_sample(session, name, year, application.clock)
+            loaded = [c for c in await list_campaigns(session) if c.is_sample]
+        typer.echo(f"Đã nạp dữ liệu mẫu vào {shown_database(settings)}:")
+        for campaign in loaded:
+            typer.echo(f"{campaign.code}\t{campaign.name}")
+        typer.echo("Thử ngay: reportbot chat --as office (văn phòng) hoặc reportbot run.")
+
+    _run(settings, load)
 
 
 def _documents(application: App) -> Callable[[], Awaitable[None]]:
@@ -200,11 +393,12 @@ async def _sign_in_link(application: App, base: str) -> str:
     return web_access.login_url(base, token)
 
 
-def _start_jobs(application: App) -> AsyncIOScheduler | None:
+def _start_jobs(application: App) -> ScheduledWork | None:
     """The scheduler for the console: what it queues is shown at the person's next message."""
     if not application.settings.scheduler:
         return None
-    from bot.scheduler import Jobs, start_scheduler
+    from bot.scheduler import Jobs
+    from bot.serve import ScheduledWork
 
     jobs = Jobs.from_settings(
         application.settings,
@@ -212,7 +406,7 @@ def _start_jobs(application: App) -> AsyncIOScheduler | None:
         application.clock,
         campaigns=application.campaigns,
     )
-    return start_scheduler(jobs, application.settings.zone)
+    return ScheduledWork.start(jobs, application.settings.zone)
 
 
 @app.command()

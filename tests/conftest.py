@@ -41,6 +41,20 @@ def _test_clock_everywhere() -> Iterator[None]:
             os.environ[name] = value
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _data_dir_outside_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """``REPORTBOT_DATA_DIR`` (the default database, reports and evidence folder, inherited by
+    ``reportbot`` subprocesses) is a temporary folder: no test writes into the user's data
+    directory (``~/.local/share/reportbot``)."""
+    saved = os.environ.get("REPORTBOT_DATA_DIR")
+    folder = tmp_path_factory.mktemp("reportbot-data")
+    os.environ["REPORTBOT_DATA_DIR"] = str(folder)
+    yield folder
+    os.environ.pop("REPORTBOT_DATA_DIR", None)
+    if saved is not None:
+        os.environ["REPORTBOT_DATA_DIR"] = saved
+
+
 def _pg_admin(base: str, *statements: str) -> None:
     """Run statements on the PostgreSQL server of ``base`` (outside any transaction)."""
     dsn = make_url(base).set(drivername="postgresql").render_as_string(hide_password=False)

@@ -114,6 +114,8 @@ async def test_a_future_period_has_nobody_to_remind_yet(app: App, clock: ManualC
 
 
 def test_a_send_time_inside_the_quiet_hours_is_refused() -> None:
-    with pytest.raises(ValidationError, match="REMINDER_TIME 21:00 is inside the quiet hours"):
+    with pytest.raises(
+        ValidationError, match='REMINDER_TIME = "21:00" không hợp lệ: nằm trong giờ yên tĩnh'
+    ):
         Settings(REMINDER_TIME="21:00")
     assert Settings(REMINDER_TIME="12:00").reminder_time.hour == 12
