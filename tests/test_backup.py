@@ -14,7 +14,8 @@ import subprocess
 import sys
 import tarfile
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -196,13 +197,11 @@ async def test_sqlite_backup_while_another_connection_writes(tmp_path: Path) -> 
     thread = threading.Thread(target=writer)
     thread.start()
     try:
-        while committed[0] < 50:
-            await_a_moment()
+        wait_until(lambda: committed[0] >= 50)
         at_start = committed[0]
         made = await create_backup(places, tmp_path / "b.tar.gz", MOMENT)
         at_end = committed[0]
-        while committed[0] < at_end + 50:  # the writer was never stopped by the backup
-            await_a_moment()
+        wait_until(lambda: committed[0] >= at_end + 50)  # the backup never stopped the writer
     finally:
         stop.set()
         thread.join()
@@ -218,8 +217,12 @@ async def test_sqlite_backup_while_another_connection_writes(tmp_path: Path) -> 
     assert at_start * 2 <= rows <= (at_end + 1) * 2
 
 
-def await_a_moment() -> None:
-    threading.Event().wait(0.01)
+def wait_until(condition: Callable[[], bool], seconds: float = 60.0) -> None:
+    """Wait (blocking, in 10 ms steps) until ``condition()``; fail after ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "the writer made no progress"
+        threading.Event().wait(0.01)
 
 
 async def test_restore_refuses_a_database_a_running_bot_holds(tmp_path: Path) -> None:
