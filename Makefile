@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run chat test lint typecheck check samples messages bench-ingest bench-zalo bench-report bench-fanout bench-startup bench-rush clean
+.PHONY: run chat test lint typecheck check samples messages bench-ingest bench-zalo bench-report bench-fanout bench-startup bench-rush docs-images clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -78,6 +78,11 @@ messages: $(STAMP)
 	$(BIN)/pybabel update --ignore-obsolete -i domain/locales/messages.pot -d domain/locales \
 		-D messages -l en
 	$(BIN)/pybabel compile --statistics -d domain/locales -D messages -l en
+
+## Render the first page of each sheet of the Ngã Năm sample's workbook to docs/bao-cao-*.png
+## (LibreOffice and poppler-utils, as .ci/run installs them).
+docs-images: $(STAMP)
+	$(BIN)/python docs/sheets.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -147,6 +147,7 @@ async def open_app(
             settings.transient_retry_seconds,
         )
         pipeline.web_address = settings.web_address
+        pipeline.locale, pipeline.person_locale = settings.locale, settings.person_locale
         if engine.dialect.name == "postgresql":
             pipeline.chats_at_once = CHATS_AT_ONCE
         app = App(settings, engine, sessions, chosen, pipeline)

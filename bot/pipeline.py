@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from domain.clock import Clock
-from domain.i18n import _
+from domain.i18n import _, answer_locale, translating
 from domain.messages import Incoming, Reply
 from domain.reminders import DailyHours
 from handlers.flow import Context
@@ -51,6 +51,11 @@ class Pipeline:
     """Chats of one batch processed side by side, each in its own transaction (PostgreSQL)."""
     web_address: str = ""
     """Where the office's web page answers (``Settings.web_address``): ``/web`` links to it."""
+    locale: str = "vi"
+    """The language of answers (``REPORTBOT_LOCALE``)."""
+    person_locale: bool = False
+    """``REPORTBOT_PERSON_LOCALE``: answer a person in their app's language when the bot has it
+    (a Telegram user whose app is in English gets English, one in Vietnamese Vietnamese)."""
     """Called after a commit that asked for a workbook (the document worker's wake-up)."""
 
     async def process(self, incoming: Incoming) -> bool:
@@ -134,9 +139,16 @@ class Pipeline:
                 wake()
         return done
 
+    def _locale(self, incoming: Incoming) -> str:
+        return answer_locale(incoming.language_code, self.locale, self.person_locale)
+
     async def _step(self, session: AsyncSession, incoming: Incoming) -> bool:
         """One message inside the caller's transaction: the processed id, the account, the
-        conversation step, its state and its replies."""
+        conversation step, its state and its replies, in the person's language."""
+        with translating(self._locale(incoming)):
+            return await self._step_in_locale(session, incoming)
+
+    async def _step_in_locale(self, session: AsyncSession, incoming: Incoming) -> bool:
         now = self.clock.now()
         if not await accounts.mark_processed(session, incoming.channel, incoming.message_id, now):
             return False
@@ -179,12 +191,12 @@ class Pipeline:
 
     async def _apologise(self, incoming: Incoming) -> bool:
         now = self.clock.now()
-        reply = Reply(
-            _(
+        with translating(self._locale(incoming)):
+            text = _(
                 "Xin lỗi, bot gặp lỗi khi xử lý tin nhắn này. Số liệu bạn đã nhập trước đó vẫn được giữ. "
                 "Vui lòng thử lại, hoặc gõ /huy rồi làm lại."
             )
-        )
+        reply = Reply(text)
         async with self.sessions() as session, session.begin():
             if not await accounts.mark_processed(
                 session, incoming.channel, incoming.message_id, now

@@ -42,7 +42,9 @@ class Incoming:
     photo or document the person sent, already saved by the channel adapter (its caption, if
     any, is ``text``). ``refusal``: the person sent a photo or document the channel refused for
     good (too big, could not be fetched): the Vietnamese reason, told instead of reading the
-    message (its caption is not taken as an answer).
+    message (its caption is not taken as an answer). ``language_code``: the language of the
+    person's app where the channel tells it (Telegram's ``language_code``, ``en`` or ``vi-VN``;
+    empty elsewhere), which may choose the language of the answer (:mod:`domain.i18n`).
 
     Every channel builds one of these, so this is where what a person sends is made safe: on
     construction ``text`` goes through :func:`domain.text.clean_text` (control, bidi and
@@ -64,6 +66,7 @@ class Incoming:
     refusal: str = ""
     phone_button: bool = True
     attachment: Attachment | None = None
+    language_code: str = ""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "text", clean_text(self.text))

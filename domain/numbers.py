@@ -26,6 +26,7 @@ from decimal import (
 )
 
 from domain.errors import DomainError
+from domain.i18n import N_, _
 from domain.text import fold
 
 MAX_INPUT_CHARS = 40
@@ -52,7 +53,7 @@ _SHAPE = re.compile(r"(?P<sign>[-+\u2212]?) ?(?P<body>.*?) ?(?P<suffix>%|dong|d)
 _TOKEN = re.compile(r" ?(?:(?P<num>[0-9]+(?:[., ][0-9]+)*)|(?P<word>[a-z]+))")
 _TRAILING_DIGITS = re.compile(r"[0-9]{1,3}")
 
-_EXAMPLES = "Hãy nhập số, ví dụ: 12.500 hoặc 12,5 hoặc 45 tỷ."
+_EXAMPLES = N_("Hãy nhập số, ví dụ: 12.500 hoặc 12,5 hoặc 45 tỷ.")
 _SHOWN_CHARS = 20
 
 # Yes/no answers, folded. Telex and VNI leftovers of a phone keyboard count too ("cos" is "có"
@@ -182,9 +183,13 @@ def parse_number(text: str) -> ParsedNumber:
     """
     stripped = text.strip()
     if not stripped:
-        raise NumberParseError("Chưa có số nào. " + _EXAMPLES)
+        raise NumberParseError(_("Chưa có số nào.") + " " + _(_EXAMPLES))
     if len(stripped) > MAX_INPUT_CHARS:
-        raise NumberParseError(f"{_quote(stripped)} quá dài, không phải là một số. " + _EXAMPLES)
+        raise NumberParseError(
+            _("{text} quá dài, không phải là một số.").format(text=_quote(stripped))
+            + " "
+            + _(_EXAMPLES)
+        )
     try:
         with localcontext(_EXACT):
             return _parse_folded(fold(stripped), stripped)
@@ -265,7 +270,9 @@ def _check_order(previous: _Part, part: _Part, shown: str) -> None:
     ceiling = Decimal(1).scaleb(previous.exponent)
     if part.exponent >= previous.exponent or part.number.scaleb(part.exponent) >= ceiling:
         raise NumberParseError(
-            f"Chưa hiểu {_quote(shown)} là số nào: hãy viết từ lớn đến nhỏ, ví dụ: 2 tỷ 500 triệu."
+            _("Chưa hiểu {text} là số nào: hãy viết từ lớn đến nhỏ, ví dụ: 2 tỷ 500 triệu.").format(
+                text=_quote(shown)
+            )
         )
 
 
@@ -367,7 +374,9 @@ def _quote(text: str) -> str:
 
 def _not_a_number(shown: str) -> NumberParseError:
     """The usual error: ``Chưa hiểu "12.5.3" là số nào. Hãy nhập số, ví dụ: ...``."""
-    return NumberParseError(f"Chưa hiểu {_quote(shown)} là số nào. " + _EXAMPLES)
+    return NumberParseError(
+        _("Chưa hiểu {text} là số nào.").format(text=_quote(shown)) + " " + _(_EXAMPLES)
+    )
 
 
 # --------------------------------------------------------------------------- format_number
@@ -436,7 +445,7 @@ def parse_boolean(text: str) -> bool:
     :class:`NumberParseError` asking for "có" or "không".
     """
     answer = fold(text).strip(" .!?")
-    for _ in range(3):
+    for _attempt in range(3):
         if answer in _TRUE_WORDS:
             return True
         if answer in _FALSE_WORDS:
@@ -450,4 +459,6 @@ def parse_boolean(text: str) -> bool:
                 if answer.startswith(word):
                     answer = answer[len(word) :].strip(" .!?")
                     break
-    raise NumberParseError(f'Chưa hiểu {_quote(text)}. Hãy trả lời "có" hoặc "không".')
+    raise NumberParseError(
+        _('Chưa hiểu {text}. Hãy trả lời "có" hoặc "không".').format(text=_quote(text))
+    )

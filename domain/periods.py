@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from domain.campaign_spec import Frequency
+from domain.i18n import _
 from domain.text import fold
 
 WHOLE_CAMPAIGN = "CADOT"
@@ -71,16 +72,18 @@ def period_name(code: str) -> str:
     """Vietnamese name of a period id: ``2024Q1`` -> "Quý 1/2024", ``2024S2`` -> "6 tháng cuối
     năm 2024", ``202403`` -> "Tháng 3/2024", ``2024`` -> "Năm 2024", ``CADOT`` -> "Cả đợt"."""
     if code.upper() == WHOLE_CAMPAIGN:
-        return "Cả đợt"
+        return _("Cả đợt")
     if "Q" in code:
         year, quarter = code.split("Q")
-        return f"Quý {quarter}/{year}"
+        return _("Quý {quarter}/{year}").format(quarter=quarter, year=year)
     if "S" in code:
         year, half = code.split("S")
-        return f"6 tháng {'đầu' if half == '1' else 'cuối'} năm {year}"
+        if half == "1":
+            return _("6 tháng đầu năm {year}").format(year=year)
+        return _("6 tháng cuối năm {year}").format(year=year)
     if len(code) == 6:
-        return f"Tháng {int(code[4:])}/{code[:4]}"
-    return f"Năm {code}"
+        return _("Tháng {month}/{year}").format(month=int(code[4:]), year=code[:4])
+    return _("Năm {year}").format(year=code)
 
 
 def periods_between(

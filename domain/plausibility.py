@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from domain.campaign_spec import ValueType
+from domain.i18n import _
 from domain.numbers import format_number
 from domain.reading import say_number
 from domain.validation import Rules, display_number
@@ -71,7 +72,9 @@ def doubt(value: Decimal, rules: Rules, history: History) -> str | None:
     if reason is None:
         return None
     words = say_number(value)
-    return f"{rules.name}: {display_number(value, rules)} ({words}) {reason}. Số này đúng không?"
+    return _("{name}: {value} ({words}) {reason}. Số này đúng không?").format(
+        name=rules.name, value=display_number(value, rules), words=words, reason=reason
+    )
 
 
 def _reason(value: Decimal, rules: Rules, history: History) -> str | None:
@@ -82,15 +85,17 @@ def _reason(value: Decimal, rules: Rules, history: History) -> str | None:
 
     before = history.previous
     if before is not None and history.cumulative and history.same_year and value < before:
-        return f"là số lũy kế từ đầu năm nhưng thấp hơn kỳ trước ({shown(before)})"
+        return _("là số lũy kế từ đầu năm nhưng thấp hơn kỳ trước ({before})").format(
+            before=shown(before)
+        )
     if before is not None and before > 0 and value > before * UNUSUAL_FACTOR:
-        return f"lớn hơn 5 lần kỳ trước ({shown(before)})"
+        return _("lớn hơn 5 lần kỳ trước ({before})").format(before=shown(before))
     if before is not None and before > 0 and value * UNUSUAL_FACTOR < before:
-        return f"nhỏ hơn 1/5 kỳ trước ({shown(before)})"
+        return _("nhỏ hơn 1/5 kỳ trước ({before})").format(before=shown(before))
     if history.denominator is not None and value > history.denominator.value:
-        return f"lớn hơn {history.denominator}"
+        return _("lớn hơn {other}").format(other=history.denominator)
     if history.numerator is not None and value < history.numerator.value:
-        return f"nhỏ hơn {history.numerator}"
+        return _("nhỏ hơn {other}").format(other=history.numerator)
     median = history.median
     if (
         median is not None
@@ -98,5 +103,7 @@ def _reason(value: Decimal, rules: Rules, history: History) -> str | None:
         and median > 0
         and value > median * MEDIAN_FACTOR
     ):
-        return f"lớn hơn rất nhiều so với các đơn vị khác (phần lớn quanh mức {shown(median)})"
+        return _("lớn hơn rất nhiều so với các đơn vị khác (phần lớn quanh mức {median})").format(
+            median=shown(median)
+        )
     return None

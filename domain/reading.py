@@ -53,6 +53,7 @@ from decimal import localcontext as _localcontext
 
 from domain.campaign_spec import ValueType
 from domain.errors import DomainError
+from domain.i18n import N_, _
 from domain.numbers import (
     SCALE_EXPONENTS,
     NumberParseError,
@@ -87,7 +88,7 @@ text is refused outright."""
 # Wide enough that no sum or power-of-ten shift of a 160-character answer is ever rounded;
 # rounding stays allowed for display (format_number rounds to two places on purpose).
 _EXACT = Context(prec=400, traps=[InvalidOperation, Overflow])
-_EXAMPLES = "Hãy nhập số, ví dụ: 12.500 hoặc 12,5 hoặc 45 tỷ."
+_EXAMPLES = N_("Hãy nhập số, ví dụ: 12.500 hoặc 12,5 hoặc 45 tỷ.")
 _SHOWN_CHARS = 30
 # Below this, a converted amount is too small to be meant (``45 đồng`` in tỷ đồng): asked back.
 _TINY = Decimal("0.001")
@@ -175,9 +176,13 @@ def _text_answer(text: str) -> str:
     :data:`~domain.validation.MAX_TEXT` characters."""
     cleaned = clean_text(text).strip()
     if not cleaned:
-        raise ValueRejected("Nội dung trống. Hãy nhập nội dung.")
+        raise ValueRejected(_("Nội dung trống. Hãy nhập nội dung."))
     if len(cleaned) > MAX_TEXT:
-        raise ValueRejected(f"Nội dung quá dài ({len(cleaned)} ký tự). Tối đa {MAX_TEXT} ký tự.")
+        raise ValueRejected(
+            _("Nội dung quá dài ({count} ký tự). Tối đa {most} ký tự.").format(
+                count=len(cleaned), most=MAX_TEXT
+            )
+        )
     return cleaned
 
 
@@ -186,13 +191,19 @@ def _one_line(text: str) -> str:
     stripped = text.strip()
     if any(ch in _LINE_BREAKS for ch in stripped):
         raise NumberParseError(
-            "Mỗi tin nhắn chỉ ghi một số cho một chỉ tiêu; tin nhắn này có nhiều dòng. "
-            "Hãy nhập lại một số."
+            _(
+                "Mỗi tin nhắn chỉ ghi một số cho một chỉ tiêu; tin nhắn này có nhiều dòng. "
+                "Hãy nhập lại một số."
+            )
         )
     if not stripped:
-        raise NumberParseError("Chưa có số nào. " + _EXAMPLES)
+        raise NumberParseError(_("Chưa có số nào.") + " " + _(_EXAMPLES))
     if len(stripped) > MAX_FIGURE_CHARS:
-        raise NumberParseError(f"{_quote(stripped)} quá dài, không phải là một số. " + _EXAMPLES)
+        raise NumberParseError(
+            _("{text} quá dài, không phải là một số.").format(text=_quote(stripped))
+            + " "
+            + _(_EXAMPLES)
+        )
     return unicodedata.normalize("NFKC", clean_text(stripped)).strip()
 
 
@@ -317,8 +328,10 @@ class _NumberReader:
         if core in _NOT_YET:
             zero = self._option(Decimal(0))
             raise AskBack(
-                f'{self.rules.name}: "{self.line}" là 0 {self._unit_name()} (chưa có), '
-                "hay chưa biết số? Chọn 0, hoặc nhập số khi đã có.",
+                _(
+                    '{name}: "{line}" là 0 {unit} (chưa có), '
+                    "hay chưa biết số? Chọn 0, hoặc nhập số khi đã có."
+                ).format(name=self.rules.name, line=self.line, unit=self._unit_name()),
                 (zero,) if zero else (),
             )
         phone = _phone_like(core, money=self.unit.family == MONEY)
@@ -326,7 +339,7 @@ class _NumberReader:
             return self._phone(phone)
         readings = self._readings(core)
         if self.approximate:
-            return self._confirm(readings[0], "chưa phải là số chính xác")
+            return self._confirm(readings[0], _("chưa phải là số chính xác"))
         if len(readings) == 1 and self.in_dong is not None:
             return self._dong_or_unit(readings[0], self.in_dong)
         if len(readings) == 1:
@@ -387,7 +400,7 @@ class _NumberReader:
             assert first_error is not None
             raise first_error
         if always_ask and len(readings) == 1 and not readings[0].doubt:
-            readings[0] = _Reading(readings[0].value, readings[0].shown, "viết chưa rõ")
+            readings[0] = _Reading(readings[0].value, readings[0].shown, _("viết chưa rõ"))
         return readings
 
     def _reading(self, core: str) -> _Reading:
@@ -402,9 +415,15 @@ class _NumberReader:
         unknown = _unknown_unit(core)
         if unknown is not None:
             raise NumberParseError(
-                f'Chưa hiểu đơn vị "{unknown}". {self.rules.name} tính bằng '
-                f"{self._unit_name()}: hãy nhập số {self._unit_name()}, ví dụ: "
-                f"{self._example()}."
+                _(
+                    'Chưa hiểu đơn vị "{unknown}". {name} tính bằng {unit}: '
+                    "hãy nhập số {unit}, ví dụ: {example}."
+                ).format(
+                    unknown=unknown,
+                    name=self.rules.name,
+                    unit=self._unit_name(),
+                    example=self._example(),
+                )
             )
         raise error or _not_a_number(self.line)
 
@@ -458,7 +477,7 @@ class _NumberReader:
             shown = typed_shown
         doubt = ""
         if value and abs(value) < _TINY:
-            doubt = f"chỉ bằng {self._display(value)}, rất nhỏ"
+            doubt = _("chỉ bằng {value}, rất nhỏ").format(value=self._display(value))
         return _Reading(value, shown, doubt)
 
     def _plain(self, amount: _Amount) -> _Reading:
@@ -467,7 +486,7 @@ class _NumberReader:
         asked."""
         doubt = ""
         if amount.magnitude >= MILLION and not self.unit.known:
-            doubt = "là số rất lớn"
+            doubt = _("là số rất lớn")
         if (
             self.unit.family == MONEY
             and self.unit.exponent >= 6
@@ -486,17 +505,27 @@ class _NumberReader:
         typed = candidates[0] if candidates else None
         if typed is not None and typed.family == PERCENT:
             raise ValueRejected(
-                f"{self.rules.name} không phải là tỷ lệ %. Hãy nhập số ({self._unit_name()})."
+                _("{name} không phải là tỷ lệ %. Hãy nhập số ({unit}).").format(
+                    name=self.rules.name, unit=self._unit_name()
+                )
             )
         if self.percent:
             raise ValueRejected(
-                f"{self.rules.name} là tỷ lệ %, không tính bằng {typed.name if typed else spelling}. "
-                "Hãy nhập số phần trăm, ví dụ: 95,5 hoặc 95,5%."
+                _(
+                    "{name} là tỷ lệ %, không tính bằng {typed}. "
+                    "Hãy nhập số phần trăm, ví dụ: 95,5 hoặc 95,5%."
+                ).format(name=self.rules.name, typed=typed.name if typed else spelling)
             )
         typed_name = typed.name if typed is not None else spelling
         raise ValueRejected(
-            f"{self.rules.name} tính bằng {self._unit_name()}, không phải {typed_name}. "
-            f"Hãy nhập số {self._unit_name()}, ví dụ: {self._example()}."
+            _(
+                "{name} tính bằng {unit}, không phải {typed}. Hãy nhập số {unit}, ví dụ: {example}."
+            ).format(
+                name=self.rules.name,
+                unit=self._unit_name(),
+                typed=typed_name,
+                example=self._example(),
+            )
         )
 
     def _refuse_magnitude(self, amount: _Amount, unit: Unit) -> None:
@@ -506,14 +535,23 @@ class _NumberReader:
             return  # asked back by _plain instead
         if self.percent:
             raise ValueRejected(
-                f'{self.rules.name} là tỷ lệ %: không dùng "{word}". '
-                "Hãy nhập số phần trăm, ví dụ: 95,5."
+                _(
+                    '{name} là tỷ lệ %: không dùng "{word}". Hãy nhập số phần trăm, ví dụ: 95,5.'
+                ).format(name=self.rules.name, word=word)
             )
-        money = " (đó là số tiền?)" if amount.magnitude >= MILLION else ""
+        money = " " + _("(đó là số tiền?)") if amount.magnitude >= MILLION else ""
         raise ValueRejected(
-            f'{self.rules.name} tính bằng {self._unit_name()}: "{_short(self.line)}" có chữ '
-            f'"{word}"{money}, không phải số {self._unit_name()}. '
-            f"Hãy nhập số {self._unit_name()}, ví dụ: {self._example()}."
+            _(
+                '{name} tính bằng {unit}: "{line}" có chữ "{word}"{money}, không phải số {unit}. '
+                "Hãy nhập số {unit}, ví dụ: {example}."
+            ).format(
+                name=self.rules.name,
+                unit=self._unit_name(),
+                line=_short(self.line),
+                word=word,
+                money=money,
+                example=self._example(),
+            )
         )
 
     # ..................................................................... outcomes
@@ -530,13 +568,23 @@ class _NumberReader:
             check_number(value, self.rules)
         except ValueRejected as error:
             raise ValueRejected(
-                f'"{_short(self.line)}" giống số điện thoại, không phải số liệu của '
-                f"{self.rules.name}. {_EXAMPLES}"
+                _('"{line}" giống số điện thoại, không phải số liệu của {name}.').format(
+                    line=_short(self.line), name=self.rules.name
+                )
+                + " "
+                + _(_EXAMPLES)
             ) from error
         option = Option(canonical(value), self._display(value))
         raise AskBack(
-            f'{self.rules.name}: "{_short(self.line)}" giống số điện thoại. Ghi '
-            f"{option.label} ({say_number(value)})? Chọn để xác nhận, hoặc nhập lại số.",
+            _(
+                '{name}: "{line}" giống số điện thoại. Ghi {label} ({words})? '
+                "Chọn để xác nhận, hoặc nhập lại số."
+            ).format(
+                name=self.rules.name,
+                line=_short(self.line),
+                label=option.label,
+                words=say_number(value),
+            ),
             (option,),
         )
 
@@ -545,20 +593,30 @@ class _NumberReader:
         check_number(reading.value, self.rules)
         option = Option(canonical(reading.value), self._display(reading.value))
         raise AskBack(
-            f'{self.rules.name}: "{_short(self.line)}" {reason}. Ghi {reading.shown} '
-            f"({say_number(reading.value)})? Chọn để xác nhận, hoặc nhập lại số chính xác.",
+            _(
+                '{name}: "{line}" {reason}. Ghi {shown} ({words})? '
+                "Chọn để xác nhận, hoặc nhập lại số chính xác."
+            ).format(
+                name=self.rules.name,
+                line=_short(self.line),
+                reason=reason,
+                shown=reading.shown,
+                words=say_number(reading.value),
+            ),
             (option,),
         )
 
     def _choose(self, core: str, readings: list[_Reading]) -> Figure:
         """Two honest readings: ask which, both spelled out."""
-        described = " hay ".join(
+        described = _(" hay ").join(
             f"{reading.shown} ({say_number(reading.value)})" for reading in readings
         )
         raise AskBack(
-            f'{self.rules.name}: "{_short(self.line)}" là {described}? Chọn một, hoặc nhập lại '
-            "(dấu chấm ngăn hàng nghìn, dấu phẩy trước số lẻ: 12.500 là mười hai nghìn năm trăm, "
-            "12,5 là mười hai phẩy năm).",
+            _(
+                '{name}: "{line}" là {described}? Chọn một, hoặc nhập lại '
+                "(dấu chấm ngăn hàng nghìn, dấu phẩy trước số lẻ: 12.500 là mười hai nghìn năm "
+                "trăm, 12,5 là mười hai phẩy năm)."
+            ).format(name=self.rules.name, line=_short(self.line), described=described),
             tuple(Option(canonical(r.value), self._display(r.value)) for r in readings),
         )
 
@@ -567,9 +625,18 @@ class _NumberReader:
         45.000.000.000 tỷ đồng? Asked, never guessed (issue 13)."""
         options = tuple(o for o in (self._option(in_dong), self._option(typed.value)) if o)
         raise AskBack(
-            f'{self.rules.name}: "{_short(self.line)}" là {format_number(typed.value)} đồng = '
-            f"{self._display(in_dong)} ({say_number(in_dong)} {self._unit_name()}), hay "
-            f"{typed.shown}? Chọn một, hoặc nhập lại kèm đơn vị, ví dụ: 45 tỷ.",
+            _(
+                '{name}: "{line}" là {amount} đồng = {shown} ({words} {unit}), hay {typed}? '
+                "Chọn một, hoặc nhập lại kèm đơn vị, ví dụ: 45 tỷ."
+            ).format(
+                name=self.rules.name,
+                line=_short(self.line),
+                amount=format_number(typed.value),
+                shown=self._display(in_dong),
+                words=say_number(in_dong),
+                unit=self._unit_name(),
+                typed=typed.shown,
+            ),
             options,
         )
 
@@ -587,7 +654,7 @@ class _NumberReader:
         return display_number(value, self.rules)
 
     def _unit_name(self) -> str:
-        return "%" if self.percent else (self.rules.measure_unit or "số")
+        return "%" if self.percent else (self.rules.measure_unit or _("số"))
 
     def _example(self) -> str:
         if self.percent:
@@ -1022,4 +1089,6 @@ def _quote(text: str) -> str:
 
 def _not_a_number(shown: str) -> NumberParseError:
     """``Chưa hiểu "12.5.3" là số nào. Hãy nhập số, ví dụ: ...``."""
-    return NumberParseError(f"Chưa hiểu {_quote(shown)} là số nào. " + _EXAMPLES)
+    return NumberParseError(
+        _("Chưa hiểu {text} là số nào.").format(text=_quote(shown)) + " " + _(_EXAMPLES)
+    )

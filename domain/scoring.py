@@ -16,6 +16,7 @@ from decimal import ROUND_FLOOR, Decimal
 from enum import StrEnum
 
 from domain.errors import DomainError
+from domain.i18n import N_, _
 from domain.numbers import NumberParseError, format_number, parse_number
 from domain.text import fold
 
@@ -33,9 +34,9 @@ class CriterionKind(StrEnum):
 
 
 KIND_LABELS = {
-    CriterionKind.STANDARD: "điểm chuẩn",
-    CriterionKind.BONUS: "điểm thưởng",
-    CriterionKind.PENALTY: "điểm trừ",
+    CriterionKind.STANDARD: N_("điểm chuẩn"),
+    CriterionKind.BONUS: N_("điểm thưởng"),
+    CriterionKind.PENALTY: N_("điểm trừ"),
 }
 
 
@@ -72,22 +73,22 @@ def parse_auto_rule(text: str) -> AutoRule:
     folded = fold(text)
     found = _NUMBER.search(folded)
     if found is None or "du diem" not in folded:
-        raise ScoringProblem(_RULE_HELP.format(rule=text))
+        raise ScoringProblem(_(_RULE_HELP).format(rule=text))
     try:
         threshold = parse_number(found.group(0)).value
     except NumberParseError as error:
-        raise ScoringProblem(_RULE_HELP.format(rule=text)) from error
+        raise ScoringProblem(_(_RULE_HELP).format(rule=text)) from error
     if threshold <= 0:
-        raise ScoringProblem(_RULE_HELP.format(rule=text))
+        raise ScoringProblem(_(_RULE_HELP).format(rule=text))
     rest = folded[found.end() :]
     if "ty le" in rest:
         return AutoRule(threshold, Below.PROPORTIONAL)
     if re.search(r"\b0 diem\b|khong diem|khong duoc diem", rest):
         return AutoRule(threshold, Below.NOTHING)
-    raise ScoringProblem(_RULE_HELP.format(rule=text))
+    raise ScoringProblem(_(_RULE_HELP).format(rule=text))
 
 
-_RULE_HELP = (
+_RULE_HELP = N_(
     'Chưa hiểu quy tắc chấm tự động "{rule}". Viết theo mẫu: '
     '"≥ 100 → đủ điểm, dưới đó tính theo tỷ lệ" hoặc "≥ 100 → đủ điểm, dưới đó 0 điểm".'
 )
@@ -108,20 +109,32 @@ def auto_points(rule: AutoRule, achieved: Decimal | None, max_points: Decimal) -
     threshold = format_number(rule.full_at, 2)
     maximum = format_number(max_points, 2)
     if achieved is None:
-        return Computed(Decimal(0), "Chưa có số liệu để tính: 0 điểm.")
+        return Computed(Decimal(0), _("Chưa có số liệu để tính: 0 điểm."))
     percent = achieved * 100
     shown = format_number(percent, 2)
     if percent >= rule.full_at:
         return Computed(
-            max_points, f"Đạt {shown}% kế hoạch (từ {threshold}% trở lên): đủ {maximum} điểm."
+            max_points,
+            _("Đạt {shown}% kế hoạch (từ {threshold}% trở lên): đủ {maximum} điểm.").format(
+                shown=shown, threshold=threshold, maximum=maximum
+            ),
         )
     if rule.below is Below.NOTHING:
-        return Computed(Decimal(0), f"Đạt {shown}% kế hoạch (dưới {threshold}%): 0 điểm.")
+        return Computed(
+            Decimal(0),
+            _("Đạt {shown}% kế hoạch (dưới {threshold}%): 0 điểm.").format(
+                shown=shown, threshold=threshold
+            ),
+        )
     points = _down(max_points * max(percent, Decimal(0)) / rule.full_at)
     return Computed(
         points,
-        f"Đạt {shown}% kế hoạch, dưới {threshold}%: {maximum} × {shown}/{threshold} = "
-        f"{format_number(points, 2)} điểm.",
+        _(
+            "Đạt {shown}% kế hoạch, dưới {threshold}%: {maximum} × {shown}/{threshold} = "
+            "{points} điểm."
+        ).format(
+            shown=shown, threshold=threshold, maximum=maximum, points=format_number(points, 2)
+        ),
     )
 
 
@@ -134,7 +147,9 @@ def check_points(points: Decimal, max_points: Decimal, criterion: str) -> Decima
     off); else :class:`ScoringProblem` saying the range."""
     if points < 0 or points > max_points:
         raise ScoringProblem(
-            f"Tiêu chí {criterion}: chỉ chấm từ 0 đến {format_number(max_points, 2)} điểm."
+            _("Tiêu chí {criterion}: chỉ chấm từ 0 đến {most} điểm.").format(
+                criterion=criterion, most=format_number(max_points, 2)
+            )
         )
     return points
 
@@ -167,7 +182,7 @@ class Weights:
     def __post_init__(self) -> None:
         if min(self.own, self.cross, self.office) < 0 or self.own + self.cross + self.office != 100:
             raise ScoringProblem(
-                "Tỷ trọng tự chấm, chấm chéo và văn phòng phải cộng lại đúng 100%."
+                _("Tỷ trọng tự chấm, chấm chéo và văn phòng phải cộng lại đúng 100%.")
             )
 
 
@@ -191,8 +206,10 @@ def parse_weights(text: str) -> Weights:
         )
         if number is None or name is None:
             raise ScoringProblem(
-                f'Chưa hiểu cách tính điểm cuối cùng "{text}". Viết theo mẫu: '
-                '"tự chấm 30%, chấm chéo 30%, văn phòng 40%" hoặc "chỉ văn phòng".'
+                _(
+                    'Chưa hiểu cách tính điểm cuối cùng "{text}". Viết theo mẫu: '
+                    '"tự chấm 30%, chấm chéo 30%, văn phòng 40%" hoặc "chỉ văn phòng".'
+                ).format(text=text)
             )
         shares[name] = parse_number(number.group(0)).value
     return Weights(

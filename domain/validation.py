@@ -11,6 +11,7 @@ from decimal import Decimal, localcontext
 
 from domain.campaign_spec import ValueType
 from domain.errors import DomainError
+from domain.i18n import _
 from domain.numbers import format_number
 
 MAX_TEXT = 500
@@ -59,8 +60,12 @@ def parse_value(text: str, rules: Rules) -> str:
     try:
         return read_figure(text, rules).value
     except AskBack as question:
-        labels = " hoặc ".join(option.label for option in question.options)
-        hint = f" Hãy nhập lại cho rõ, ví dụ: {labels}." if labels else " Hãy nhập lại."
+        labels = _(" hoặc ").join(option.label for option in question.options)
+        hint = " " + (
+            _("Hãy nhập lại cho rõ, ví dụ: {labels}.").format(labels=labels)
+            if labels
+            else _("Hãy nhập lại.")
+        )
         raise ValueRejected(question.user_message + hint) from question
 
 
@@ -73,10 +78,16 @@ def check_number(value: Decimal, rules: Rules) -> None:
     """
     shown = display_number(value, rules)
     if rules.value_type is ValueType.INTEGER and value != value.to_integral_value():
-        raise ValueRejected(f"{rules.name} phải là số nguyên (ví dụ 125), không phải {shown}.")
+        raise ValueRejected(
+            _("{name} phải là số nguyên (ví dụ 125), không phải {shown}.").format(
+                name=rules.name, shown=shown
+            )
+        )
     if abs(value) >= MAX_MAGNITUDE:
         raise ValueRejected(
-            f"Số {shown} quá lớn. Hãy kiểm tra lại đơn vị tính ({rules.measure_unit})."
+            _("Số {shown} quá lớn. Hãy kiểm tra lại đơn vị tính ({unit}).").format(
+                shown=shown, unit=rules.measure_unit
+            )
         )
     minimum = rules.minimum if rules.minimum is not None else Decimal(0)
     maximum = rules.maximum
@@ -84,11 +95,15 @@ def check_number(value: Decimal, rules: Rules) -> None:
         maximum = min(maximum, Decimal(100)) if maximum is not None else Decimal(100)
     if value < minimum:
         raise ValueRejected(
-            f"{rules.name} không được nhỏ hơn {display_number(minimum, rules)} (bạn nhập {shown})."
+            _("{name} không được nhỏ hơn {limit} (bạn nhập {shown}).").format(
+                name=rules.name, limit=display_number(minimum, rules), shown=shown
+            )
         )
     if maximum is not None and value > maximum:
         raise ValueRejected(
-            f"{rules.name} không được lớn hơn {display_number(maximum, rules)} (bạn nhập {shown})."
+            _("{name} không được lớn hơn {limit} (bạn nhập {shown}).").format(
+                name=rules.name, limit=display_number(maximum, rules), shown=shown
+            )
         )
 
 
@@ -108,11 +123,11 @@ def display_number(value: Decimal, rules: Rules) -> str:
 def display_value(stored: str | None, rules: Rules) -> str:
     """A stored value as a person reads it (``"1"`` -> ``Có``; None -> ``(bỏ trống)``)."""
     if stored is None:
-        return "(bỏ trống)"
+        return _("(bỏ trống)")
     if rules.value_type is ValueType.TEXT:
         return stored
     if rules.value_type is ValueType.BOOLEAN:
-        return "Có" if stored == "1" else "Không"
+        return _("Có") if stored == "1" else _("Không")
     return display_number(Decimal(stored), rules)
 
 
@@ -129,12 +144,16 @@ def unusual_change(
     value, before = Decimal(new), Decimal(previous)
     shown, shown_before = display_number(value, rules), display_number(before, rules)
     if cumulative and same_year and value < before:
-        return (
-            f"{rules.name} là số lũy kế từ đầu năm nhưng {shown} thấp hơn kỳ trước "
-            f"({shown_before}). Bạn chắc chắn chứ?"
-        )
+        return _(
+            "{name} là số lũy kế từ đầu năm nhưng {shown} thấp hơn kỳ trước "
+            "({before}). Bạn chắc chắn chứ?"
+        ).format(name=rules.name, shown=shown, before=shown_before)
     if before > 0 and value > before * UNUSUAL_FACTOR:
-        return f"{shown} lớn hơn 5 lần kỳ trước ({shown_before}). Bạn chắc chắn chứ?"
+        return _("{shown} lớn hơn 5 lần kỳ trước ({before}). Bạn chắc chắn chứ?").format(
+            shown=shown, before=shown_before
+        )
     if before > 0 and value * UNUSUAL_FACTOR < before:
-        return f"{shown} nhỏ hơn 1/5 kỳ trước ({shown_before}). Bạn chắc chắn chứ?"
+        return _("{shown} nhỏ hơn 1/5 kỳ trước ({before}). Bạn chắc chắn chứ?").format(
+            shown=shown, before=shown_before
+        )
     return None

@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from domain.clock import moment
-from domain.i18n import _
+from domain.i18n import N_, _
 from domain.messages import Reply
 from domain.phones import normalize_phone
 from handlers.flow import Context, Flow, Step, command, register
@@ -138,7 +138,7 @@ async def answer_code(ctx: Context, text: str) -> None:
 register(
     Flow(
         FlowName.LIENKET,
-        "liên kết với đơn vị",
+        N_("liên kết với đơn vị"),
         {BindingStep.CODE: Step(_ask_code, answer_code, idle=True)},
     )
 )

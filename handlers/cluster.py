@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from domain.i18n import _
+from domain.i18n import N_, _
 from domain.numbers import format_number
 from domain.text import fold
 from handlers.choices import pick
@@ -192,7 +192,7 @@ async def _answer_rank(ctx: Context, text: str) -> None:
 register(
     Flow(
         _FLOW,
-        "xem bảng điểm cụm",
+        N_("xem bảng điểm cụm"),
         {
             S.REVIEW: Step(_ask_review, _answer_review, idle=True),
             S.RANK: Step(_ask_rank, _answer_rank, idle=True),

@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from decimal import Decimal
 from typing import TypeVar
 
-from domain.i18n import _
+from domain.i18n import N_, _
 from domain.validation import Rules
 from handlers.choices import pick
 from handlers.flow import Context, Step
@@ -28,7 +28,7 @@ def rules_for(element: DataElement) -> Rules:
     )
 
 
-YES_NO = ("Có", "Không")
+YES_NO = (N_("Có"), N_("Không"))
 
 SHORT_NAME_CHARS = 64
 """How much of a campaign's name every question repeats: about one line on a small phone."""

@@ -13,6 +13,7 @@ from decimal import Decimal
 from statistics import median
 
 from domain.campaign_spec import ValueType
+from domain.i18n import _
 from domain.plausibility import History, Related
 from domain.reading import Figure, read_figure
 from domain.text import fold
@@ -116,7 +117,7 @@ def read_answer(text: str, element: DataElement) -> Figure:
     Raises what :func:`domain.reading.read_figure` raises (``AskBack`` when unsure)."""
     rules = rules_for(element)
     if element.value_type is ValueType.BOOLEAN:
-        index = pick(text, YES_NO)
+        index = pick(text, [_(c) for c in YES_NO])
         if index is not None:
             value = "1" if index == 0 else "0"
             return Figure(value, display_value(value, rules))

@@ -235,7 +235,8 @@ class Step:
 
 @dataclass(frozen=True)
 class Flow:
-    """A named conversation (``doing`` says in Vietnamese what the person is in the middle of);
+    """A named conversation (``doing`` says in Vietnamese what the person is in the middle of:
+    a message id marked with ``N_``, translated where it is shown);
     ``data``: the dataclass of its scratch data (``handlers.state``)."""
 
     name: str

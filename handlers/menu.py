@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from domain.i18n import _
+from domain.i18n import N_, _
 from handlers import commands
 from handlers.choices import pick
 from handlers.flow import COMMANDS, Context, Flow, Step, command, register
@@ -37,7 +37,7 @@ async def _answer(ctx: Context, text: str) -> None:
     await COMMANDS[items[index][1]](ctx, "")
 
 
-register(Flow(FlowName.MENU, "chọn việc", {MenuStep.MAIN: Step(_ask, _answer, idle=True)}))
+register(Flow(FlowName.MENU, N_("chọn việc"), {MenuStep.MAIN: Step(_ask, _answer, idle=True)}))
 
 
 async def not_understood(ctx: Context) -> None:

@@ -11,7 +11,7 @@ import re
 from collections.abc import Awaitable, Callable
 from datetime import date
 
-from domain.i18n import _
+from domain.i18n import N_, _
 from domain.periods import WHOLE_CAMPAIGN, is_period_word
 from domain.text import fold
 from handlers.common import campaign_step
@@ -132,8 +132,12 @@ async def _show(ctx: Context, campaign_id: int) -> None:
 register(
     Flow(
         _FLOW,
-        "xem tiến độ",
-        {OfficeStep.CAMPAIGN: campaign_step("Xem tiến độ phong trào nào?", _show, ProgressData)},
+        N_("xem tiến độ"),
+        {
+            OfficeStep.CAMPAIGN: campaign_step(
+                N_("Xem tiến độ phong trào nào?"), _show, ProgressData
+            )
+        },
         ProgressData,
     )
 )

@@ -18,7 +18,7 @@ from datetime import date
 from domain.campaign_spec import TitleKind
 from domain.clock import day, moment
 from domain.errors import DomainError
-from domain.i18n import _
+from domain.i18n import N_, _
 from domain.text import fold
 from domain.validation import display_value, parse_value
 from handlers.choices import pick, pick_many
@@ -219,11 +219,14 @@ def _target_elements(campaign: Campaign) -> list[DataElement]:
 
 
 async def _ask_want_targets(ctx: Context) -> None:
-    ctx.say(_("Đơn vị có muốn đăng ký chỉ tiêu cam kết cho từng chỉ tiêu không?"), YES_NO)
+    ctx.say(
+        _("Đơn vị có muốn đăng ký chỉ tiêu cam kết cho từng chỉ tiêu không?"),
+        [_(c) for c in YES_NO],
+    )
 
 
 async def _answer_want_targets(ctx: Context, text: str) -> None:
-    index = pick(text, YES_NO)
+    index = pick(text, [_(c) for c in YES_NO])
     if index == 0:
         _data(ctx).index = 0
         await ctx.goto(_FLOW, S.TARGET)
@@ -290,8 +293,8 @@ async def _answer_target(ctx: Context, text: str) -> None:
         await ctx.goto(_FLOW, S.CONFIRM)
 
 
-_CONFIRM = ("Xác nhận", "Sửa lại", "Hủy")
-_PEOPLE, _MODELS = "Đăng ký cá nhân", "Mô hình, sáng kiến"
+_CONFIRM = (N_("Xác nhận"), N_("Sửa lại"), N_("Hủy"))
+_PEOPLE, _MODELS = N_("Đăng ký cá nhân"), N_("Mô hình, sáng kiến")
 
 
 def _person_titles(campaign: Campaign) -> list[Title]:
@@ -399,7 +402,7 @@ async def _to_people(ctx: Context) -> None:
         await ctx.goto(_FLOW, S.PERSON_TITLES)
 
 
-_BACK = "Quay lại"
+_BACK = N_("Quay lại")
 _FINISH = ("xong", "khong", "1")
 """Folded answers that end a list of people or models ("1": its only button, by number)."""
 
@@ -655,10 +658,10 @@ async def _save(ctx: Context) -> None:
 register(
     Flow(
         _FLOW,
-        "đăng ký thi đua",
+        N_("đăng ký thi đua"),
         {
             S.CAMPAIGN: campaign_step(
-                "Đăng ký thi đua cho phong trào nào?", _begin, RegistrationData
+                N_("Đăng ký thi đua cho phong trào nào?"), _begin, RegistrationData
             ),
             S.EXISTING: Step(_ask_existing, _answer_existing, idle=True),
             S.TITLES: Step(_ask_titles, _answer_titles),

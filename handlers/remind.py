@@ -8,6 +8,7 @@ sends even in the quiet hours. The rule (quiet hours, once a day, units to call)
 
 from __future__ import annotations
 
+from domain.i18n import N_
 from domain.text import fold
 from handlers.common import campaign_step
 from handlers.flow import Context, Flow, command, register
@@ -45,8 +46,12 @@ async def _remind(ctx: Context, campaign_id: int) -> None:
 register(
     Flow(
         _FLOW,
-        "nhắc báo cáo",
-        {OfficeStep.CAMPAIGN: campaign_step("Nhắc báo cáo phong trào nào?", _remind, RemindData)},
+        N_("nhắc báo cáo"),
+        {
+            OfficeStep.CAMPAIGN: campaign_step(
+                N_("Nhắc báo cáo phong trào nào?"), _remind, RemindData
+            )
+        },
         RemindData,
     )
 )

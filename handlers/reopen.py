@@ -18,7 +18,7 @@ from datetime import timedelta
 from typing import TypeVar
 
 from domain.clock import day
-from domain.i18n import _
+from domain.i18n import N_, _
 from domain.periods import period_name
 from domain.text import fold
 from handlers.choices import pick
@@ -281,7 +281,7 @@ async def _answer_days(ctx: Context, text: str) -> None:
     await _next(ctx)
 
 
-_CONFIRM = ("Đồng ý mở lại", "Đổi số ngày", "Không mở lại")
+_CONFIRM = (N_("Đồng ý mở lại"), N_("Đổi số ngày"), N_("Không mở lại"))
 
 
 async def _ask_confirm(ctx: Context) -> None:
@@ -342,10 +342,10 @@ async def _get(ctx: Context, model: type[_Row], row_id: int) -> _Row:
 register(
     Flow(
         _FLOW,
-        "mở lại kỳ đã khóa sổ",
+        N_("mở lại kỳ đã khóa sổ"),
         {
             S.CAMPAIGN: campaign_step(
-                "Mở lại kỳ báo cáo của phong trào nào?", _campaign_step_chosen, ReopenData
+                N_("Mở lại kỳ báo cáo của phong trào nào?"), _campaign_step_chosen, ReopenData
             ),
             S.PERIOD: Step(_ask_period, _answer_period, idle=True),
             S.UNIT: Step(_ask_unit, _answer_unit, idle=True),

@@ -12,7 +12,7 @@ báo cáo…": the workbook is built after the commit by the document worker
 
 from __future__ import annotations
 
-from domain.i18n import _
+from domain.i18n import N_, _
 from domain.periods import period_name
 from handlers.common import campaign_step
 from handlers.flow import Context, Flow, command, register
@@ -74,10 +74,10 @@ def _queue(ctx: Context, kind: str, campaign_id: int, period_id: int | None) -> 
 register(
     Flow(
         _CONSOLIDATED,
-        "lập báo cáo tổng hợp",
+        N_("lập báo cáo tổng hợp"),
         {
             OfficeStep.CAMPAIGN: campaign_step(
-                "Lập báo cáo tổng hợp cho phong trào nào?", _send_consolidated, OfficeChoice
+                N_("Lập báo cáo tổng hợp cho phong trào nào?"), _send_consolidated, OfficeChoice
             )
         },
         OfficeChoice,
@@ -86,10 +86,10 @@ register(
 register(
     Flow(
         _REGISTRATIONS,
-        "xem danh sách đăng ký thi đua",
+        N_("xem danh sách đăng ký thi đua"),
         {
             OfficeStep.CAMPAIGN: campaign_step(
-                "Xem danh sách đăng ký thi đua của phong trào nào?",
+                N_("Xem danh sách đăng ký thi đua của phong trào nào?"),
                 _send_registrations,
                 OfficeChoice,
             )

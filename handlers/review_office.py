@@ -21,7 +21,7 @@ from collections.abc import Awaitable, Callable
 from decimal import Decimal
 
 from domain.errors import DomainError
-from domain.i18n import _
+from domain.i18n import N_, _
 from domain.numbers import NumberParseError, format_number, parse_number
 from domain.scoring import Line, ScoringProblem, check_points, sheet_total
 from domain.validation import canonical
@@ -51,20 +51,20 @@ _DUYET = FlowName.DUYET
 _BINHXET = FlowName.BINHXET
 Step_ = ReviewOfficeStep
 
-ACTIONS = ("Duyệt", "Trả lại", "Sửa điểm", "Chọn đơn vị khác")
+ACTIONS = (N_("Duyệt"), N_("Trả lại"), N_("Sửa điểm"), N_("Chọn đơn vị khác"))
 TOP = 5
 """How many of the best units ``/binhxet`` lists."""
 PAGE = 10
 """Units per page of ``/duyet``'s list: with the two page buttons, 12 choices, the most
 Telegram shows as buttons (``bot.channels.telegram.channel.MAX_BUTTONS``)."""
-NEXT, PREVIOUS = "Trang sau ▶", "◀ Trang trước"
+NEXT, PREVIOUS = N_("Trang sau ▶"), N_("◀ Trang trước")
 
 STATUS = {
-    SheetStatus.DRAFT: "chưa nộp",
-    SheetStatus.SUBMITTED: "đã nộp",
-    SheetStatus.CORRECTED: "đã sửa",
-    SheetStatus.RETURNED: "trả lại",
-    SheetStatus.APPROVED: "đã duyệt",
+    SheetStatus.DRAFT: N_("chưa nộp"),
+    SheetStatus.SUBMITTED: N_("đã nộp"),
+    SheetStatus.CORRECTED: N_("đã sửa"),
+    SheetStatus.RETURNED: N_("trả lại"),
+    SheetStatus.APPROVED: N_("đã duyệt"),
 }
 
 
@@ -198,7 +198,7 @@ async def _answer_unit(ctx: Context, text: str) -> None:
 
 
 async def _ask_action(ctx: Context) -> None:
-    ctx.say(await unit_detail(ctx), ACTIONS)
+    ctx.say(await unit_detail(ctx), [_(a) for a in ACTIONS])
 
 
 async def unit_detail(ctx: Context) -> str:
@@ -305,7 +305,7 @@ def _number(text: str | Decimal | None) -> str:
 
 
 async def _answer_action(ctx: Context, text: str) -> None:
-    index = pick(text, ACTIONS)
+    index = pick(text, [_(a) for a in ACTIONS])
     if index is None:
         ctx.note(_("Hãy gõ số thứ tự: 1 duyệt, 2 trả lại, 3 sửa điểm, 4 chọn đơn vị khác."))
         await _ask_action(ctx)
@@ -406,7 +406,12 @@ async def _criteria(ctx: Context) -> list[Criterion]:
 async def _ask_criterion(ctx: Context) -> None:
     criteria = await _criteria(ctx)
     ctx.data(ReviewOfficeData).criterion_ids = [c.id for c in criteria]
-    labels = [f"{c.code}. {c.name} (tối đa {_number(c.max_points)})" for c in criteria]
+    labels = [
+        _("{code}. {name} (tối đa {most})").format(
+            code=c.code, name=c.name, most=_number(c.max_points)
+        )
+        for c in criteria
+    ]
     ctx.say(_("Sửa điểm tiêu chí nào?"), labels)
 
 
@@ -497,10 +502,10 @@ async def _answer_edit_reason(ctx: Context, text: str) -> None:
 register(
     Flow(
         _DUYET,
-        "duyệt điểm thi đua",
+        N_("duyệt điểm thi đua"),
         {
             Step_.CAMPAIGN: campaign_step(
-                "Duyệt điểm của phong trào nào?", _review_chosen, ReviewOfficeData
+                N_("Duyệt điểm của phong trào nào?"), _review_chosen, ReviewOfficeData
             ),
             Step_.UNIT: Step(_ask_unit, _answer_unit, idle=True),
             Step_.ACTION: Step(_ask_action, _answer_action, idle=True),
@@ -564,7 +569,12 @@ def ranking_summary(results: ReviewResults, titles: dict[str, str], campaign: st
     best = sorted((r for r in units if r.rank is not None), key=lambda r: r.rank or 0)[:TOP]
     if best:
         lines.append(_("Xếp hạng cao nhất:"))
-        lines += [f"{r.rank}. {r.unit.name} — {_number(r.final)} điểm" for r in best]
+        lines += [
+            _("{rank}. {unit} — {points} điểm").format(
+                rank=r.rank, unit=r.unit.name, points=_number(r.final)
+            )
+            for r in best
+        ]
     counts: dict[str, int] = {}
     for result in units:
         for code in result.titles:
@@ -587,10 +597,10 @@ def ranking_summary(results: ReviewResults, titles: dict[str, str], campaign: st
 register(
     Flow(
         _BINHXET,
-        "bình xét khen thưởng",
+        N_("bình xét khen thưởng"),
         {
             Step_.CAMPAIGN: campaign_step(
-                "Bình xét khen thưởng phong trào nào?", _proposal_chosen, ReviewOfficeData
+                N_("Bình xét khen thưởng phong trào nào?"), _proposal_chosen, ReviewOfficeData
             )
         },
         ReviewOfficeData,

@@ -161,7 +161,7 @@ async def _command(ctx: Context, name: str, args: str) -> None:
         await ask_again(ctx)
     elif busy and flow is not None and not (name in TAKES_CODE and args):
         note = _("Bạn đang {doing}. Hãy trả lời câu hỏi dưới đây, hoặc gõ /huy để dừng.").format(
-            doing=FLOWS[flow].doing
+            doing=_(FLOWS[flow].doing)
         )
         if _keeps_draft(ctx):
             note += " " + _("Số đã nhập được giữ trong bản nháp.")

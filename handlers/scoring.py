@@ -24,7 +24,7 @@ from decimal import Decimal
 
 from domain.clock import day, moment
 from domain.errors import DomainError
-from domain.i18n import _
+from domain.i18n import N_, _
 from domain.messages import Attachment
 from domain.numbers import format_number, parse_number
 from domain.scoring import KIND_LABELS, Line, ScoringProblem, check_points, sheet_total
@@ -715,8 +715,8 @@ async def _answer_reason(ctx: Context, text: str) -> None:
 # --------------------------------------------------------------------------- summary
 
 
-_DRAFT_CHOICES = ("Nộp bảng điểm", "Sửa một tiêu chí", "Dừng, giữ bản nháp")
-_DONE_CHOICES = ("Sửa một tiêu chí", "Xong")
+_DRAFT_CHOICES = (N_("Nộp bảng điểm"), N_("Sửa một tiêu chí"), N_("Dừng, giữ bản nháp"))
+_DONE_CHOICES = (N_("Sửa một tiêu chí"), N_("Xong"))
 
 
 def _choices(sheet: ScoreSheet) -> list[str]:
@@ -895,7 +895,9 @@ def _steps(**extra: Step) -> dict[str, Step]:
     }
 
 
-register(Flow(_SELF, "tự chấm điểm", _steps(), ScoringData))
+register(Flow(_SELF, N_("tự chấm điểm"), _steps(), ScoringData))
 register(
-    Flow(_CROSS, "chấm chéo", _steps(peer=Step(_ask_peer, _answer_peer, idle=True)), ScoringData)
+    Flow(
+        _CROSS, N_("chấm chéo"), _steps(peer=Step(_ask_peer, _answer_peer, idle=True)), ScoringData
+    )
 )

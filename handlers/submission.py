@@ -16,7 +16,7 @@ from decimal import Decimal
 from domain.campaign_spec import ValueType
 from domain.clock import day, moment
 from domain.errors import DomainError
-from domain.i18n import _
+from domain.i18n import N_, _
 from domain.paste import is_paste, place, split_lines
 from domain.periods import period_name
 from domain.plausibility import doubt
@@ -351,7 +351,7 @@ async def _ask_value(ctx: Context) -> None:
     lines.append(_hint(element, mode))
     if index == 0 and mode is Mode.FILL:
         lines.append(_("Mẹo: có thể dán tất cả số trong một tin nhắn, mỗi số một dòng."))
-    choices = YES_NO if element.value_type is ValueType.BOOLEAN else ()
+    choices = tuple(_(c) for c in YES_NO) if element.value_type is ValueType.BOOLEAN else ()
     ctx.say("\n".join(lines), choices)
 
 
@@ -535,7 +535,7 @@ async def _doubt(
     return doubt(Decimal(value), rules_for(element), histories.of(element, values))
 
 
-_AGAIN = "Nhập lại"
+_AGAIN = N_("Nhập lại")
 
 
 async def _ask_check(ctx: Context) -> None:
@@ -712,9 +712,9 @@ def _numbered(index: int, echo: str) -> str:
     return f"{index + 1}. {echo}"
 
 
-_SUMMARY = ("Xác nhận nộp", "Sửa một chỉ tiêu", "Dừng, giữ bản nháp")
+_SUMMARY = (N_("Xác nhận nộp"), N_("Sửa một chỉ tiêu"), N_("Dừng, giữ bản nháp"))
 _NOT_YET = frozenset({"khong", "ko", "k", "chua", "chua nop", "khong nop", "de sau"})
-_SUMMARY_QUESTION = "Nộp báo cáo này?"
+_SUMMARY_QUESTION = N_("Nộp báo cáo này?")
 
 
 async def _ask_summary(ctx: Context) -> None:
@@ -871,7 +871,7 @@ async def _submit(ctx: Context) -> None:
     )
 
 
-_SUBMITTED = ("Sửa một chỉ tiêu", "Xong")
+_SUBMITTED = (N_("Sửa một chỉ tiêu"), N_("Xong"))
 
 
 async def _ask_submitted(ctx: Context) -> None:
@@ -946,10 +946,10 @@ async def _record_correction(ctx: Context, reason: str) -> None:
 register(
     Flow(
         _FLOW,
-        "nhập số liệu",
+        N_("nhập số liệu"),
         {
             S.CAMPAIGN: campaign_step(
-                "Nhập số liệu cho phong trào nào?", _choose_period, SubmissionData
+                N_("Nhập số liệu cho phong trào nào?"), _choose_period, SubmissionData
             ),
             S.PERIOD: Step(_ask_period, _answer_period, idle=True),
             S.VALUE: Step(_ask_value, _answer_value),

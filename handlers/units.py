@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from domain.i18n import _
+from domain.i18n import N_, _
 from handlers.choices import pick
 from handlers.flow import COMMANDS, Context, Flow, Step, command, register
 from handlers.state import BindingStep, FlowName, UnitChoiceData, UnitStep
@@ -58,7 +58,7 @@ async def _answer(ctx: Context, text: str) -> None:
 register(
     Flow(
         FlowName.DONVI,
-        "chọn đơn vị",
+        N_("chọn đơn vị"),
         {UnitStep.CHOOSE: Step(_ask, _answer, idle=True)},
         UnitChoiceData,
     )

@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.errors import DomainError
-from domain.i18n import _
+from domain.i18n import VIETNAMESE, _, translating
 from domain.messages import Document
 from domain.periods import period_name
 from reports.consolidated import write_consolidated
@@ -73,7 +73,8 @@ async def build_consolidated(
 
     Raises what the builder or the file system raise (OSError for an unwritable folder).
     """
-    report = await report_rows.consolidated_report(session, campaign, period, now, zone)
+    with translating(VIETNAMESE):  # workbooks are Vietnamese; the caption is the reader's
+        report = await report_rows.consolidated_report(session, campaign, period, now, zone)
     stem = f"{_safe(campaign.code)}-{_safe(period.code)}"
     path = await write_file(write_consolidated, report, reports_dir, f"tong-hop-{stem}", now)
     return BuiltReport(Document(f"Tong-hop-{stem}.xlsx", str(path)), consolidated_caption(report))
@@ -88,7 +89,8 @@ async def build_registrations(
     reports_dir: Path,
 ) -> BuiltReport:
     """Like :func:`build_consolidated`, for the registrations workbook of ``campaign``."""
-    report = await report_rows.registrations_report(session, campaign, now, zone)
+    with translating(VIETNAMESE):
+        report = await report_rows.registrations_report(session, campaign, now, zone)
     stem = _safe(campaign.code)
     path = await write_file(
         write_registrations, report, reports_dir, f"dang-ky-thi-dua-{stem}", now
@@ -110,7 +112,8 @@ async def build_proposals(
     """Like :func:`build_consolidated`, for a review's commendation proposal: the workbook
     (``reports.proposals``) and, as an extra document, the Word meeting record and proposal
     list (``reports.record``)."""
-    made = await proposal_documents(session, campaign, review, now, zone)
+    with translating(VIETNAMESE):
+        made = await proposal_documents(session, campaign, review, now, zone)
     stem = f"{_safe(campaign.code)}-{_safe(review.code)}"
     book = await write_file(write_proposals, made.report, reports_dir, f"de-nghi-{stem}", now)
     record = await write_file(
@@ -230,7 +233,7 @@ async def save_as(write: Callable[[R, Path], None], report: R, target: Path) -> 
     """
     target = target.resolve()
     if not target.parent.is_dir():  # say so before building, not after
-        missing = FileNotFoundError(errno.ENOENT, "thư mục không tồn tại", str(target.parent))
+        missing = FileNotFoundError(errno.ENOENT, _("thư mục không tồn tại"), str(target.parent))
         raise CannotSave(target, missing)
     temporary = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
     try:
@@ -250,8 +253,10 @@ class CannotSave(DomainError):
 
     def __init__(self, target: Path, error: OSError) -> None:
         super().__init__(
-            f"Không lưu được file {target}: {error.strerror or error}. "
-            "Kiểm tra thư mục có tồn tại và được phép ghi không."
+            _(
+                "Không lưu được file {target}: {reason}. "
+                "Kiểm tra thư mục có tồn tại và được phép ghi không."
+            ).format(target=target, reason=error.strerror or error)
         )
 
 

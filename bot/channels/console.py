@@ -136,7 +136,10 @@ class ConsoleChat:
             await self.app.pipeline.process(incoming)
         except StillFailing:
             print(
-                "Bot: Cơ sở dữ liệu đang bận, tin nhắn này chưa được xử lý. Hãy gửi lại sau ít phút.",
+                "Bot: "
+                + _(
+                    "Cơ sở dữ liệu đang bận, tin nhắn này chưa được xử lý. Hãy gửi lại sau ít phút."
+                ),
                 file=self.out,
             )
             return
@@ -153,11 +156,11 @@ class ConsoleChat:
         reply = Reply.from_payload(message.payload)
         text = render_text(reply)
         if reply.request_phone and self.phone is None:
-            text += (
-                "\n  (Trên bảng điều khiển: chạy lại với --as SỐ_ĐIỆN_THOẠI để gửi số điện thoại.)"
+            text += "\n  " + _(
+                "(Trên bảng điều khiển: chạy lại với --as SỐ_ĐIỆN_THOẠI để gửi số điện thoại.)"
             )
         if reply.document:
-            text += f"\n  [Tệp: {Path(reply.document.path).resolve()}]"
+            text += "\n  " + _("[Tệp: {path}]").format(path=Path(reply.document.path).resolve())
         print("Bot: " + text.replace("\n", "\n     "), file=self.out, flush=True)
 
 
@@ -177,7 +180,7 @@ async def run_console(app: App, who: str, lines: Iterable[str] | None = None) ->
 async def _scripted(chat: ConsoleChat, lines: Iterable[str]) -> None:
     for line in lines:
         text = line.rstrip("\n")
-        print(f"Bạn: {text}", file=chat.out, flush=True)
+        print(_("Bạn: ") + text, file=chat.out, flush=True)
         await chat.send(text)
 
 
@@ -199,17 +202,19 @@ async def sample_hint(app: App, external_id: str) -> str:
         now, day = app.clock.now(), timedelta(days=1)
         unit_code = await accounts.create_invite(session, InviteKind.UNIT, units[0], now, day)
         office_code = await accounts.create_invite(session, InviteKind.OFFICE, None, now, day)
-    return (
-        f"Dữ liệu mẫu đã được nạp. Để thử: gõ /start {unit_code.code} để làm đại diện "
-        f"{units[0].name}, hoặc /start {office_code.code} để làm văn phòng.\n"
-        f"(Hoặc chạy: reportbot chat --as {units[0].contacts[0].phone if units[0].contacts else 'office'}"
-        " / reportbot chat --as office)"
+    phone = units[0].contacts[0].phone if units[0].contacts else "office"
+    return _(
+        "Dữ liệu mẫu đã được nạp. Để thử: gõ /start {unit_code} để làm đại diện {unit}, "
+        "hoặc /start {office_code} để làm văn phòng.\n"
+        "(Hoặc chạy: reportbot chat --as {phone} / reportbot chat --as office)"
+    ).format(
+        unit_code=unit_code.code, unit=units[0].name, office_code=office_code.code, phone=phone
     )
 
 
 async def _interactive(chat: ConsoleChat) -> None:
     print(
-        "Trò chuyện với bot báo cáo thi đua. Gõ /trogiup để xem hướng dẫn; Ctrl-D để thoát.",
+        _("Trò chuyện với bot báo cáo thi đua. Gõ /trogiup để xem hướng dẫn; Ctrl-D để thoát."),
         file=chat.out,
     )
     hint = await sample_hint(chat.app, chat.external_id)
@@ -218,7 +223,7 @@ async def _interactive(chat: ConsoleChat) -> None:
     await chat.send("/start")
     while True:
         try:
-            text = await asyncio.to_thread(input, "Bạn: ")
+            text = await asyncio.to_thread(input, _("Bạn: "))
         except (EOFError, KeyboardInterrupt):
             print(file=chat.out)
             return

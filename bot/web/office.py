@@ -23,6 +23,7 @@ from aiohttp import web
 from bot.app import App
 from bot.web import actions, downloads, invites, pages, upload
 from bot.web.context import APP_KEY, PREFIX, SIGNED_IN, message_page, signed_in, the_app
+from domain.i18n import VIETNAMESE, use_locale
 from services import web_access
 from services.web_access import SignedIn
 from storage.transient import StillFailing, retrying
@@ -83,7 +84,9 @@ ERRORS = {
 
 @web.middleware
 async def _in_vietnamese(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """aiohttp's error pages and an unexpected failure as short Vietnamese pages."""
+    """aiohttp's error pages and an unexpected failure as short Vietnamese pages; the page is
+    Vietnamese whatever ``REPORTBOT_LOCALE`` (period names, figures: :mod:`domain.i18n`)."""
+    use_locale(VIETNAMESE)
     try:
         return await handler(request)
     except web.HTTPException as error:

@@ -47,7 +47,7 @@ from bot.sender import (
     RetryLater,
     TemporaryFailure,
 )
-from domain.i18n import _
+from domain.i18n import N_, _
 from domain.messages import Reply, render_text, split_text
 from handlers.commands import telegram_menu
 
@@ -56,7 +56,7 @@ MAX_TEXT = 4096  # characters per message (Bot API, sendMessage)
 MAX_CAPTION = 1024  # characters per document caption (Bot API, sendDocument)
 MAX_BUTTONS = 12  # beyond this a list is easier to answer by typing its number
 GROUP_PACE: Pace = (20.0, 60.0)  # messages a minute in a group (Bot API FAQ)
-PHONE_BUTTON = "📱 Gửi số điện thoại của tôi"
+PHONE_BUTTON = N_("📱 Gửi số điện thoại của tôi")
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +82,7 @@ def markup_for(reply: Reply) -> Markup:
     """Buttons for a reply: a phone button, inline choices, or none (hiding an old keyboard)."""
     if reply.request_phone:
         return ReplyKeyboardMarkup(
-            keyboard=[[KeyboardButton(text=PHONE_BUTTON, request_contact=True)]],
+            keyboard=[[KeyboardButton(text=_(PHONE_BUTTON), request_contact=True)]],
             resize_keyboard=True,
             one_time_keyboard=True,
         )

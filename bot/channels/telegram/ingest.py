@@ -73,6 +73,7 @@ def from_message(
         unsupported=contact is None and not text and attachment is None and not refused,
         refusal=refused,
         attachment=attachment,
+        language_code=sender.language_code or "",
     )
 
 
@@ -94,6 +95,7 @@ def from_callback(
         is_group=message.chat.type != "private",
         is_office_chat=str(message.chat.id) in office_chats,
         unsupported=not label,
+        language_code=query.from_user.language_code or "",
     )
 
 
