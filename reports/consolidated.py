@@ -40,14 +40,18 @@ from reports.excel import (
     Target,
     add_sheet,
     new_workbook,
+    page_breaks,
     set_print,
     set_widths,
+    subtotal_look,
     total_look,
     write_header,
     write_signature,
 )
 from reports.layout import (
+    Cluster,
     Group,
+    clusters_of,
     lead_columns,
     lead_looks,
     lead_values,
@@ -115,11 +119,13 @@ def value_look(column: Column) -> Look:
 def write_summary(
     sheet: WriteOnlyWorksheet, styles: Styles, report: ConsolidatedReport, ranks: Ranking
 ) -> None:
-    """Sheet "Tổng hợp": header block, two header rows, the totals row, one row per unit."""
+    """Sheet "Tổng hợp": header block, two header rows, the totals row, then the units — by
+    cluster (cụm/khối) when there are clusters, each cluster under a subtotal row whose shares
+    are recomputed from the cluster's sums like the grand total's — and the signatures."""
     lead = lead_columns(u.cluster for u in report.units)
     layout = _Layout(lead, report.columns, [shows_target(c, report.units) for c in report.columns])
     looks = _row_looks(layout)
-    first_page = _summary_setup(sheet, layout)
+    first_page, widths = _summary_setup(sheet, layout)
     header = report.header
     write_header(
         sheet,
@@ -132,29 +138,53 @@ def write_summary(
         signing=header.signing,
     )
     _write_table_head(sheet, styles, layout)
-    maker = RowMaker(sheet, styles, looks)
-    sheet.append(maker.row(_total_row(report, layout), [total_look(look) for look in looks]))
-    for index, unit in enumerate(report.units):
-        share, rank = ranks.shares[index], ranks.ranks[index]
-        sheet.append(maker.row(_unit_row(index + 1, unit, layout, share, rank)))
-    _highlight_shortfalls(sheet, layout, len(report.units))
-    last = HEADER_ROWS + 3 + len(report.units)  # two head rows, the totals, the units
-    write_signature(sheet, styles, first_page, header.signing, last + 1, len(layout.lead))
+    maker = RowMaker(sheet, styles, looks, fit=True)
+    sheet.append(maker.row(_total_row(report.units, layout), [total_look(k) for k in looks]))
+    groups = clusters_of([unit.cluster for unit in report.units])
+    order: list[tuple[Cluster | None, list[UnitRow], list[int]]] = [
+        (group, [report.units[i] for i in group.members], group.members) for group in groups
+    ] or [(None, list(report.units), list(range(len(report.units))))]
+    number = 0
+    for group, units, members in order:
+        if group is not None:
+            row = _total_row(units, layout, group)
+            sheet.append(maker.row(row, [subtotal_look(k) for k in looks]))
+        for index, unit in zip(members, units, strict=True):
+            number += 1
+            share, rank = ranks.shares[index], ranks.ranks[index]
+            sheet.append(maker.row(_unit_row(number, unit, layout, share, rank)))
+    rows = len(report.units) + len(groups)
+    _highlight_shortfalls(sheet, layout, rows)
+    last = HEADER_ROWS + 3 + rows  # two head rows, the totals, the clusters and units
+    # under the last printed page's columns (right of the repeated ones): the page signed
+    breaks = page_breaks(widths, len(layout.lead), _blocks(layout))
+    skip = breaks[-1] if breaks else len(layout.lead)
+    write_signature(sheet, styles, widths[skip:], header.signing, last + 1, skip)
 
 
-def _summary_setup(sheet: WriteOnlyWorksheet, layout: _Layout) -> int:
+def _blocks(layout: _Layout) -> list[int]:
+    """The column groups printed whole: each element's (value, target, %), then the tail."""
+    return [3 if targeted else 1 for targeted in layout.targeted] + [len(_TAIL)]
+
+
+def _summary_setup(sheet: WriteOnlyWorksheet, layout: _Layout) -> tuple[int, list[float]]:
+    """Widths, frozen panes and printing of "Tổng hợp": the first printed page's column
+    count and every column's width."""
     widths = lead_widths(layout.lead)
     for column, targeted in zip(layout.columns, layout.targeted, strict=True):
         base = 24 if column.value_type is ValueType.TEXT else 13
         widths += [base, 12, 9] if targeted else [base]
     widths += [13, 16, 20, 11, 8]
+    blocks = _blocks(layout)
     set_widths(sheet, widths)
     first_table_row = HEADER_ROWS + 1
     sheet.freeze_panes = f"{get_column_letter(len(layout.lead) + 1)}{first_table_row + 3}"
-    first_page = set_print(sheet, (first_table_row, first_table_row + 1), widths, len(layout.lead))
+    first_page = set_print(
+        sheet, (first_table_row, first_table_row + 1), widths, len(layout.lead), blocks
+    )
     sheet.row_dimensions[first_table_row].height = 78
     sheet.row_dimensions[first_table_row + 1].height = 30
-    return first_page
+    return first_page, widths
 
 
 def _write_table_head(sheet: WriteOnlyWorksheet, styles: Styles, layout: _Layout) -> None:
@@ -204,13 +234,20 @@ def _unit_row(
     )
 
 
-def _total_row(report: ConsolidatedReport, layout: _Layout) -> list[object]:
-    reported = [u.values for u in report.units if u.status is not ReportStatus.MISSING]
-    results = [column_total(c, reported, len(report.units)) for c in layout.columns]
-    done = len(reported)
+def _total_row(
+    units: Sequence[UnitRow], layout: _Layout, group: Cluster | None = None
+) -> list[object]:
+    """The totals of ``units`` (all of them, or one cluster's under its numeral and name),
+    recomputed from their sums by each element's aggregation (:func:`column_total`)."""
+    reported = [u.values for u in units if u.status is not ReportStatus.MISSING]
+    whole = group is None
+    results = [column_total(c, reported, len(units), whole=whole) for c in layout.columns]
     lead: list[object] = [None] * len(layout.lead)
-    lead[-1] = TOTAL_LABEL
-    tail = [f"{done}/{len(report.units)} đã báo cáo", None, None, None, None]
+    if group is None:
+        lead[-1] = TOTAL_LABEL
+    else:
+        lead[0], lead[-1] = group.numeral, group.name
+    tail = [f"{len(reported)}/{len(units)} đã báo cáo", None, None, None, None]
     return lead + _cells(results, layout.targeted) + tail
 
 
@@ -231,7 +268,8 @@ def _highlight_shortfalls(sheet: WriteOnlyWorksheet, layout: _Layout, unit_count
 
 
 def write_cumulative(sheet: WriteOnlyWorksheet, styles: Styles, report: ConsolidatedReport) -> None:
-    """Sheet "Lũy kế": each cumulative element's year-to-date figure, period by period."""
+    """Sheet "Lũy kế": each cumulative element's year-to-date figure, period by period; units
+    by cluster under subtotal rows, as on "Tổng hợp"."""
     columns = [c for c in report.columns if c.cumulative]
     periods = list(report.periods)
     lead = lead_columns(u.cluster for u in report.units)
@@ -239,7 +277,8 @@ def write_cumulative(sheet: WriteOnlyWorksheet, styles: Styles, report: Consolid
     set_widths(sheet, widths)
     first_table_row = HEADER_ROWS + 1
     sheet.freeze_panes = f"{get_column_letter(len(lead) + 1)}{first_table_row + 3}"
-    width = set_print(sheet, (first_table_row, first_table_row + 1), widths, len(lead))
+    blocks = [len(periods)] * len(columns)
+    width = set_print(sheet, (first_table_row, first_table_row + 1), widths, len(lead), blocks)
     sheet.row_dimensions[first_table_row].height = 62
     write_header(
         sheet,
@@ -254,21 +293,35 @@ def write_cumulative(sheet: WriteOnlyWorksheet, styles: Styles, report: Consolid
     names = [period.name for period in periods]
     write_two_row_head(sheet, styles, lead, [(column_title(c), names) for c in columns], ())
     looks = lead_looks(lead) + [value_look(c) for c in columns for _p in periods]
-    maker = RowMaker(sheet, styles, looks)
+    maker = RowMaker(sheet, styles, looks, fit=True)
     by_unit = [
         [_period_values(u, report.period.code, p.code) for p in periods] for u in report.units
     ]
+
+    def totals(members: Sequence[int]) -> list[object]:
+        return [
+            column_total(c, [by_unit[m][i] for m in members if by_unit[m][i]], len(members)).value
+            for c in columns
+            for i in range(len(periods))
+        ]  # values only: this sheet shows no targets
+
     lead_cells: list[object] = [None] * len(lead)
     lead_cells[-1] = TOTAL_LABEL
-    totals = [
-        column_total(c, [v[i] for v in by_unit if v[i]], len(report.units)).value
-        for c in columns
-        for i in range(len(periods))
-    ]
-    sheet.append(maker.row(lead_cells + totals, [total_look(look) for look in looks]))
-    for number, (unit, values) in enumerate(zip(report.units, by_unit, strict=True), 1):
-        cells = [values[i].get(c.code) for c in columns for i in range(len(periods))]
-        sheet.append(maker.row(lead_values(number, unit.cluster, unit.name, lead) + cells))
+    everyone = range(len(report.units))
+    sheet.append(maker.row(lead_cells + totals(everyone), [total_look(k) for k in looks]))
+    groups: list[Cluster | None] = [*clusters_of([unit.cluster for unit in report.units])]
+    number = 0
+    for group in groups or [None]:
+        members = group.members if group else list(everyone)
+        if group is not None:
+            cells: list[object] = [None] * len(lead)
+            cells[0], cells[-1] = group.numeral, group.name
+            sheet.append(maker.row(cells + totals(members), [subtotal_look(k) for k in looks]))
+        for index in members:
+            number += 1
+            unit, values = report.units[index], by_unit[index]
+            figures = [values[i].get(c.code) for c in columns for i in range(len(periods))]
+            sheet.append(maker.row(lead_values(number, unit.cluster, unit.name, lead) + figures))
 
 
 def _period_values(unit: UnitRow, current: str, code: str) -> Mapping[str, Value]:
@@ -307,6 +360,9 @@ _DETAIL_LOOKS = (
 
 
 _VALUE = _DETAIL_HEAD.index("Giá trị")
+DETAIL_WIDTHS = (14, 20, 18, 34, 10, 13, 18, 16, 7, 22)
+"""Columns of "Chi tiết": 172 characters, one A4 landscape page wide at about 75% (it was 215,
+shrunk to an unreadable 55%); long names wrap and their rows grow."""
 
 
 def _is_whole(value: object) -> bool:
@@ -321,13 +377,14 @@ def write_details(sheet: WriteOnlyWorksheet, styles: Styles, report: Consolidate
 
     Text values sit in the numeric "Giá trị" column as text; yes/no values are 1/0.
     """
-    widths = [16, 26, 20, 48, 12, 14, 22, 17, 10, 30]
+    widths = DETAIL_WIDTHS
     set_widths(sheet, widths)
     sheet.freeze_panes = "A2"
     set_print(sheet, (1, 1), widths)
     heads = RowMaker(sheet, styles, [HEAD] * len(_DETAIL_HEAD))
+    sheet.row_dimensions[1].height = 32
     sheet.append(heads.row(_DETAIL_HEAD))
-    maker = RowMaker(sheet, styles, _DETAIL_LOOKS)
+    maker = RowMaker(sheet, styles, _DETAIL_LOOKS, fit=True)
     whole = list(_DETAIL_LOOKS)
     whole[_VALUE] = NUMBER_INT
     count = 0

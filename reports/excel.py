@@ -17,7 +17,7 @@ import os
 import re
 from collections.abc import Iterator, Sequence
 from copy import copy
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import BinaryIO
@@ -29,6 +29,7 @@ from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from reports.data import Signing
@@ -61,6 +62,7 @@ _THIN = Side(style="thin", color="808080")
 _GRID = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _TOTAL_FILL = PatternFill("solid", fgColor="FFF2CC")
+_SUBTOTAL_FILL = PatternFill("solid", fgColor="EDEDED")
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,11 @@ def total_look(look: Look) -> Look:
         look.grid,
         _TOTAL_FILL,
     )
+
+
+def subtotal_look(look: Look) -> Look:
+    """The same look, bold on a light grey: a cluster's subtotal row."""
+    return replace(total_look(look), fill=_SUBTOTAL_FILL)
 
 
 def new_workbook() -> Workbook:
@@ -199,6 +206,15 @@ class StreamSheet(WriteOnlyWorksheet):  # type: ignore[misc]
     exception, which costs more than writing the cell; here the cell is placed and written.
     """
 
+    written = 0
+    """Rows appended so far (the next row is ``written + 1``)."""
+    widths: Sequence[float] = ()
+    """Column widths in characters, from column A (:func:`set_widths`)."""
+
+    def append(self, row: Sequence[Cell | None]) -> None:
+        super().append(row)
+        self.written += 1
+
     def _values_to_row(self, values: Sequence[Cell | None], row_idx: int) -> Iterator[Cell]:
         for col_idx, cell in enumerate(values, 1):
             if cell is not None:
@@ -260,46 +276,137 @@ class RowMaker:
     objects can carry the next row's values. ``looks`` gives each column's look.
     """
 
-    def __init__(self, sheet: WriteOnlyWorksheet, styles: Styles, looks: Sequence[Look]) -> None:
+    def __init__(
+        self, sheet: WriteOnlyWorksheet, styles: Styles, looks: Sequence[Look], *, fit: bool = False
+    ) -> None:
+        self._sheet = sheet
         self._styles = styles
         self._plain = [styles.of(look) for look in looks]
         self._cells = [StyledCell(sheet) for _ in looks]
+        widths = getattr(sheet, "widths", ())
+        # wrapped text columns whose row must grow: (column index, width in characters)
+        self._wrapped = [
+            (index, widths[index])
+            for index, look in enumerate(looks)
+            if fit and look.wrap and index < len(widths)
+        ]
 
     def row(
         self, values: Sequence[object], looks: Sequence[Look] | None = None
     ) -> list[StyledCell]:
-        """Cells for ``values`` (shorter rows are padded with blank styled cells)."""
+        """Cells for ``values`` (shorter rows are padded with blank styled cells).
+
+        With ``fit``, the sheet row these cells will be appended as (the sheet's next row) is
+        made tall enough for the wrapped text of its columns (:func:`text_lines`), so text never
+        runs over the rows below; append the cells right after asking for them.
+        """
         chosen = [self._styles.of(look) for look in looks] if looks else self._plain
         count = len(values)
+        if self._wrapped:
+            lines = max(
+                (
+                    text_lines(value, width)
+                    for index, width in self._wrapped
+                    if index < count and isinstance(value := values[index], str)
+                ),
+                default=1,
+            )
+            if lines > 1:
+                height = lines * LINE_HEIGHT + 3
+                self._sheet.row_dimensions[self._sheet.written + 1].height = height
         return [
             put(cell, values[index] if index < count else None, style)
             for index, (cell, style) in enumerate(zip(self._cells, chosen, strict=True))
         ]
 
 
+LINE_HEIGHT = 13.0
+"""Points one line of 11-point table text takes (a row also gets 3 points of padding)."""
+
+CHARS_PER_WIDTH = 1.22
+"""Characters of Vietnamese table text (11 points) one unit of column width holds. The unit is
+the width of a digit of the workbook's default font (12-point Times New Roman, or Liberation
+Serif, metric-compatible, where Times is missing). Measured on LibreOffice's PDF of the Ngã Năm
+sample: a 34-wide column holds 40 to 47 characters of element names; capitals and wide
+letters hold fewer, so this stays at the low end."""
+
+
+def text_lines(text: str, width: float) -> int:
+    """How many lines ``text`` wraps to in a column ``width`` characters wide: its line breaks
+    kept, words moved whole to the next line (a word longer than a line is cut)."""
+    room = max(1, int((width - 1) * CHARS_PER_WIDTH))
+    if len(text) <= room and "\n" not in text:
+        return 1
+    lines = 0
+    for paragraph in text.split("\n"):
+        used = 0
+        lines += 1
+        for word in paragraph.split():
+            size = len(word)
+            if used and used + 1 + size > room:
+                lines += 1
+                used = 0
+            used = size + (used + 1 if used else 0)
+            while used > room:  # a word longer than a line
+                lines += 1
+                used -= room
+    return lines
+
+
 def set_widths(sheet: WriteOnlyWorksheet, widths: Sequence[float]) -> None:
-    """Column widths in characters, from column A (set before the first row is written)."""
+    """Column widths in characters, from column A (set before the first row is written); the
+    sheet keeps them for :class:`RowMaker`'s row heights."""
     for index, width in enumerate(widths, 1):
         sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.widths = tuple(widths)
 
 
-PAGE_WIDTH = 220
-"""Column width (in characters) one A4 landscape page holds at a readable scale (about 60%)."""
+PRINT_SCALE = 60
+"""Print scale (%) of a table too wide for one page: 11-point text prints at about 6.6
+points, still readable on A4."""
+
+PAGE_WIDTH = 196
+"""Column width (in characters) one A4 landscape page holds at :data:`PRINT_SCALE`: 277 mm
+between the margins is 1,046 pixels at 96 dpi and 100%, 1,743 at 60%; a unit of width is a
+12-point digit (8 pixels) and each column adds 5 pixels of padding (ECMA-376, §18.3.1.13).
+Kept a little under the arithmetic (about 205 for 15 columns) so LibreOffice's own rounding
+never pushes a column group over the edge; checked on its PDF (issue 18)."""
+
+
+def page_breaks(
+    widths: Sequence[float], lead: int, blocks: Sequence[int] | None = None
+) -> list[int]:
+    """Where a table of ``widths`` breaks into printed pages, its first ``lead`` columns
+    repeated on every page: the 1-based columns each page after the first starts *after*
+    (empty when it fits one page).
+
+    ``blocks``: the sizes (in columns) of the groups after the lead columns that must print on
+    one page ("Thực hiện / Chỉ tiêu / % đạt" under one element), in order; columns beyond them
+    are groups of one. A group wider than a page gets a page of its own.
+    """
+    if sum(widths) <= PAGE_WIDTH:
+        return []
+    sizes = list(blocks or [])
+    covered = lead + sum(sizes)
+    sizes += [1] * (len(widths) - covered)
+    room = max(PAGE_WIDTH - sum(widths[:lead]), PAGE_WIDTH / 4)
+    breaks: list[int] = []
+    used, column = 0.0, lead
+    for size in sizes:
+        width = sum(widths[column : column + size])
+        if used and used + width > room:
+            breaks.append(column)
+            used = 0.0
+        used += width
+        column += size
+    return breaks
 
 
 def pages_wide(widths: Sequence[float], lead: int) -> tuple[int, int]:
-    """How many pages wide a table of ``widths`` prints with its first ``lead`` columns repeated
-    on every page, and how many columns the first page holds."""
-    if sum(widths) <= PAGE_WIDTH:
-        return 1, len(widths)
-    room = max(PAGE_WIDTH - sum(widths[:lead]), PAGE_WIDTH / 4)
-    pages, used, first = 1, 0.0, len(widths)
-    for index in range(lead, len(widths)):
-        if used and used + widths[index] > room:
-            first = min(first, index)
-            pages, used = pages + 1, 0.0
-        used += widths[index]
-    return pages, first
+    """How many pages wide a table of ``widths`` prints (lead columns repeated), and how many
+    columns the first page holds."""
+    breaks = page_breaks(widths, lead)
+    return len(breaks) + 1, breaks[0] if breaks else len(widths)
 
 
 def set_print(
@@ -307,20 +414,28 @@ def set_print(
     title_rows: tuple[int, int] | None,
     widths: Sequence[float],
     lead: int = 0,
+    blocks: Sequence[int] | None = None,
 ) -> int:
-    """A4 landscape, fitted to the page width, ``title_rows`` repeated on every page, the sheet's
-    name and its own page number below ("Tổng hợp — Trang 2"); returns how many columns the
-    first page holds.
+    """A4 landscape, ``title_rows`` repeated on every page, the sheet's name and its own page
+    number below ("Tổng hợp — Trang 2"); returns how many columns the first page holds.
 
-    A table too wide for one readable page (see :data:`PAGE_WIDTH`) is fitted to as many pages
-    wide as it needs, with its ``lead`` columns (STT, unit) repeated on each.
+    A table that fits one page is fitted to its width. A wider one prints at
+    :data:`PRINT_SCALE` with a manual page break between column groups (:func:`page_breaks`:
+    a group's header is never cut in two) and its ``lead`` columns (STT, unit) repeated on
+    each page; fitting it to N pages would let the spreadsheet choose where to cut.
     """
-    pages, first = pages_wide(widths, lead)
+    breaks = page_breaks(widths, lead, blocks)
     sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     sheet.page_setup.orientation = Worksheet.ORIENTATION_LANDSCAPE
-    sheet.page_setup.fitToWidth = pages
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    if breaks:
+        sheet.page_setup.scale = PRINT_SCALE
+        sheet.sheet_properties.pageSetUpPr.fitToPage = False
+        for column in breaks:
+            sheet.col_breaks.append(Break(id=column))
+    else:
+        sheet.page_setup.fitToWidth = 1
+        sheet.page_setup.fitToHeight = 0
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_options.horizontalCentered = True
     sheet.page_margins.left = sheet.page_margins.right = 0.4
     sheet.page_margins.top = 0.6
@@ -332,9 +447,9 @@ def set_print(
     sheet.oddFooter.center.text = "&A — Trang &P"
     if title_rows is not None:
         sheet.print_title_rows = f"{title_rows[0]}:{title_rows[1]}"
-    if pages > 1 and lead:
+    if breaks and lead:
         sheet.print_title_cols = f"A:{get_column_letter(lead)}"
-    return first
+    return breaks[0] if breaks else len(widths)
 
 
 def merge(sheet: WriteOnlyWorksheet, row: int, first: int, last: int, rows: int = 1) -> None:
@@ -434,31 +549,55 @@ _SIGN_NOTE = Look(italic=True, horizontal="center", grid=False, size=FONT_SIZE -
 _RECIPIENTS_HEAD = Look(bold=True, italic=True, grid=False, size=FONT_SIZE - 1)
 _RECIPIENT = Look(grid=False, size=FONT_SIZE - 2)
 SIGN_COLUMNS = 10
+"""At most this many columns carry the signature block."""
+SIGN_WIDTH = 60
+"""Characters of columns the block wants: three parts of about 20 (the signer's title in bold
+capitals, "(Ký tên, đóng dấu)")."""
 SIGNATURE_ROWS = 9
 """Rows :func:`write_signature` takes after a blank row (more with many "Nơi nhận" lines)."""
+
+
+def signature_parts(widths: Sequence[float]) -> tuple[int, int, int]:
+    """Where the three parts of the signature block start among columns of ``widths``
+    (0-based): "Nơi nhận", the preparer, the signer, each about a third of the width used
+    (at least :data:`SIGN_WIDTH` characters when the columns allow, at most
+    :data:`SIGN_COLUMNS` columns)."""
+    count = min(len(widths), SIGN_COLUMNS)
+    while count > 3 and sum(widths[: count - 1]) >= SIGN_WIDTH:
+        count -= 1  # no wider than needed
+    used = widths[:count]
+    total = sum(used)
+    starts = [0]
+    running = 0.0
+    for index, width in enumerate(used):
+        if len(starts) < 3 and running >= total * len(starts) / 3 and index > starts[-1]:
+            starts.append(index)
+        running += width
+    while len(starts) < 3:  # fewer than three columns: parts share the last one
+        starts.append(min(starts[-1] + 1, max(count - 1, 0)))
+    return starts[0], starts[1], starts[2]
 
 
 def write_signature(
     sheet: WriteOnlyWorksheet,
     styles: Styles,
-    width: int,
+    widths: Sequence[float],
     signing: Signing | None,
     row: int,
     skip: int = 0,
 ) -> None:
-    """After a table: "Nơi nhận" on the left, and the signatures over ``width`` columns (the
-    first printed page's): "NGƯỜI LẬP BIỂU" and the signer's title ("THỦ TRƯỞNG ĐƠN VỊ" when
-    not given), "(Ký, ghi rõ họ tên)" and "(Ký tên, đóng dấu)", room to sign, then the names
-    (the signer's when known). Decree 30/2020/NĐ-CP's layout; ``row`` is the sheet row the
-    block starts on (the write-only sheet does not count its rows); ``skip``: columns left
-    free on the left — the columns repeated on every printed page, which would print the block
-    twice."""
-    # at most SIGN_COLUMNS wide: the first printed page of a wide table always holds that many
-    # (LibreOffice's own page width may be narrower than our estimate of it)
-    span = min(max(width - skip, 6), SIGN_COLUMNS)
-    third = max(2, span // 3)
-    first, middle, right = skip + 1, skip + third + 1, skip + 2 * third + 1
-    width = skip + span
+    """After a table: "Nơi nhận" on the left, then "NGƯỜI LẬP BIỂU" and the signer's title
+    ("THỦ TRƯỞNG ĐƠN VỊ" when not given), "(Ký, ghi rõ họ tên)" and "(Ký tên, đóng dấu)", room
+    to sign, then the names (the signer's when known). Decree 30/2020/NĐ-CP's layout.
+
+    ``row`` is the sheet row the block starts on (the write-only sheet does not count its
+    rows); ``skip``: the columns left free on the left, so that the block sits under the
+    columns of the *last* printed page of a wide table (the page a signer signs; the columns
+    repeated on every page would print it twice); ``widths``: the widths of the columns from
+    there (:func:`signature_parts` splits them in three). "Nơi nhận" lines are not merged, so
+    a long one runs on over the empty cells to its right."""
+    first, middle, right = (skip + 1 + part for part in signature_parts(widths))
+    last = skip + max(min(len(widths), SIGN_COLUMNS), right - skip)
     recipients = list(signing.recipients) if signing else []
     title = signing.signer_title if signing and signing.signer_title else "Thủ trưởng đơn vị"
     name = signing.signer_name if signing else ""
@@ -477,12 +616,12 @@ def write_signature(
         cells = [(first, lines[index], _RECIPIENT)] if index < len(lines) else []
         rows.append(cells)
     rows.append([(right, name, _SIGN_TITLE)] if name else [])
-    spans = {first: (first, middle - 1), middle: (middle, right - 1), right: (right, width)}
+    spans = {middle: (middle, right - 1), right: (right, last)}
     for written, cells in enumerate(rows, row):
-        line: list[object] = [None] * width
+        line: list[object] = [None] * last
         for column, text, look in cells:
             line[column - 1] = put(StyledCell(sheet), text, styles.of(look))
         sheet.append(line)
-        for column, _text, _look in cells:
-            first, last = spans[column]
-            merge(sheet, written, first, last)
+        for column, _text, look in cells:
+            if column in spans and look is not _RECIPIENT:
+                merge(sheet, written, *spans[column])

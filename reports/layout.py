@@ -4,10 +4,14 @@ columns (STT, Cụm/khối, Đơn vị) and the two header rows under the header
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from reports.excel import HEAD, HEADER_ROWS, TEXT, TEXT_CENTER, Look, RowMaker, Styles, merge
+
+NO_CLUSTER = "(Không thuộc cụm/khối)"
+ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
 
 Group = tuple[str, Sequence[str]]
 """A header group: its label on the top row, over one label per column on the second row."""
@@ -56,3 +60,37 @@ def write_two_row_head(
     heads = RowMaker(sheet, styles, [HEAD] * len(top))
     sheet.append(heads.row(top))
     sheet.append(heads.row(below))
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """A cluster's block of a unit table: its numeral (I, II…), its name and the positions of
+    its units in the report's unit list."""
+
+    numeral: str
+    name: str
+    members: list[int]
+
+
+def clusters_of(names: Sequence[str]) -> list[Cluster]:
+    """Units grouped by cluster (cụm/khối) in the order clusters first appear, each unit's
+    order kept: ``names`` is each unit's cluster name ("" for none). Empty when no unit is in
+    a cluster (the table then lists units as they come, without subtotals)."""
+    if not any(names):
+        return []
+    members: dict[str, list[int]] = {}
+    for index, name in enumerate(names):
+        members.setdefault(name, []).append(index)
+    return [
+        Cluster(numeral(number), name or NO_CLUSTER, indexes)
+        for number, (name, indexes) in enumerate(members.items(), 1)
+    ]
+
+
+def numeral(number: int) -> str:
+    """``number`` (1…) as a Roman numeral, the way an administrative table numbers its parts
+    (I, II, …, XIV); beyond 39 in Arabic figures."""
+    if number >= 40:
+        return str(number)
+    tens, units = divmod(number, 10)
+    return "X" * tens + (ROMAN[units - 1] if units else "")

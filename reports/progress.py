@@ -28,9 +28,11 @@ from reports.excel import (
     total_look,
     write_header,
 )
+from reports.layout import NO_CLUSTER
+
+__all__ = ["NO_CLUSTER", "Tally", "tallies", "tally", "write_progress"]
 
 WHOLE_CAMPAIGN = "Toàn phong trào"
-NO_CLUSTER = "(Không thuộc cụm/khối)"
 BLOCKED = "đã chặn bot"
 
 
@@ -120,7 +122,7 @@ def write_progress(sheet: WriteOnlyWorksheet, styles: Styles, report: Consolidat
     section = RowMaker(sheet, styles, [_SECTION])
     sheet.append(section.row(["I. TỶ LỆ BÁO CÁO VÀ ĐÚNG HẠN"]))
     sheet.append(RowMaker(sheet, styles, [HEAD] * len(_TALLY_HEAD)).row(_TALLY_HEAD))
-    rows = RowMaker(sheet, styles, _TALLY_LOOKS)
+    rows = RowMaker(sheet, styles, _TALLY_LOOKS, fit=True)
     groups = tallies(report.units)
     for index, group in enumerate(groups):
         looks = [total_look(look) for look in _TALLY_LOOKS] if index == len(groups) - 1 else None
@@ -132,7 +134,7 @@ def write_progress(sheet: WriteOnlyWorksheet, styles: Styles, report: Consolidat
         sheet.append(section.row(["Tất cả đơn vị đã báo cáo."]))
         return
     sheet.append(RowMaker(sheet, styles, [HEAD] * len(_MISSING_HEAD)).row(_MISSING_HEAD))
-    people = RowMaker(sheet, styles, _MISSING_LOOKS)
+    people = RowMaker(sheet, styles, _MISSING_LOOKS, fit=True)
     for number, unit in enumerate(missing, 1):
         sheet.append(people.row(_missing_cells(number, unit)))
 

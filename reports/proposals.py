@@ -90,7 +90,7 @@ def _ranking(sheet: StreamSheet, styles: Styles, report: ProposalReport) -> None
     _start(sheet, styles, report, widths, len(lead), "KẾT QUẢ CHẤM ĐIỂM THI ĐUA")
     write_two_row_head(sheet, styles, lead, [(f"Điểm ({report.weights})", scores)], tail)
     looks = lead_looks(lead) + [NUMBER_DEC] * 4 + [TEXT_CENTER, TEXT, TEXT_CENTER]
-    maker = RowMaker(sheet, styles, looks)
+    maker = RowMaker(sheet, styles, looks, fit=True)
     for number, row in enumerate(report.rows, 1):
         cells = lead_values(number, row.cluster, row.name, lead)
         cells += [row.own, _cross(row), row.office, row.final]
@@ -166,7 +166,7 @@ def _evidence(sheet: StreamSheet, styles: Styles, report: ProposalReport) -> Non
     _start(sheet, styles, report, widths, 0, "DANH SÁCH MINH CHỨNG")
     heads = ["STT", "Đơn vị", "Tiêu chí", "Tệp", "Người gửi", "Thời gian", "Đường dẫn"]
     write_two_row_head(sheet, styles, [], [], heads)
-    maker = RowMaker(sheet, styles, [TEXT_CENTER, TEXT, TEXT, TEXT, TEXT, WHEN, TEXT])
+    maker = RowMaker(sheet, styles, [TEXT_CENTER, TEXT, TEXT, TEXT, TEXT, WHEN, TEXT], fit=True)
     for number, item in enumerate(report.evidence, 1):
         sheet.append(
             maker.row(

@@ -79,7 +79,8 @@ def write_registration_sheet(
     set_widths(sheet, widths)
     first = HEADER_ROWS + 1
     sheet.freeze_panes = f"{get_column_letter(len(lead) + 1)}{first + 3}"
-    width = set_print(sheet, (first, first + 1), widths, len(lead))
+    blocks = [len(titles)] if titles else []  # the titles print side by side
+    width = set_print(sheet, (first, first + 1), widths, len(lead), blocks)
     sheet.row_dimensions[first + 1].height = 62
     header = report.header
     write_header(
@@ -105,7 +106,7 @@ def write_registration_sheet(
         + ([TEXT, TEXT] if named else [])
         + [TEXT_CENTER, WHEN, TEXT]
     )
-    maker = RowMaker(sheet, styles, looks)
+    maker = RowMaker(sheet, styles, looks, fit=True)
     totals = _totals(report, lead, named)
     sheet.append(maker.row(totals, [total_look(look) for look in looks]))
     at = len(lead) + len(titles) + len(columns)  # the column of people, when shown

@@ -125,14 +125,22 @@ def ranking(columns: Sequence[Column], units: Sequence[UnitRow]) -> Ranking:
     return Ranking(shares, competition_ranks(shares))
 
 
-def column_total(column: Column, values: Iterable[Mapping[str, Value]], unit_count: int) -> Result:
+def column_total(
+    column: Column, values: Iterable[Mapping[str, Value]], unit_count: int, *, whole: bool = True
+) -> Result:
     """The totals-row result of ``column`` over the units' ``values`` (reporting units only).
 
-    ``unit_count`` is the number of units in the campaign (for a yes/no row's total target).
+    ``unit_count`` is the number of units in the campaign, or in the part totalled (for a
+    yes/no row's total target). ``whole``: False for a part of the campaign (a cluster's
+    subtotal), which is not measured against an amount's plan target: that target is the whole
+    campaign's (see the module rules).
     """
     rows = list(values) if not isinstance(values, list) else values
     total = _total_value(column, rows)
-    return judge(column, total, _total_target(column, unit_count))
+    target = _total_target(column, unit_count)
+    if not whole and not applies_per_unit(column):
+        target = None
+    return judge(column, total, target)
 
 
 def _total_value(column: Column, rows: list[Mapping[str, Value]]) -> Decimal | None:

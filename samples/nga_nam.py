@@ -28,7 +28,8 @@ def nga_nam_2023() -> CampaignSpec:
     means every unit answers "có". The poor-household targets (-2 and -3 points a year) are
     entered reductions in percentage points, averaged weighted by the households (all, Khmer);
     their minimum is left blank because a rate can also rise. The specialty-rice share is "over
-    65%": target 65, higher is better. Representatives and phones are made up (0900000001...).
+    65%": target 65, higher is better. Representatives and phones are made up (0900000001...); so is where the
+    consolidated report goes ("Nơi nhận"), and the signer's name is left for the office.
     """
     return CampaignSpec(
         code="NGANAM2023",
@@ -41,6 +42,11 @@ def nga_nam_2023() -> CampaignSpec:
             "đảm bảo quốc phòng, an ninh năm 2023"
         ),
         issuing_body="UBND thị xã Ngã Năm",
+        parent_body="UBND tỉnh Sóc Trăng",
+        place="Ngã Năm",
+        report_suffix="BC-UBND",
+        signer_title="Chủ tịch",
+        recipients=("UBND tỉnh Sóc Trăng", "Ban Thi đua - Khen thưởng tỉnh", "Lưu: VT"),
         due_days=10,
         lock_days=15,
         elements=(

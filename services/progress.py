@@ -4,7 +4,6 @@ heads' lists and the coming web page)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import replace
 from decimal import Decimal
 
@@ -14,12 +13,10 @@ from domain.clock import day
 from domain.i18n import _
 from domain.numbers import format_number
 from domain.periods import period_name
-from domain.phones import normalize_phone
-from domain.text import fold
 from storage import campaigns as campaign_store
 from storage import values as value_store
 from storage.models import Campaign, Period
-from storage.values import Representative, UnitProgress
+from storage.values import Representative, UnitProgress, distinct_people
 
 
 async def progress_text(session: AsyncSession, campaign: Campaign, period: Period) -> str:
@@ -62,46 +59,6 @@ async def period_progress(
     units = await campaign_store.campaign_units(session, campaign.id)
     rows = await value_store.progress(session, units, period)
     return [replace(row, representatives=distinct_people(row.representatives)) for row in rows]
-
-
-def distinct_people(people: Sequence[Representative]) -> list[Representative]:
-    """``people`` with each person once, in first-seen order.
-
-    One person can appear several times for a unit: bound from two channel accounts that each
-    became a reporter (same phone), or bound without a phone and also listed by the office.
-    Entries with the same phone (compared normalised: ``+84 90…`` = ``090…``) are one person;
-    an entry without a phone is the same person as an entry with the same name (case and
-    diacritics aside). The merged entry keeps the first name and the first phone, and is
-    reachable when any of its entries is. Never raises.
-    """
-    merged: list[Representative] = []
-    for person in people:
-        phone = _phone_key(person.phone)
-        index = next(
-            (
-                i
-                for i, seen in enumerate(merged)
-                if (phone and phone == _phone_key(seen.phone))
-                or ((not phone or not seen.phone) and fold(person.name) == fold(seen.name))
-            ),
-            None,
-        )
-        if index is None:
-            merged.append(person)
-            continue
-        seen = merged[index]
-        merged[index] = replace(
-            seen,
-            name=seen.name or person.name,
-            phone=seen.phone or person.phone,
-            reachable=seen.reachable or person.reachable,
-        )
-    return merged
-
-
-def _phone_key(phone: str) -> str:
-    """A phone compared: normalised when it is a Vietnamese number, else as typed, stripped."""
-    return normalize_phone(phone) or phone.strip() if phone.strip() else ""
 
 
 def missing_lines(rows: list[UnitProgress]) -> list[str]:

@@ -61,7 +61,7 @@ from storage.models import (
     Reporter,
     Submission,
 )
-from storage.values import UnitProgress, progress
+from storage.values import UnitProgress, distinct_people, progress
 
 CONSOLIDATED_TITLE = "BÁO CÁO TỔNG HỢP KẾT QUẢ THỰC HIỆN CHỈ TIÊU THI ĐUA"
 REGISTRATIONS_TITLE = "DANH SÁCH ĐĂNG KÝ THI ĐUA"
@@ -541,7 +541,9 @@ def _unit_row(
         submitted_by=names.get(submission.submitted_by_id, "") if submission else "",
         values=values,
         targets=registration.targets if registration else _EMPTY,
-        contacts=tuple(Contact(p.name, p.phone, p.reachable) for p in row.representatives),
+        contacts=tuple(
+            Contact(p.name, p.phone, p.reachable) for p in distinct_people(row.representatives)
+        ),
         history=history,
     )
 

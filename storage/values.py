@@ -7,14 +7,16 @@ Values are canonical text (DHIS2 style, see ``storage.models.DataValue``). Every
 from __future__ import annotations
 
 import secrets
-from collections.abc import Collection, Iterable
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from domain.phones import normalize_phone
+from domain.text import fold
 from storage.models import (
     AuditAction,
     ChannelAccount,
@@ -350,6 +352,46 @@ class Representative:
     name: str
     phone: str
     reachable: bool = True
+
+
+def distinct_people(people: Sequence[Representative]) -> list[Representative]:
+    """``people`` with each person once, in first-seen order.
+
+    One person can appear several times for a unit: bound from two channel accounts that each
+    became a reporter (same phone), or bound without a phone and also listed by the office.
+    Entries with the same phone (compared normalised: ``+84 90…`` = ``090…``) are one person;
+    an entry without a phone is the same person as an entry with the same name (case and
+    diacritics aside). The merged entry keeps the first name and the first phone, and is
+    reachable when any of its entries is. Never raises.
+    """
+    merged: list[Representative] = []
+    for person in people:
+        phone = _phone_key(person.phone)
+        index = next(
+            (
+                i
+                for i, seen in enumerate(merged)
+                if (phone and phone == _phone_key(seen.phone))
+                or ((not phone or not seen.phone) and fold(person.name) == fold(seen.name))
+            ),
+            None,
+        )
+        if index is None:
+            merged.append(person)
+            continue
+        seen = merged[index]
+        merged[index] = replace(
+            seen,
+            name=seen.name or person.name,
+            phone=seen.phone or person.phone,
+            reachable=seen.reachable or person.reachable,
+        )
+    return merged
+
+
+def _phone_key(phone: str) -> str:
+    """A phone compared: normalised when it is a Vietnamese number, else as typed, stripped."""
+    return normalize_phone(phone) or phone.strip() if phone.strip() else ""
 
 
 @dataclass(frozen=True)

@@ -250,8 +250,9 @@ def test_header_block_is_the_administrative_one(workbook_path: Path) -> None:
         "Kỳ báo cáo: Quý 3/2026 (01/07/2026 - 30/09/2026)",
         "Lập lúc 09:30 ngày 21/11/2026 (giờ Việt Nam)",
     ]
-    # 23 columns print on two pages wide; the title is centred over the first page's 17
-    assert "A5:Q5" in {str(r) for r in sheet.merged_cells.ranges}
+    # 23 columns print on two pages wide, broken between column groups; the title is centred
+    # over the first page's 14
+    assert "A5:N5" in {str(r) for r in sheet.merged_cells.ranges}
 
 
 # --------------------------------------------------------------------------- Tổng hợp
@@ -259,7 +260,7 @@ def test_header_block_is_the_administrative_one(workbook_path: Path) -> None:
 
 def test_unit_rows_hold_values_targets_and_achievement(workbook_path: Path) -> None:
     sheet = load_workbook(workbook_path)["Tổng hợp"]
-    p1, p2, x4 = 12, 13, 15
+    p1, p2, x4 = 13, 14, 17  # row 12: cluster I's subtotal, 15: cluster II's
     assert [sheet.cell(p1, c).value for c in (1, 2, 3)] == [1, "Khối phường", "Phường 1"]
     assert summary_value(sheet, p1, "Sản lượng lúa>Thực hiện (tấn)") == 120
     # an amount's plan target is the campaign's, not each unit's ...
@@ -309,52 +310,109 @@ def test_units_are_ranked_by_the_share_of_targets_met(workbook_path: Path) -> No
     # targets per unit: poor-household rate (<= 2), reduction (>= 1.5), clinic (có); P02 also
     # its committed rice target. P01: 1% ok, 2 ok, có ok -> 3/3. P02: 95.5 >= 90 ok, 9% no,
     # 1 no, không no -> 1/4. X03: 6% no, 1 no, có ok -> 1/3.
-    shares = [summary_value(sheet, row, "Tỷ lệ chỉ tiêu đạt") for row in (12, 13, 14, 15)]
+    units = (13, 14, 16, 17)
+    shares = [summary_value(sheet, row, "Tỷ lệ chỉ tiêu đạt") for row in units]
     assert shares[:3] == [pytest.approx(1), pytest.approx(0.25), pytest.approx(1 / 3)]
     assert shares[3] is None
-    ranks = [summary_value(sheet, row, "Xếp hạng") for row in (12, 13, 14, 15)]
+    ranks = [summary_value(sheet, row, "Xếp hạng") for row in units]
     assert ranks == [1, 3, 2, None]
 
 
 def test_numbers_are_numbers_with_formats_and_print_setup(workbook_path: Path) -> None:
     sheet = load_workbook(workbook_path)["Tổng hợp"]
     columns = header_map(sheet)
-    rice = sheet.cell(12, columns["Sản lượng lúa>Thực hiện (tấn)"])
+    rice = sheet.cell(13, columns["Sản lượng lúa>Thực hiện (tấn)"])
     assert isinstance(rice.value, int | float) and rice.number_format == "[$-42A]#,##0.00"
-    assert sheet.cell(12, columns["Tổng số hộ"]).number_format == "[$-42A]#,##0"
-    assert sheet.cell(12, columns["Sản lượng lúa>% đạt"]).number_format == "[$-42A]0.0%"
-    clinic = sheet.cell(12, columns["Đạt chuẩn y tế>Thực hiện (có/không)"])
+    assert sheet.cell(13, columns["Tổng số hộ"]).number_format == "[$-42A]#,##0"
+    assert sheet.cell(13, columns["Sản lượng lúa>% đạt"]).number_format == "[$-42A]0.0%"
+    clinic = sheet.cell(13, columns["Đạt chuẩn y tế>Thực hiện (có/không)"])
     assert clinic.value == 1 and clinic.number_format == '"Có";"Có";"Không"'
     assert sheet.cell(11, clinic.column).number_format == "[$-42A]#,##0"  # a count
-    when = sheet.cell(12, columns["Thời gian nộp"])
+    when = sheet.cell(13, columns["Thời gian nộp"])
     assert isinstance(when.value, datetime) and when.number_format == "dd/mm/yyyy hh:mm"
     assert rice.font.name == "Times New Roman" and sheet.cell(11, 3).font.b
     assert sheet.freeze_panes == "D12"
     assert sheet.print_title_rows == "$9:$10"
     assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.paperSize == 9
-    assert sheet.page_setup.fitToWidth == 2 and sheet.page_setup.fitToHeight == 0
+    # too wide for a page: a readable fixed scale and a manual break between column groups
+    assert sheet.page_setup.scale == 60 and not sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert [b.id for b in sheet.col_breaks.brk] == [14]  # after "Tỷ lệ hộ nghèo"'s % đạt
     assert sheet.print_title_cols == "$A:$C"  # STT, cluster and unit on every page
-    assert sheet.sheet_properties.pageSetUpPr.fitToPage
     assert sheet.column_dimensions["C"].width == 26
     assert sheet.conditional_formatting  # shortfalls in red
 
 
-def test_wide_tables_print_on_as_many_readable_pages_as_they_need() -> None:
-    from reports.excel import PAGE_WIDTH, pages_wide
+def test_wide_tables_break_between_column_groups_on_readable_pages() -> None:
+    from reports.excel import PAGE_WIDTH, page_breaks, pages_wide
 
-    assert pages_wide([10] * 20, lead=2) == (1, 20)  # fits: one page wide
-    lead, rest = [5, 40], [25] * 30  # 175 characters per page after the lead columns
+    assert pages_wide([9] * 20, lead=2) == (1, 20)  # fits: one page wide
+    assert page_breaks([9] * 20, lead=2) == []
+    lead, rest = [5, 40], [25] * 30  # PAGE_WIDTH - 45 characters per page after the lead
     pages, first = pages_wide(lead + rest, lead=2)
     per_page = (PAGE_WIDTH - 45) // 25
     assert first == 2 + per_page
     assert pages == -(-30 // per_page)
+    # groups of three (value, target, %) never split: each page holds whole groups only
+    widths = lead + [13, 12, 9] * 10
+    breaks = page_breaks(widths, 2, [3] * 10)
+    assert breaks and all((column - 2) % 3 == 0 for column in breaks)
+    edges = [2, *breaks, len(widths)]
+    for start, end in zip(edges, edges[1:], strict=False):
+        assert sum(widths[start:end]) + 45 <= PAGE_WIDTH
+
+
+def test_units_are_grouped_by_cluster_under_subtotals(workbook_path: Path) -> None:
+    sheet = load_workbook(workbook_path)["Tổng hợp"]
+    rows = [[sheet.cell(r, c).value for c in (1, 2, 3)] for r in range(11, 18)]
+    assert rows == [
+        [None, None, "TỔNG CỘNG"],
+        ["I", None, "Khối phường"],
+        [1, "Khối phường", "Phường 1"],
+        [2, "Khối phường", "Phường 2"],
+        ["II", None, "Khối xã"],
+        [3, "Khối xã", "Xã Vĩnh Quới"],
+        [4, "Khối xã", "Xã Long Bình"],
+    ]
+    wards, communes = 12, 15
+    # sums of the cluster; the share recomputed from the cluster's sums (19 / 1100)
+    assert summary_value(sheet, wards, "Sản lượng lúa>Thực hiện (tấn)") == pytest.approx(215.5)
+    assert summary_value(sheet, wards, "Tỷ lệ hộ nghèo>Thực hiện (%)") == pytest.approx(19 / 11)
+    # an amount's plan target is the whole campaign's: no cluster is measured against it
+    assert summary_value(sheet, wards, "Sản lượng lúa>Chỉ tiêu") is None
+    # a rate's target is every unit's, so every cluster's too
+    assert summary_value(sheet, wards, "Tỷ lệ hộ nghèo>Chỉ tiêu") == 2
+    assert summary_value(sheet, communes, "Đạt chuẩn y tế>Chỉ tiêu") == 2  # 2 units x có
+    assert summary_value(sheet, communes, "Tình trạng") == "1/2 đã báo cáo"
+    assert sheet.cell(wards, 3).font.b and summary_value(sheet, wards, "Xếp hạng") is None
+
+
+def test_wrapped_text_makes_its_row_taller() -> None:
+    from reports.excel import text_lines
+
+    assert text_lines("Phường 1", 26) == 1
+    assert text_lines("Khối Mặt trận Tổ quốc và các đoàn thể", 16) == 3
+    assert text_lines("Lê Văn C\nTrần D", 26) == 2
+    assert text_lines("x" * 40, 11) == 4  # a word longer than a line is cut
+
+
+def test_rows_grow_for_long_names_and_two_representatives(tmp_path: Path) -> None:
+    long = replace(UNITS[3], name="Khối Mặt trận Tổ quốc và các đoàn thể chính trị - xã hội")
+    path = tmp_path / "r.xlsx"
+    write_consolidated(report(units=[*UNITS[:3], long]), path)
+    book = load_workbook(path)
+    summary = book["Tổng hợp"]
+    assert summary.row_dimensions[17].height >= 2 * 13  # the name wraps over 2 lines in 26
+    assert summary.row_dimensions[13].height is None  # short names keep the default
+    progress = book["Tiến độ"]
+    [missing] = [r for r in progress.iter_rows(min_row=9) if r[2].value == long.name]
+    assert progress.row_dimensions[missing[0].row].height >= 2 * 13  # two people, two lines
 
 
 def test_text_that_looks_like_a_formula_is_never_evaluated(workbook_path: Path) -> None:
     book = load_workbook(workbook_path)
     sheet = book["Tổng hợp"]
     note = header_map(sheet)["Ghi chú"]
-    cells = [sheet.cell(row, note) for row in (12, 13, 14)]
+    cells = [sheet.cell(row, note) for row in (13, 14, 16)]
     assert [c.value for c in cells] == ['=HYPERLINK("x")', "+84 đã gọi", "-5 hộ @dân"]
     assert all(c.data_type == "s" and c.quotePrefix for c in cells)
     detail = [r for r in book["Chi tiết"].iter_rows(min_row=2) if r[3].value == "Ghi chú"]
@@ -395,8 +453,10 @@ def test_cumulative_sheet_puts_the_periods_side_by_side(workbook_path: Path) -> 
     rows = table(load_workbook(workbook_path)["Lũy kế"], 9)
     assert rows[0][3] == "Sản lượng lúa (tấn)" and rows[1][3:5] == ("Quý 2/2026", "Quý 3/2026")
     assert rows[2][2:5] == ("TỔNG CỘNG", 70, pytest.approx(515.5))
-    assert rows[3][2:5] == ("Phường 1", 70, 120)
-    assert rows[4][2:5] == ("Phường 2", None, 95.5)
+    assert rows[3][:5] == ("I", None, "Khối phường", 70, pytest.approx(215.5))
+    assert rows[4][2:5] == ("Phường 1", 70, 120)
+    assert rows[5][2:5] == ("Phường 2", None, 95.5)
+    assert rows[6][:5] == ("II", None, "Khối xã", None, 300)
 
 
 def test_registration_sheet_marks_titles_and_counts_them(workbook_path: Path) -> None:
@@ -437,7 +497,9 @@ def test_detail_sheet_is_a_filterable_table(workbook_path: Path) -> None:
 
 def test_chart_sheet_has_both_charts_over_its_tables(workbook_path: Path) -> None:
     sheet = load_workbook(workbook_path)["Biểu đồ"]
-    rows = table(sheet, 1)
+    assert sheet.cell(5, 1).value == "BIỂU ĐỒ KẾT QUẢ THI ĐUA"
+    head = next(r for r in range(9, sheet.max_row) if sheet.cell(r, 1).value == "Đơn vị")
+    rows = table(sheet, head)
     assert [r[0] for r in rows[1:4]] == ["Phường 1", "Xã Vĩnh Quới", "Phường 2"]  # by rank
     assert rows[1][1] == pytest.approx(1)
     assert [r[3] for r in rows[1:4]] == ["Khối phường", "Khối xã", "Toàn phong trào"]
@@ -550,6 +612,13 @@ def test_libreoffice_prints_it_and_reads_back_the_same_totals(
         text=True,
     ).stdout
     assert "1.600" in text and "515,50" in text and "1,600" not in text
+    assert "###" not in text  # every figure fits its column
+    summary_pages = [page for page in text.split("\f") if "Tổng hợp — Trang" in page]
+    assert len(summary_pages) == 2
+    for page in summary_pages:  # no column group is split over two pages
+        letters = page.replace(" ", "")  # pdftotext may space out the letters of a word
+        assert letters.count("Chỉtiêu") == letters.count("%đạt") >= 1
+    assert "Tỷ lệ hộ nghèo" in summary_pages[0] and "Ghi chú" in summary_pages[1]
     footers = re.findall(r"(\S+(?: \S+)?) — Trang (\d+)", text)
     assert ("Tổng hợp", "1") in footers and ("Tiến độ", "1") in footers  # numbered per sheet
     assert "Trang 1/" not in text
@@ -574,8 +643,8 @@ def test_libreoffice_prints_it_and_reads_back_the_same_totals(
     # spreadsheets round half away from zero: 2600 / 1600 = 1.625 shows 1,63
     assert shown("Mức giảm tỷ lệ hộ nghèo>Thực hiện (điểm %)") == "1,63"
     assert shown("Đạt chuẩn y tế>Thực hiện (có/không)") == "2"
-    assert rows[11][columns["Đạt chuẩn y tế>Thực hiện (có/không)"] - 1] == "Có"
-    assert rows[11][columns["Ghi chú"] - 1] == '=HYPERLINK("x")'
+    assert rows[12][columns["Đạt chuẩn y tế>Thực hiện (có/không)"] - 1] == "Có"
+    assert rows[12][columns["Ghi chú"] - 1] == '=HYPERLINK("x")'
     progress = list(csv.reader((out / "tong-hop-Tiến độ.csv").open(encoding="utf-8")))
     assert progress[12][:4] == ["Toàn phong trào", "4", "3", "75,0%"]
 
@@ -632,7 +701,7 @@ def test_characters_xml_cannot_hold_are_dropped(tmp_path: Path) -> None:
     path = tmp_path / "r.xlsx"
     write_consolidated(report(units=[odd], details=[]), path)
     sheet = load_workbook(path)["Tổng hợp"]
-    assert summary_value(sheet, 12, "Ghi chú") == "abc"
+    assert summary_value(sheet, 13, "Ghi chú") == "abc"
 
 
 SIGNED = Signing(
@@ -661,7 +730,7 @@ def test_a_signed_report_has_the_decree_30_header_and_signature(tmp_path: Path) 
     ]
     motto = next(c for c in sheet[2] if c.value == "Độc lập - Tự do - Hạnh phúc")
     assert motto.font.u == "single" and motto.font.b
-    below = [c.value for row in sheet.iter_rows(min_row=16) for c in row if c.value]
+    below = [c.value for row in sheet.iter_rows(min_row=18) for c in row if c.value]
     assert below[:3] == ["Nơi nhận:", "NGƯỜI LẬP BIỂU", "CHỦ TỊCH"]
     assert "- UBND tỉnh;" in below and "- Lưu: VT." in below and below[-1] == "Nguyễn Văn Bình"
 
@@ -676,5 +745,6 @@ def test_a_signed_report_has_the_decree_30_header_and_signature(tmp_path: Path) 
     # once, whole, under the table's last rows on the page with the units' names
     sheet_pages = [page for page in text.split("\f") if "Tổng hợp — Trang" in page]
     [signed] = [page for page in sheet_pages if "Nơi nhận:" in page]
+    assert signed == sheet_pages[-1]  # the last page of the sheet, the one a signer signs
     assert "Xã Long Bình" in signed and "Nguyễn Văn Bình" in signed
     assert "(Ký tên, đóng dấu)" in signed and "- Lưu: VT." in signed
