@@ -353,3 +353,25 @@ async def test_postgresql_round_trip(tmp_path: Path, postgres_pair: tuple[str, s
     into_sqlite = sqlite_places(tmp_path / "s")
     with pytest.raises(BackupError, match="cùng loại"):
         await restore_backup(into_sqlite, tmp_path / "pg.tar.gz", force=False)
+
+
+def test_a_bad_setting_is_one_line_and_status_2(tmp_path: Path) -> None:
+    places = sqlite_places(tmp_path / "data")
+    env_overrides = {"REPORTBOT_TIMEZONE": "Mars/Base"}
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "backup", str(tmp_path / "x.tar.gz")],
+        capture_output=True,
+        text=True,
+        env={
+            **os.environ,
+            "DATABASE_URL": places.database_url,
+            "PYTHONPATH": str(ROOT),
+            **env_overrides,
+        },
+        cwd=tmp_path,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "REPORTBOT_TIMEZONE" in lines[0], done.stderr
