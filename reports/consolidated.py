@@ -43,6 +43,7 @@ from reports.excel import (
     page_breaks,
     set_print,
     set_widths,
+    shown_width,
     subtotal_look,
     total_look,
     write_header,
@@ -125,7 +126,8 @@ def write_summary(
     lead = lead_columns(u.cluster for u in report.units)
     layout = _Layout(lead, report.columns, [shows_target(c, report.units) for c in report.columns])
     looks = _row_looks(layout)
-    first_page, widths = _summary_setup(sheet, layout)
+    total = _total_row(report.units, layout)
+    first_page, widths = _summary_setup(sheet, layout, _fitting(total, looks))
     header = report.header
     write_header(
         sheet,
@@ -139,7 +141,7 @@ def write_summary(
     )
     _write_table_head(sheet, styles, layout)
     maker = RowMaker(sheet, styles, looks, fit=True)
-    sheet.append(maker.row(_total_row(report.units, layout), [total_look(k) for k in looks]))
+    sheet.append(maker.row(total, [total_look(k) for k in looks]))
     groups = clusters_of([unit.cluster for unit in report.units])
     order: list[tuple[Cluster | None, list[UnitRow], list[int]]] = [
         (group, [report.units[i] for i in group.members], group.members) for group in groups
@@ -167,14 +169,24 @@ def _blocks(layout: _Layout) -> list[int]:
     return [3 if targeted else 1 for targeted in layout.targeted] + [len(_TAIL)]
 
 
-def _summary_setup(sheet: WriteOnlyWorksheet, layout: _Layout) -> tuple[int, list[float]]:
-    """Widths, frozen panes and printing of "Tổng hợp": the first printed page's column
-    count and every column's width."""
+def _fitting(cells: Sequence[object], looks: Sequence[Look]) -> list[float]:
+    """Per column, the width (characters) the totals row's figure needs as shown: the
+    grand total of a sum is its column's widest figure, and a figure wider than its column
+    would print as "###"."""
+    return [shown_width(cell, look) for cell, look in zip(cells, looks, strict=True)]
+
+
+def _summary_setup(
+    sheet: WriteOnlyWorksheet, layout: _Layout, needed: Sequence[float]
+) -> tuple[int, list[float]]:
+    """Widths (at least ``needed``), frozen panes and printing of "Tổng hợp": the first
+    printed page's column count and every column's width."""
     widths = lead_widths(layout.lead)
     for column, targeted in zip(layout.columns, layout.targeted, strict=True):
         base = 24 if column.value_type is ValueType.TEXT else 13
         widths += [base, 12, 9] if targeted else [base]
     widths += [13, 16, 20, 11, 8]
+    widths = [max(width, need) for width, need in zip(widths, needed, strict=True)]
     blocks = _blocks(layout)
     set_widths(sheet, widths)
     first_table_row = HEADER_ROWS + 1

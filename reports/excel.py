@@ -104,6 +104,21 @@ def total_look(look: Look) -> Look:
     )
 
 
+def shown_width(value: object, look: Look) -> float:
+    """Characters ``value`` takes shown in ``look``'s number format, with a margin (0 for text
+    and empty cells, which wrap or stay blank): "12.500.000,00" needs 15."""
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return 0
+    number = float(value)
+    if look.number_format == PERCENT:
+        text = f"{number * 100:,.1f}%"
+    elif look.number_format == DECIMAL:
+        text = f"{number:,.2f}"
+    else:
+        text = f"{number:,.0f}"
+    return len(text) + 2
+
+
 def subtotal_look(look: Look) -> Look:
     """The same look, bold on a light grey: a cluster's subtotal row."""
     return replace(total_look(look), fill=_SUBTOTAL_FILL)

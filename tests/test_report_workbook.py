@@ -19,6 +19,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from domain.campaign_spec import Aggregation, Direction, ValueType
@@ -384,6 +385,21 @@ def test_units_are_grouped_by_cluster_under_subtotals(workbook_path: Path) -> No
     assert summary_value(sheet, communes, "Đạt chuẩn y tế>Chỉ tiêu") == 2  # 2 units x có
     assert summary_value(sheet, communes, "Tình trạng") == "1/2 đã báo cáo"
     assert sheet.cell(wards, 3).font.b and summary_value(sheet, wards, "Xếp hạng") is None
+
+
+def test_a_column_is_as_wide_as_its_widest_figure(tmp_path: Path) -> None:
+    from reports.excel import DECIMAL, INTEGER, Look, shown_width
+
+    assert shown_width(D("12500000"), Look(DECIMAL)) == len("12.500.000,00") + 2
+    assert shown_width(1234, Look(INTEGER)) == len("1.234") + 2
+    assert shown_width("Phường 1", Look()) == 0
+    big = replace(UNITS[0], values={**UNITS[0].values, "LUA": D("987654321.5")})
+    path = tmp_path / "r.xlsx"
+    write_consolidated(report(units=[big, *UNITS[1:]]), path)
+    sheet = load_workbook(path)["Tổng hợp"]
+    rice = header_map(sheet)["Sản lượng lúa>Thực hiện (tấn)"]
+    shown = len("987.654.937,00")  # the total, the column's widest figure
+    assert sheet.column_dimensions[get_column_letter(rice)].width >= shown + 2
 
 
 def test_wrapped_text_makes_its_row_taller() -> None:
