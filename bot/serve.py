@@ -97,7 +97,7 @@ class _CancelledJobFilter(logging.Filter):
         if isinstance(error, asyncio.CancelledError):
             record.exc_info, record.exc_text = None, None
             record.levelno, record.levelname = logging.INFO, "INFO"
-            record.msg = 'Job "%s" (scheduled at %s) stopped at shutdown'  # args: job, time
+            record.msg = 'Job "%s" stopped at shutdown'  # APScheduler's args: (job,)
             return logging.getLogger(record.name).isEnabledFor(logging.INFO)
         return True
 
