@@ -574,23 +574,32 @@ SIGNATURE_ROWS = 9
 
 def signature_parts(widths: Sequence[float]) -> tuple[int, int, int]:
     """Where the three parts of the signature block start among columns of ``widths``
-    (0-based): "Nơi nhận", the preparer, the signer, each about a third of the width used
-    (at least :data:`SIGN_WIDTH` characters when the columns allow, at most
-    :data:`SIGN_COLUMNS` columns)."""
+    (0-based): "Nơi nhận", the preparer, the signer, each about a third of the width used —
+    as few columns as give :data:`SIGN_WIDTH` characters and three parts, at most
+    :data:`SIGN_COLUMNS`."""
     count = min(len(widths), SIGN_COLUMNS)
+    best = _thirds(widths[:count])
     while count > 3 and sum(widths[: count - 1]) >= SIGN_WIDTH:
-        count -= 1  # no wider than needed
-    used = widths[:count]
-    total = sum(used)
+        trial = _thirds(widths[: count - 1])
+        if len(trial) < 3:
+            break
+        count, best = count - 1, trial
+    if len(best) < 3:  # too few or too uneven columns: one part a column, the last shared
+        best = [min(part, max(count - 1, 0)) for part in range(3)]
+    return best[0], best[1], best[2]
+
+
+def _thirds(widths: Sequence[float]) -> list[int]:
+    """The columns where each third of ``widths``' total width starts (fewer than three when
+    one column spans two thirds)."""
+    total = sum(widths)
     starts = [0]
     running = 0.0
-    for index, width in enumerate(used):
-        if len(starts) < 3 and running >= total * len(starts) / 3 and index > starts[-1]:
+    for index, width in enumerate(widths):
+        if index and len(starts) < 3 and running >= total * len(starts) / 3:
             starts.append(index)
         running += width
-    while len(starts) < 3:  # fewer than three columns: parts share the last one
-        starts.append(min(starts[-1] + 1, max(count - 1, 0)))
-    return starts[0], starts[1], starts[2]
+    return starts
 
 
 def write_signature(

@@ -32,6 +32,7 @@ from reports.excel import (
     set_print,
     set_widths,
     write_header,
+    write_signature,
 )
 from reports.layout import (
     lead_columns,
@@ -123,7 +124,7 @@ def _proposed(sheet: StreamSheet, styles: Styles, report: ProposalReport) -> Non
     _start(sheet, styles, report, widths, 0, "DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG")
     heads = ["STT", "Đơn vị / cá nhân", "Điểm cuối cùng", "Xếp hạng"]
     write_two_row_head(sheet, styles, [], [], heads)
-    maker = RowMaker(sheet, styles, [TEXT_CENTER, TEXT, NUMBER_DEC, NUMBER_INT])
+    maker = RowMaker(sheet, styles, [TEXT_CENTER, TEXT, NUMBER_DEC, NUMBER_INT], fit=True)
     for title in report.titles:
         chosen = [row for row in report.rows if title in row.titles]
         _group(sheet, maker, f"{title} ({len(chosen)} đơn vị)")
@@ -136,6 +137,8 @@ def _proposed(sheet: StreamSheet, styles: Styles, report: ProposalReport) -> Non
         for number, person in enumerate(people, 1):
             sheet.append(maker.row([number, person.label(), person.final, None]))
         _tie_note(sheet, maker, report.tied.get(title))
+    # the list the office signs and sends: "Nơi nhận" and the signatures, as on "Tổng hợp"
+    write_signature(sheet, styles, widths, report.header.signing, sheet.written + 1)
 
 
 def proposed_people(people: Sequence[PersonRow], title: str) -> list[PersonRow]:

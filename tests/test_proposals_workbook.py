@@ -143,8 +143,9 @@ def test_points_per_criterion_show_each_maximum(workbook_path: Path) -> None:
 
 
 def test_the_proposal_lists_units_per_title_and_the_ties(workbook_path: Path) -> None:
-    values = [row[1] for row in _rows(workbook_path, "Đề nghị khen thưởng")]
-    assert values[2:] == [
+    rows = _rows(workbook_path, "Đề nghị khen thưởng")
+    values = [row[1] for row in rows]
+    assert values[2:11] == [
         f"{EXCELLENT} (1 đơn vị)",
         "Thôn Đông",
         "Đồng điểm ở giới hạn tỷ lệ, Hội đồng xem xét: Thôn Bắc, Thôn Nam",
@@ -153,6 +154,16 @@ def test_the_proposal_lists_units_per_title_and_the_ties(workbook_path: Path) ->
         "Thôn Đoài",
         f"{WORKER} (1 cá nhân)",
         "Nguyễn Văn An (Trưởng thôn) — Thôn Đông",  # Lê Thị Hoa's unit is not approved
+        None,
+    ]
+    # the list is signed and sent: "Nơi nhận" and the signatures under it (Decree 30)
+    signature = [cell for row in rows[11:13] for cell in row if cell]
+    assert signature == [
+        "Nơi nhận:",
+        "NGƯỜI LẬP BIỂU",
+        "THỦ TRƯỞNG ĐƠN VỊ",
+        "(Ký, ghi rõ họ tên)",
+        "(Ký tên, đóng dấu)",
     ]
 
 
