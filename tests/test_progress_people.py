@@ -4,9 +4,9 @@ lines (issue 13, item 4): the merge rule, and the whole dialog through the real 
 from __future__ import annotations
 
 from bot.app import App
-from services.progress import distinct_people, missing_lines, period_progress
+from services.progress import missing_lines, period_progress
 from storage.models import OrgUnit, Reporter, ReporterUnit
-from storage.values import Representative, UnitProgress
+from storage.values import Representative, UnitProgress, distinct_people
 from tests.conftest import Person
 from tests.helpers import make_invite, rows, sample
 

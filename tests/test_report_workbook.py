@@ -13,6 +13,7 @@ import subprocess
 from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal as D
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -358,7 +359,7 @@ def test_wide_tables_break_between_column_groups_on_readable_pages() -> None:
     breaks = page_breaks(widths, 2, [3] * 10)
     assert breaks and all((column - 2) % 3 == 0 for column in breaks)
     edges = [2, *breaks, len(widths)]
-    for start, end in zip(edges, edges[1:], strict=False):
+    for start, end in pairwise(edges):
         assert sum(widths[start:end]) + 45 <= PAGE_WIDTH
 
 

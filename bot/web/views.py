@@ -21,7 +21,7 @@ from domain.numbers import format_number
 from domain.periods import period_name
 from domain.validation import display_value
 from handlers.common import rules_for
-from services.progress import distinct_people, period_progress
+from services.progress import period_progress
 from storage import values as value_store
 from storage.models import (
     Campaign,
@@ -34,7 +34,7 @@ from storage.models import (
     Reporter,
     Submission,
 )
-from storage.values import Representative
+from storage.values import Representative, distinct_people
 
 
 def rate(part: int, whole: int) -> Decimal | None:
