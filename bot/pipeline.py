@@ -4,19 +4,25 @@ Inside a single database transaction: drop the message if its id was processed b
 the account, run the conversation step, store the new conversation state, the data change and
 the replies (outbox). A crash anywhere before commit leaves no trace, so the channel may deliver
 the message again; after commit the id is known and a redelivery is dropped.
+
+Each update finished with is logged in one INFO line (:func:`bot.logs.log_update`: channel,
+conversation step, latency, outcome; nothing personal).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.logs import log_update
 from domain.clock import Clock
 from domain.i18n import _, answer_locale, translating
 from domain.messages import Incoming, Reply
@@ -29,6 +35,10 @@ from storage.campaigns import CampaignCache
 from storage.transient import RETRY_SECONDS, StillFailing, retrying
 
 log = logging.getLogger(__name__)
+
+_steps: ContextVar[dict[str, str] | None] = ContextVar("pipeline_steps", default=None)
+"""Within one transaction of :meth:`Pipeline._process_all`: message id -> the conversation step
+(``flow/step``) its step left the person at, for the log line after the commit."""
 
 
 @dataclass
@@ -70,13 +80,17 @@ class Pipeline:
         entered before is lost.
         """
         what = f"{incoming.channel} message {incoming.message_id}"
+        started = time.perf_counter()
         try:
             return await retrying(lambda: self._process(incoming), what, limit=self.retry_seconds)
         except StillFailing:
+            log_update(incoming.channel, "", time.perf_counter() - started, "retry")
             raise
         except Exception:
             log.exception("step failed for %s", what)
-            return await retrying(lambda: self._apologise(incoming), what, limit=self.retry_seconds)
+            done = await retrying(lambda: self._apologise(incoming), what, limit=self.retry_seconds)
+            log_update(incoming.channel, "", time.perf_counter() - started, "failed")
+            return done
 
     async def process_batch(self, batch: list[Incoming]) -> list[bool]:
         """Handle several messages in order in one transaction, committed once (issue 15: one
@@ -118,9 +132,12 @@ class Pipeline:
         if len(batch) <= 1:
             return [await self.process(incoming) for incoming in batch]
         what = f"batch of {len(batch)} messages from {batch[0].message_id}"
+        started = time.perf_counter()
         try:
             return await retrying(lambda: self._process_all(batch), what, limit=self.retry_seconds)
         except StillFailing:
+            for incoming in batch:
+                log_update(incoming.channel, "", time.perf_counter() - started, "retry")
             raise
         except Exception:
             log.warning("%s failed; redone one message at a time", what, exc_info=True)
@@ -131,9 +148,18 @@ class Pipeline:
 
     async def _process_all(self, batch: list[Incoming]) -> list[bool]:
         asked = False
-        async with self.sessions() as session, session.begin():
-            done = [await self._step(session, incoming) for incoming in batch]
-            asked = document_jobs.asked(session)
+        started, steps = time.perf_counter(), dict[str, str]()
+        noting = _steps.set(steps)
+        try:
+            async with self.sessions() as session, session.begin():
+                done = [await self._step(session, incoming) for incoming in batch]
+                asked = document_jobs.asked(session)
+        finally:
+            _steps.reset(noting)
+        latency = time.perf_counter() - started  # of the transaction (a batch's is shared)
+        for incoming, fresh in zip(batch, done, strict=True):
+            step = steps.get(incoming.message_id, "idle")
+            log_update(incoming.channel, step, latency, "processed" if fresh else "duplicate")
         if asked:
             for wake in self.on_document:
                 wake()
@@ -177,6 +203,7 @@ class Pipeline:
             web_address=self.web_address,
         )
         await handle(ctx)
+        _note_step(incoming, ctx.state.flow, ctx.state.step)
         replies = ctx.finish_replies()
         await accounts.save_state(session, account.id, ctx.state, now, stored)
         await accounts.enqueue_now(
@@ -206,3 +233,10 @@ class Pipeline:
                 session, incoming.channel, incoming.chat_id, None, [reply.to_payload()], now
             )
         return True
+
+
+def _note_step(incoming: Incoming, flow: str | None, step: str | None) -> None:
+    """Remember where ``incoming`` left the person (``flow/step``, ``idle``) for its log line."""
+    steps = _steps.get()
+    if steps is not None:
+        steps[incoming.message_id] = f"{flow}/{step}" if flow else "idle"
