@@ -49,7 +49,8 @@ log = logging.getLogger(__name__)
 class ZaloChannel:
     """Delivers outbox payloads with the Zalo Bot API and maps its errors for the sender.
 
-    ``links`` makes the download links of workbooks (None without ``PUBLIC_BASE_URL``);
+    ``links`` makes the download links of workbooks (None without ``WEB_BASE_URL`` or
+    ``PUBLIC_BASE_URL``);
     ``now`` is the application's clock (link expiry, told in ``zone``'s time). Zalo publishes
     no rate limits; the per-chat pace defaults to one message a second as on Telegram
     (:class:`~bot.channels.limits.ChatLimiters`), and a 429 pauses the channel

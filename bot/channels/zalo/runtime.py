@@ -51,11 +51,11 @@ class ZaloRuntime:
             self.api, FileStore(settings.evidence_dir, settings.evidence_max_bytes)
         )
         self.links = None
-        if settings.public_base_url:
-            configured = settings.report_link_secret
+        if settings.web_address:  # WEB_BASE_URL (e.g. on the office's LAN while polling), else
+            configured = settings.report_link_secret  # PUBLIC_BASE_URL
             self.links = ReportLinks(
                 derive_secret(configured.get_secret_value() if configured else None, self.token),
-                settings.public_base_url,
+                settings.web_address,
                 settings.reports_dir,
                 timedelta(hours=settings.report_link_hours),
             )
@@ -87,7 +87,8 @@ class ZaloRuntime:
         log.warning("Zalo bot %s ready", me.get("account_name") or me.get("id"))
 
     def routes(self) -> list[web.RouteDef]:
-        """The webhook route, and the report downloads (with ``PUBLIC_BASE_URL``)."""
+        """The webhook route, and the report downloads (with ``WEB_BASE_URL`` or
+        ``PUBLIC_BASE_URL``)."""
         secret = self._secret()
         routes = [webhook_route(secret, self._handle_now)]
         if self.links is not None:
