@@ -96,7 +96,8 @@ class Settings(BaseSettings):
     ``zalo_api_base``), polling (``zalo_poll_seconds`` a call) or by webhook like Telegram;
     a request without an answer after ``zalo_request_timeout`` seconds (a poll: that much more
     than its wait) fails and is retried. Zalo cannot send files: with
-    ``public_base_url`` the office gets each workbook as a download link signed with
+    ``web_address`` (``WEB_BASE_URL``, else ``PUBLIC_BASE_URL``) the office gets each
+    workbook as a download link signed with
     ``report_link_secret`` (derived from the Zalo token when empty) and valid
     ``report_link_hours``; without it, the text summary and where to get the file.
     """
