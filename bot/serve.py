@@ -208,6 +208,8 @@ async def start_lines(app: App, channels: list[ChannelRuntime], web_on: bool) ->
         else:
             how = "nhận tin bằng polling (không cần mở cổng)"
         lines.append(f"{channel.name.capitalize()}: {name}, {how}")
+        if channel.name == "telegram" and name.startswith("@"):
+            lines.extend(_username_advice(settings.telegram_bot_username, name[1:]))
     if web_on and settings.web_address:
         lines.append(
             f"Trang web văn phòng: {settings.web_address}{PREFIX}/ (máy chủ web lắng nghe "
@@ -220,6 +222,22 @@ async def start_lines(app: App, channels: list[ChannelRuntime], web_on: bool) ->
         )
     lines.append("Bot đang chạy; Ctrl-C để dừng.")
     return lines
+
+
+def _username_advice(configured: str, actual: str) -> list[str]:
+    """A line when ``TELEGRAM_BOT_USERNAME`` (the invite links' bot) is not the bot's own
+    username: the printed links would open another bot, or none."""
+    if configured.lstrip("@").lower() == actual.lower():
+        return []
+    if not configured:
+        return [
+            f"Chú ý: chưa đặt TELEGRAM_BOT_USERNAME; đặt TELEGRAM_BOT_USERNAME={actual} để "
+            "reportbot invite in đủ liên kết mời."
+        ]
+    return [
+        f"Chú ý: TELEGRAM_BOT_USERNAME={configured} nhưng bot này là @{actual}: liên kết mời sẽ "
+        f"mở nhầm bot. Sửa thành TELEGRAM_BOT_USERNAME={actual}."
+    ]
 
 
 async def _bot_name(channel: ChannelRuntime) -> str:

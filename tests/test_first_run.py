@@ -21,7 +21,9 @@ from pydantic import ValidationError
 
 from bot.serve import ScheduledWork
 from bot.settings import Settings, default_data_dir, settings_problems
+from tests.bot_process import BotProcess
 from tests.conftest import ZONE
+from tests.fake_telegram import FakeTelegram
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / ".env.example"
@@ -317,3 +319,32 @@ def test_env_example_documents_every_setting_and_sets_none(
     monkeypatch.setenv("REPORTBOT_DATA_DIR", str(tmp_path))
     copied = Settings(_env_file=EXAMPLE)
     assert copied == Settings(_env_file=None)
+
+
+async def test_run_on_telegram_says_what_it_serves(
+    fake: FakeTelegram, prepared: str, tmp_path: Path
+) -> None:
+    """One line per channel (the bot's own name from getMe, polling), the database, the web
+    page (off here: no address), and a warning when the invite links' bot name is wrong."""
+    process = BotProcess(
+        tmp_path,
+        DATABASE_URL=prepared,
+        TELEGRAM_BOT_TOKEN="123456:TEST-TOKEN",
+        TELEGRAM_API_BASE=f"http://127.0.0.1:{fake.port}",
+        TELEGRAM_BOT_USERNAME="ten_bot_cua_xa_bot",
+    )
+    await process.start()
+    try:
+        for _ in range(600):
+            if "Bot đang chạy" in process.output():
+                break
+            await asyncio.sleep(0.1)
+    finally:
+        assert await process.stop() == 0, process.output()[-3000:]
+    out = process.output()
+    assert f"Cơ sở dữ liệu: {prepared}" in out
+    assert "Telegram: @thidua_bot, nhận tin bằng polling (không cần mở cổng)" in out
+    assert "TELEGRAM_BOT_USERNAME=ten_bot_cua_xa_bot nhưng bot này là @thidua_bot" in out
+    assert "Trang web văn phòng: tắt (đặt WEB_BASE_URL hoặc PUBLIC_BASE_URL" in out
+    assert "Bot đang chạy; Ctrl-C để dừng." in out and "Đã dừng." in out
+    assert "Traceback" not in out
