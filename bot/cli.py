@@ -63,7 +63,13 @@ PLAIN: dict[str, Any] = {
     "rich_markup_mode": None,  # plain help: no boxes, no '<bool>' beside every flag
     "pretty_exceptions_enable": False,  # never a rich traceback with local values (secrets)
 }
-app = typer.Typer(help="Reporting bot for emulation campaigns (phong trào thi đua).", **PLAIN)
+app = typer.Typer(
+    help="Reporting bot for emulation campaigns (phong trào thi đua).\n\n"
+    "Settings come from the environment and from .env in the current folder (every one is in "
+    ".env.example); the database, reports and evidence live in REPORTBOT_DATA_DIR (default "
+    "~/.local/share/reportbot). 'reportbot run' starts the bot.",
+    **PLAIN,
+)
 campaign_app = typer.Typer(
     help="Campaign templates: write a blank one, import a filled one.", **PLAIN
 )
@@ -114,8 +120,7 @@ def _main(
         ),
     ] = False,
 ) -> None:
-    """Reporting bot for emulation campaigns (phong trào thi đua). Settings come from the
-    environment and .env (see .env.example); the data folder is REPORTBOT_DATA_DIR."""
+    """The options every command shares (``--version``); the help is the Typer app's."""
 
 
 def load_settings() -> Settings:
