@@ -33,6 +33,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.app import App
 from bot.channels.zalo.runtime import ZaloRuntime
 from bot.documents import DocumentWorker
+from bot.errors import ConfigurationError
 from bot.scheduler import Jobs, start_scheduler
 from bot.sender import OutboxSender
 from bot.web import WebServer
@@ -260,7 +261,8 @@ async def _bot_name(channel: ChannelRuntime) -> str:
 
 async def _start_web(app: App, channels: list[ChannelRuntime]) -> WebServer | None:
     """The web server with every channel's routes and the office's web page, when the bot
-    has an address (``PUBLIC_BASE_URL`` or ``WEB_BASE_URL``)."""
+    has an address (``PUBLIC_BASE_URL`` or ``WEB_BASE_URL``). Raises ``ConfigurationError``
+    naming ``WEB_HOST``/``WEB_PORT`` when it cannot listen."""
     settings = app.settings
     if not (settings.public_base_url or settings.web_base_url):
         return None
@@ -272,7 +274,15 @@ async def _start_web(app: App, channels: list[ChannelRuntime]) -> WebServer | No
     for channel in channels:
         server.add(channel.routes())
     server.mount(PREFIX, office_site(app))
-    await server.start()
+    try:
+        await server.start()
+    except OSError as error:  # the port taken, not allowed, or WEB_HOST unknown
+        await server.stop()
+        raise ConfigurationError(
+            f"Không mở được máy chủ web trên {settings.web_host}:{settings.web_port} ({error}). "
+            "Hãy kiểm tra WEB_HOST và WEB_PORT: cổng phải còn trống (một bot khác hay chương "
+            "trình khác đang dùng?) và dưới 1024 thì cần quyền quản trị."
+        ) from error
     return server
 
 

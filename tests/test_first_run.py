@@ -11,6 +11,7 @@ import logging
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -348,3 +349,29 @@ async def test_run_on_telegram_says_what_it_serves(
     assert "Trang web văn phòng: tắt (đặt WEB_BASE_URL hoặc PUBLIC_BASE_URL" in out
     assert "Bot đang chạy; Ctrl-C để dừng." in out and "Đã dừng." in out
     assert "Traceback" not in out
+
+
+async def test_a_taken_web_port_is_one_line_naming_the_setting(
+    fake: FakeTelegram, prepared: str, tmp_path: Path, unused_tcp_port: int
+) -> None:
+    """Another program on WEB_PORT: status 1 and a message naming WEB_HOST and WEB_PORT, no
+    traceback (it used to end in aiohttp's OSError)."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", unused_tcp_port))
+        taken.listen()
+        process = BotProcess(
+            tmp_path,
+            DATABASE_URL=prepared,
+            TELEGRAM_BOT_TOKEN="123456:TEST-TOKEN",
+            TELEGRAM_API_BASE=f"http://127.0.0.1:{fake.port}",
+            WEB_BASE_URL=f"http://127.0.0.1:{unused_tcp_port}",
+            WEB_HOST="127.0.0.1",
+            WEB_PORT=str(unused_tcp_port),
+        )
+        await process.start()
+        assert process.process is not None
+        code = await asyncio.wait_for(process.process.wait(), timeout=120)
+    out = process.output()
+    assert code == 1, out
+    assert f"Không mở được máy chủ web trên 127.0.0.1:{unused_tcp_port}" in out
+    assert "WEB_HOST và WEB_PORT" in out and "Traceback" not in out
