@@ -16,7 +16,14 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import (
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import ErrorDetails
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
@@ -37,6 +44,10 @@ TELEGRAM_TOKEN = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
 """The shape of a Bot API token: the bot's numeric id, a colon, the secret (@BotFather)."""
 ZALO_TOKEN = re.compile(r"^\d+:\S+$")
 """The shape of a Zalo Bot Platform token (``12345689:abc-xyz``, Zalo Bot Manager)."""
+TELEGRAM_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+"""``secret_token`` of setWebhook (Bot API): 1-256 characters A-Z, a-z, 0-9, _ and -."""
+LINK_SECRET_MIN = 16
+"""Characters of a configured ``REPORT_LINK_SECRET`` (``bot.report_links.MIN_SECRET``)."""
 
 
 def default_data_dir() -> Path:
@@ -222,6 +233,26 @@ class Settings(BaseSettings):
                 "chuỗi bí mật)"
             )
         return token
+
+    @field_validator("telegram_webhook_secret", "zalo_webhook_secret", "report_link_secret")
+    @classmethod
+    def _secret_shape(cls, secret: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
+        """The platforms' rules for a configured secret, checked before anything starts (the
+        channels check them again: ``bot.channels.*.webhook``, ``bot.report_links``)."""
+        if secret is None:
+            return None
+        value = secret.get_secret_value()
+        if info.field_name == "telegram_webhook_secret" and not TELEGRAM_SECRET.match(value):
+            raise ValueError("cần 1-256 ký tự A-Z, a-z, 0-9, _ và - (để trống thì bot tự tạo)")
+        if info.field_name == "zalo_webhook_secret" and not (
+            8 <= len(value) <= 256 and value.isascii() and value.isprintable()
+        ):
+            raise ValueError("cần 8-256 ký tự chữ không dấu, số, ký hiệu (để trống thì bot tự tạo)")
+        if info.field_name == "report_link_secret" and len(value) < LINK_SECRET_MIN:
+            raise ValueError(
+                f"cần ít nhất {LINK_SECRET_MIN} ký tự (để trống thì bot tự tạo từ mã bot Zalo)"
+            )
+        return secret
 
     @field_validator("timezone")
     @classmethod
