@@ -229,6 +229,9 @@ class StreamSheet(WriteOnlyWorksheet):  # type: ignore[misc]
     def append(self, row: Sequence[Cell | None]) -> None:
         super().append(row)
         self.written += 1
+        # the row is on disk with its height: drop the dimension, or a sheet of 360,000 rows
+        # that wrap would hold one RowDimension per row until the workbook is saved
+        self.row_dimensions.pop(self.written, None)
 
     def _values_to_row(self, values: Sequence[Cell | None], row_idx: int) -> Iterator[Cell]:
         for col_idx, cell in enumerate(values, 1):
