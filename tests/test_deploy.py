@@ -101,7 +101,11 @@ def test_the_bot_unit(units_here: Path) -> None:
     # Read-only file system but for the StateDirectory, which holds the data folder.
     assert bot["ProtectSystem"] == ["strict"] and bot["StateDirectory"] == ["reportbot"]
     assert bot["WorkingDirectory"] == ["/var/lib/reportbot"]
-    assert bot["Environment"] == ["REPORTBOT_DATA_DIR=/var/lib/reportbot/data"]
+    assert bot["Environment"] == [
+        "REPORTBOT_DATA_DIR=/var/lib/reportbot/data",
+        "WEB_HOST=127.0.0.1",  # only the local reverse proxy reaches the web server
+        "REPORTBOT_LOG_LEVEL=INFO",
+    ]
     assert bot["NoNewPrivileges"] == ["yes"] and bot["CapabilityBoundingSet"] == [""]
     assert bot["WantedBy"] == ["multi-user.target"]
 

@@ -78,7 +78,7 @@ class WebServer:
         self._runner = web.AppRunner(self.app, access_log=None)
         await self._runner.setup()
         await web.TCPSite(self._runner, self.host, self.port).start()
-        log.warning("web server on %s:%d", self.host, self.port)
+        log.info("web server on %s:%d", self.host, self.port)
 
     async def _health(self, _request: web.Request) -> web.Response:
         if self.check is None:

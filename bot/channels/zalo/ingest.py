@@ -113,7 +113,7 @@ async def process_update(
     process = pipeline.submit if isinstance(pipeline, Batcher) else pipeline.process
     incoming = from_update(update)
     if incoming is None:
-        log.info("Zalo update without a readable message dropped: %.300r", update)
+        log.debug("Zalo update without a readable message dropped: %.300r", update)
         return True
     backoff = Backoff()
     url = image_url(update)
