@@ -29,6 +29,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from domain.i18n import available_locales
 from domain.reminders import DailyHours
 
 RETENTION_MIN_DAYS = 2
@@ -263,6 +264,17 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError) as error:
             raise ValueError("cần tên múi giờ như Asia/Ho_Chi_Minh") from error
         return name
+
+    @field_validator("locale")
+    @classmethod
+    def _shipped_locale(cls, locale: str) -> str:
+        """``vi`` or a locale whose catalog ships with the bot (``en``): any other would
+        silently stay Vietnamese."""
+        wanted = locale.strip().lower()
+        known = available_locales()
+        if wanted not in known:
+            raise ValueError("cần một trong: " + ", ".join(sorted(known)))
+        return wanted
 
     @field_validator("log_level")
     @classmethod

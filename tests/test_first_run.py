@@ -137,6 +137,7 @@ def test_every_folder_sees_the_same_database(tmp_path: Path) -> None:
             'Cấu hình REMINDER_TIME = "22:00" không hợp lệ: nằm trong giờ yên tĩnh 20:30-07:00',
         ),
         ("REMINDER_TIME", "7h30", 'REMINDER_TIME = "7h30" không hợp lệ: cần giờ dạng HH:MM'),
+        ("REPORTBOT_LOCALE", "fr", 'REPORTBOT_LOCALE = "fr" không hợp lệ: cần một trong: en, vi'),
         ("WEB_PORT", "80800", 'WEB_PORT = "80800" không hợp lệ: cần một số nhiều nhất 65535'),
         ("SQLITE_DRIVER", "fast", "SQLITE_DRIVER = \"fast\" không hợp lệ: cần 'inline' hoặc"),
         (
