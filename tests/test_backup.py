@@ -218,11 +218,14 @@ async def test_sqlite_backup_while_another_connection_writes(tmp_path: Path) -> 
 
 
 def wait_until(condition: Callable[[], bool], seconds: float = 60.0) -> None:
-    """Wait (blocking, in 10 ms steps) until ``condition()``; fail after ``seconds``."""
+    """Wait (blocking, in 10 ms sleeps) until ``condition()``; fail after ``seconds``.
+
+    A plain sleep: a timed ``Event.wait`` never returned under libfaketime (the CI pass with the
+    clock 400 days ahead hung here)."""
     deadline = time.monotonic() + seconds
     while not condition():
         assert time.monotonic() < deadline, "the writer made no progress"
-        threading.Event().wait(0.01)
+        time.sleep(0.01)
 
 
 async def test_restore_refuses_a_database_a_running_bot_holds(tmp_path: Path) -> None:
