@@ -25,7 +25,6 @@ from types import FrameType
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
-from pydantic import ValidationError
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -33,7 +32,8 @@ from bot import logs
 from bot.app import App, load_samples_if_empty, open_app
 from bot.channels.console import run_console, sample_hint
 from bot.cli_backup import backup_app
-from bot.settings import Settings, settings_problems
+from bot.cli_settings import load_settings
+from bot.settings import Settings
 from domain.campaign_spec import CampaignSpec
 from domain.errors import DomainError
 from reports.consolidated import write_consolidated
@@ -97,8 +97,6 @@ NowOption = Annotated[
         formats=["%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"],
     ),
 ]
-SETTINGS_EXIT = 2
-"""Exit status of a command refused for a bad setting (as for a bad command-line option)."""
 
 
 def _version(wanted: bool) -> None:
@@ -121,17 +119,6 @@ def _main(
     ] = False,
 ) -> None:
     """The options every command shares (``--version``); the help is the Typer app's."""
-
-
-def load_settings() -> Settings:
-    """The settings from the environment and ``.env``; a bad one is answered with one
-    Vietnamese line per setting on standard error and exit status :data:`SETTINGS_EXIT`."""
-    try:
-        return Settings()
-    except ValidationError as error:
-        for line in settings_problems(error):
-            typer.echo(line, err=True)
-        raise typer.Exit(SETTINGS_EXIT) from None
 
 
 def _settings(today: date | None = None, now: datetime | None = None) -> Settings:

@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from pydantic import ValidationError
 
 from bot.app import make_clock
-from bot.settings import Settings, settings_problems
+from bot.cli_settings import load_settings
+from bot.settings import Settings
 from domain.clock import local_day
 from services.backup import (
     BackupError,
@@ -26,27 +26,12 @@ from services.backup import (
     restore_backup,
 )
 
-SETTINGS_EXIT = 2
-"""The exit status of a bad setting (``bot.cli.SETTINGS_EXIT``, not imported: ``bot.cli``
-imports this module)."""
-
 backup_app = typer.Typer()
 """Merged into ``reportbot``'s own commands (``app.add_typer(backup_app)`` in ``bot.cli``)."""
 
 
 def _places(settings: Settings) -> DataPlaces:
     return DataPlaces(settings.database_url, settings.evidence_dir, settings.reports_dir)
-
-
-def _load_settings() -> Settings:
-    """The settings; a bad one is one Vietnamese line per setting on stderr and exit status
-    :data:`SETTINGS_EXIT`, as for every other command (``bot.cli.load_settings``)."""
-    try:
-        return Settings()
-    except ValidationError as error:
-        for line in settings_problems(error):
-            typer.echo(line, err=True)
-        raise typer.Exit(SETTINGS_EXIT) from None
 
 
 def _fail(message: str) -> typer.Exit:
@@ -79,7 +64,7 @@ def backup(
     ] = None,
 ) -> None:
     """Back up the database, the evidence files and the reports into one .tar.gz archive."""
-    settings = _load_settings()
+    settings = load_settings()
     now = make_clock(settings).now()
     path = destination(target, now, settings.zone)
     try:
@@ -104,7 +89,7 @@ def restore(
 ) -> None:
     """Restore a backup: the evidence and report files, then the database (stop the bot
     first; it upgrades the restored schema when it starts)."""
-    settings = _load_settings()
+    settings = load_settings()
     try:
         done = asyncio.run(restore_backup(_places(settings), archive, force=force))
     except BackupError as error:
