@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from decimal import Decimal
-from statistics import median
 
 from domain.campaign_spec import ValueType
 from domain.i18n import _
+from domain.peers import PeerFigures, as_number
 from domain.plausibility import History, Related
 from domain.reading import Figure, read_figure
 from domain.text import fold
@@ -130,33 +130,37 @@ def shown(element: DataElement, value: str | None) -> str:
 
 
 class Histories:
-    """What each element's figure is compared with, from one read of the unit's last period and
-    the other units' values this period; ``draft`` gives the numerator or denominator entered."""
+    """What each element's figure is compared with: the unit's last period (element id ->
+    canonical value) and every unit's figures this period (element id -> :class:`PeerFigures`,
+    the unit's own left out of the median); ``draft`` gives the numerator or denominator
+    entered."""
 
     def __init__(
         self,
         campaign: Campaign,
+        org_unit_id: int,
         previous: dict[int, str],
-        others: dict[int, list[str]],
+        peers: Mapping[int, PeerFigures],
         *,
         same_year: bool,
     ) -> None:
         self.campaign = campaign
+        self.org_unit_id = org_unit_id
         self.previous = previous
-        self.others = others
+        self.peers = peers
         self.same_year = same_year
 
     def of(self, element: DataElement, draft: dict[str, str | None]) -> History:
         """The :class:`History` of ``element`` given the figures in ``draft`` (element id
         text -> canonical value)."""
-        numbers = [_decimal(v) for v in self.others.get(element.id, [])]
-        known = [n for n in numbers if n is not None]
+        peers = self.peers.get(element.id)
+        middle, reported = (None, 0) if peers is None else peers.median_without(self.org_unit_id)
         history = History(
-            previous=_decimal(self.previous.get(element.id)),
+            previous=as_number(self.previous.get(element.id)),
             cumulative=element.cumulative,
             same_year=self.same_year,
-            median=Decimal(median(known)) if known else None,
-            reported=len(known),
+            median=middle,
+            reported=reported,
         )
         elements = {e.id: e for e in self.campaign.elements}
         for indicator in self.campaign.indicators:
@@ -164,7 +168,7 @@ class Histories:
                 (indicator.denominator_id, "denominator"),
                 (indicator.numerator_id, "numerator"),
             ):
-                value = _decimal(draft.get(str(other_id)))
+                value = as_number(draft.get(str(other_id)))
                 if other_id == element.id or value is None:
                     continue
                 if element.id not in (indicator.numerator_id, indicator.denominator_id):
@@ -176,13 +180,3 @@ class Histories:
                     else replace(history, numerator=other)
                 )
         return history
-
-
-def _decimal(value: str | None) -> Decimal | None:
-    if value is None:
-        return None
-    try:
-        number = Decimal(value)
-    except ArithmeticError:
-        return None
-    return number if number.is_finite() else None

@@ -511,13 +511,14 @@ async def _histories(ctx: Context, only: DataElement | None = None) -> Histories
     the other units' values of that element alone (enough to judge one typed figure)."""
     before, previous = await _previous(ctx)
     period = await _period(ctx)
-    others = await value_store.others_values(
-        ctx.session, _unit_id(ctx), _period_id(ctx), None if only is None else [only.id]
+    peers = await value_store.peer_figures(
+        ctx.session, _period_id(ctx), None if only is None else [only.id]
     )
     return Histories(
         await ctx.campaign(_campaign_id(ctx)),
+        _unit_id(ctx),
         previous,
-        others,
+        peers,
         same_year=before is not None and before.start_date.year == period.start_date.year,
     )
 

@@ -1,11 +1,12 @@
 """A typed figure next to what the unit committed to and what its peers reported (issue 15's
 lean step reads both in fewer statements): the question shows the committed target, a figure far
-above the other units' is asked back, and the peers' values read once per transaction are read
-again after a value is written in it."""
+above the other units' is asked back, and the peers' figures read once per transaction are kept
+current as values are written in it."""
 
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import select
 
@@ -93,20 +94,28 @@ async def test_the_question_shows_the_commitment_and_a_far_figure_is_asked(
     assert "Số này đúng không?" in asked
 
 
-async def test_peers_read_again_after_a_write_in_the_same_transaction(
+async def test_peers_kept_current_after_a_write_in_the_same_transaction(
     app: App, clock: ManualClock
 ) -> None:
     element, period, units = await _setup(app, clock)
     async with app.sessions() as session, session.begin():
-        before = await values.others_values(session, units[5], period, [element])
-        assert sorted(before[element]) == ["100", "110", "120", "130"]
-        again = await values.others_values(session, units[1], period, [element])
-        assert sorted(again[element]) == ["110", "120", "130"]  # the unit's own left out
+        before = await values.peer_figures(session, period, [element])
+        assert before[element].median_without(units[5]) == (Decimal(115), 4)
+        again = await values.peer_figures(session, period, [element])
+        assert again[element].median_without(units[1]) == (Decimal(120), 3)  # its own left out
         clerk = await session.scalar(select(Reporter.id).limit(1))
         assert clerk is not None
         change = values.Change(element, "4000")
         await values.write_values(session, units[1], period, [change], clerk, clock.now())
-        after = await values.others_values(session, units[5], period, [element])
-        assert sorted(after[element]) == ["110", "120", "130", "4000"]
-        everything = await values.others_values(session, units[5], period)
-        assert sorted(everything[element]) == ["110", "120", "130", "4000"]
+        after = await values.peer_figures(session, period, [element])
+        assert after[element].median_without(units[5]) == (Decimal(125), 4)  # 110 120 130 4000
+        everything = await values.peer_figures(session, period)
+        assert everything[element].median_without(units[5]) == (Decimal(125), 4)
+        await values.write_values(
+            session, units[5], period, [values.Change(element, "7")], clerk, clock.now()
+        )
+        assert everything[element].median_without(units[4]) == (Decimal(115), 4)  # 7 110 120 4000
+        assert everything[element].median_without(units[5]) == (Decimal(125), 4)
+    async with app.sessions() as session, session.begin():  # a new transaction reads again
+        fresh = await values.peer_figures(session, period, [element])
+        assert fresh[element].median_without(units[4]) == (Decimal(115), 4)
