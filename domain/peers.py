@@ -51,6 +51,13 @@ class PeerFigures:
         figures._sorted = sorted(figures._of.values())
         return figures
 
+    def copy(self) -> PeerFigures:
+        """An independent copy (a transaction's writes stay out of the shared figures)."""
+        figures = PeerFigures()
+        figures._of = dict(self._of)
+        figures._sorted = list(self._sorted)
+        return figures
+
     def put(self, org_unit_id: int, value: str | None) -> None:
         """Record ``org_unit_id``'s canonical value (None or text: it has none)."""
         old = self._of.pop(org_unit_id, None)

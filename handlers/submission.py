@@ -43,6 +43,7 @@ from handlers.indicators import indicator_lines
 from handlers.state import FlowName, Mode, SubmissionData, SubmissionStep
 from handlers.units import current_unit
 from storage import campaigns as campaign_store
+from storage import peers as peer_store
 from storage import reopenings as reopen_store
 from storage import values as value_store
 from storage.models import Campaign, DataElement, OrgUnit, Period
@@ -511,7 +512,7 @@ async def _histories(ctx: Context, only: DataElement | None = None) -> Histories
     the other units' values of that element alone (enough to judge one typed figure)."""
     before, previous = await _previous(ctx)
     period = await _period(ctx)
-    peers = await value_store.peer_figures(
+    peers = await peer_store.peer_figures(
         ctx.session, _period_id(ctx), None if only is None else [only.id]
     )
     return Histories(

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async
 from sqlalchemy.ext.asyncio import AsyncSession as AsyncSession
 
 from storage import inline_sqlite
+from storage.peers import SHARED, PeerCache
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 MIGRATION_LOCK = 0x7265706F7274  # "report": the advisory lock key of schema upgrades
@@ -93,8 +94,9 @@ def _sqlite_read(connection: Connection) -> None:
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    """Sessions that keep loaded objects usable after commit (no lazy reload on access)."""
-    return async_sessionmaker(engine, expire_on_commit=False)
+    """Sessions that keep loaded objects usable after commit (no lazy reload on access),
+    sharing one :class:`storage.peers.PeerCache` (the units' figures of the peer check)."""
+    return async_sessionmaker(engine, expire_on_commit=False, info={SHARED: PeerCache()})
 
 
 def alembic_config() -> Config:

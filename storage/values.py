@@ -7,17 +7,17 @@ Values are canonical text (DHIS2 style, see ``storage.models.DataValue``). Every
 from __future__ import annotations
 
 import secrets
-from collections.abc import Collection, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from domain.peers import PeerFigures
 from domain.phones import normalize_phone
 from domain.text import fold
+from storage import peers
 from storage.models import (
     AuditAction,
     ChannelAccount,
@@ -44,68 +44,6 @@ async def values_of(session: AsyncSession, org_unit_id: int, period_id: int) -> 
         )
     )
     return {element_id: value for element_id, value in rows}
-
-
-_PEERS = "values.peers"
-"""``session.info`` key: period id -> :class:`_PeriodPeers`, the units' figures of the elements
-read in this transaction, kept current by :func:`write_values` (a session lives one
-transaction, so a rolled-back write never stays in it)."""
-
-
-@dataclass
-class _PeriodPeers:
-    everything: bool = False
-    elements: dict[int, PeerFigures] = field(default_factory=dict)
-
-
-async def peer_figures(
-    session: AsyncSession, period_id: int, element_ids: Collection[int] | None = None
-) -> dict[int, PeerFigures]:
-    """Every unit's numeric values of ``period_id``: data element id -> :class:`PeerFigures`,
-    whose ``median_without(unit)`` compares a unit's figure with the others'.
-
-    ``element_ids``: these elements only (one typed figure; index
-    ``ix_data_value_period_element``); None: every element, one query (a pasted report).
-    Read once per transaction — a batch of 100 updates at a deadline is mostly the same period —
-    and kept current by :func:`write_values`, so a paste no longer reads and converts every
-    other unit's values (45,000 at 3,000 units × 15 elements; issue 15, ``bench/rush.py``)."""
-    known: dict[int, _PeriodPeers] = session.info.setdefault(_PEERS, {})
-    peers = known.setdefault(period_id, _PeriodPeers())
-    if element_ids is None:
-        if not peers.everything:
-            peers.elements = await _read_peers(session, period_id, None)
-            peers.everything = True
-        return peers.elements
-    missing = [] if peers.everything else [e for e in element_ids if e not in peers.elements]
-    if missing:
-        peers.elements.update(await _read_peers(session, period_id, missing))
-    return {e: peers.elements.setdefault(e, PeerFigures()) for e in element_ids}
-
-
-async def _read_peers(
-    session: AsyncSession, period_id: int, element_ids: list[int] | None
-) -> dict[int, PeerFigures]:
-    query = select(DataValue.data_element_id, DataValue.org_unit_id, DataValue.value).where(
-        DataValue.period_id == period_id
-    )
-    if element_ids is not None:
-        query = query.where(DataValue.data_element_id.in_(element_ids))
-    pairs: dict[int, list[tuple[int, str | None]]] = {e: [] for e in element_ids or ()}
-    for element_id, org_unit_id, value in await session.execute(query):
-        pairs.setdefault(element_id, []).append((org_unit_id, value))
-    return {element_id: PeerFigures.of(values) for element_id, values in pairs.items()}
-
-
-def _keep_peers(session: AsyncSession, org_unit_id: int, period_id: int, change: Change) -> None:
-    """Bring the figures :func:`peer_figures` read in this transaction up to ``change``."""
-    peers: _PeriodPeers | None = session.info.get(_PEERS, {}).get(period_id)
-    if peers is None:
-        return
-    figures = peers.elements.get(change.data_element_id)
-    if figures is None and peers.everything:
-        figures = peers.elements[change.data_element_id] = PeerFigures()
-    if figures is not None:
-        figures.put(org_unit_id, change.value)
 
 
 @dataclass(frozen=True)
@@ -185,7 +123,7 @@ async def write_values(
         if old == change.value:
             continue
         changed += 1
-        _keep_peers(session, org_unit_id, period_id, change)
+        peers.note_write(session, period_id, change.data_element_id, org_unit_id, change.value)
         session.add(_audit(org_unit_id, period_id, change, old, reporter_id, at))
         if row is None and change.value is not None:
             session.add(

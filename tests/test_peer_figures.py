@@ -8,20 +8,23 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bot.app import App
 from domain.campaign_spec import CampaignSpec, ElementSpec, Frequency, UnitSpec, ValueType
 from domain.clock import ManualClock
-from storage import values
+from storage import peers, values
 from storage.campaigns import find_unit, import_campaign
 from storage.models import (
     DataElement,
+    DataValue,
     Period,
     Registration,
     RegistrationTarget,
     Reporter,
 )
+from storage.peers import SHARED, PeerCache
 from tests.conftest import Person
 
 CODE = "SOHO2026"
@@ -99,17 +102,17 @@ async def test_peers_kept_current_after_a_write_in_the_same_transaction(
 ) -> None:
     element, period, units = await _setup(app, clock)
     async with app.sessions() as session, session.begin():
-        before = await values.peer_figures(session, period, [element])
+        before = await peers.peer_figures(session, period, [element])
         assert before[element].median_without(units[5]) == (Decimal(115), 4)
-        again = await values.peer_figures(session, period, [element])
+        again = await peers.peer_figures(session, period, [element])
         assert again[element].median_without(units[1]) == (Decimal(120), 3)  # its own left out
         clerk = await session.scalar(select(Reporter.id).limit(1))
         assert clerk is not None
         change = values.Change(element, "4000")
         await values.write_values(session, units[1], period, [change], clerk, clock.now())
-        after = await values.peer_figures(session, period, [element])
+        after = await peers.peer_figures(session, period, [element])
         assert after[element].median_without(units[5]) == (Decimal(125), 4)  # 110 120 130 4000
-        everything = await values.peer_figures(session, period)
+        everything = await peers.peer_figures(session, period)
         assert everything[element].median_without(units[5]) == (Decimal(125), 4)
         await values.write_values(
             session, units[5], period, [values.Change(element, "7")], clerk, clock.now()
@@ -117,5 +120,42 @@ async def test_peers_kept_current_after_a_write_in_the_same_transaction(
         assert everything[element].median_without(units[4]) == (Decimal(115), 4)  # 7 110 120 4000
         assert everything[element].median_without(units[5]) == (Decimal(125), 4)
     async with app.sessions() as session, session.begin():  # a new transaction reads again
-        fresh = await values.peer_figures(session, period, [element])
+        fresh = await peers.peer_figures(session, period, [element])
         assert fresh[element].median_without(units[4]) == (Decimal(115), 4)
+
+
+async def test_the_process_keeps_committed_figures_and_forgets_rolled_back_ones(
+    app: App, clock: ManualClock
+) -> None:
+    element, period, units = await _setup(app, clock)
+    ticks = [0.0]
+    sessions = async_sessionmaker(
+        app.engine, expire_on_commit=False, info={SHARED: PeerCache(60, lambda: ticks[0])}
+    )
+
+    async def median_for(unit: int) -> tuple[Decimal | None, int]:
+        async with sessions() as session, session.begin():
+            return (await peers.peer_figures(session, period))[element].median_without(unit)
+
+    assert await median_for(units[5]) == (Decimal(115), 4)  # 100 110 120 130, read once
+    async with sessions() as session, session.begin():
+        clerk = await session.scalar(select(Reporter.id).limit(1))
+        assert clerk is not None
+        change = values.Change(element, "4000")
+        await values.write_values(session, units[1], period, [change], clerk, clock.now())
+        seen = await peers.peer_figures(session, period, [element])
+        assert seen[element].median_without(units[5]) == (Decimal(125), 4)
+        await session.rollback()
+    assert await median_for(units[5]) == (Decimal(115), 4)  # the rolled-back 4000 forgotten
+    async with sessions() as session, session.begin():
+        change = values.Change(element, "4000")
+        await values.write_values(session, units[1], period, [change], clerk, clock.now())
+        # a row no write of this process made (another process's): not read again yet
+        await session.execute(
+            update(DataValue)
+            .where(DataValue.org_unit_id == units[2], DataValue.period_id == period)
+            .values(value="5000")
+        )
+    assert await median_for(units[5]) == (Decimal(125), 4)  # 110 120 130 4000: kept, not read
+    ticks[0] = 61.0
+    assert await median_for(units[5]) == (Decimal("2065"), 4)  # read again: 120 130 4000 5000
