@@ -187,12 +187,12 @@ class Pipeline:
             now,
             private=not incoming.is_group,
         )
-        account, stored = sender.account, sender.stored  # the state row is held until saved
+        account = sender.account
         ctx = Context(
             session=session,
             account=account,
             reporter=sender.reporter,
-            state=accounts.state_of(stored),
+            state=sender.state,
             incoming=incoming,
             now=now,
             zone=self.zone,
@@ -205,7 +205,7 @@ class Pipeline:
         await handle(ctx)
         _note_step(incoming, ctx.state.flow, ctx.state.step)
         replies = ctx.finish_replies()
-        await accounts.save_state(session, account.id, ctx.state, now, stored)
+        await accounts.save_state(session, account.id, ctx.state, now)
         await accounts.enqueue_now(
             session,
             incoming.channel,

@@ -5,14 +5,14 @@ per user action) and never commits.
 
 from __future__ import annotations
 
-import copy
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, String, bindparam, func, insert, select, text
+from sqlalchemy import ColumnElement, String, Table, bindparam, func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.util import identity_key
 
 from storage.models import (
     BindFailure,
@@ -110,22 +110,48 @@ async def upsert_account(
 def _refresh(
     account: ChannelAccount, chat_id: str, display_name: str, at: datetime, private: bool
 ) -> None:
-    if private or account.chat_id is None:
+    """Bring the account up to date with a message just received. An attribute is assigned
+    only when its value changes: assigning even an equal value marks the account modified,
+    and the next query of the step then runs a whole flush (~0,3 ms) that writes nothing."""
+    if (private or account.chat_id is None) and account.chat_id != chat_id:
         account.chat_id = chat_id
-    account.display_name = fit(display_name.strip(), DISPLAY_NAME_CHARS) or account.display_name
+    name = fit(display_name.strip(), DISPLAY_NAME_CHARS)
+    if name and account.display_name != name:
+        account.display_name = name
     if account.last_seen_at is None or at - account.last_seen_at >= SEEN_EVERY:
         account.last_seen_at = at  # not on every message: one write less per step
-    account.is_active = True
+    if not account.is_active:
+        account.is_active = True
+
+
+_STATE = cast(Table, ConversationState.__table__)
+"""The conversation state is read and written as Core rows, never as ORM objects: a step holds
+it as a :class:`FlowState` of fresh JSON, so no copy is needed for change detection and the
+save is one statement (no unit-of-work flush)."""
+
+_SENDER = (
+    select(
+        ChannelAccount, Reporter, _STATE.c.account_id, _STATE.c.flow, _STATE.c.step, _STATE.c.data
+    )
+    .outerjoin(Reporter, Reporter.id == ChannelAccount.reporter_id)
+    .outerjoin(_STATE, _STATE.c.account_id == ChannelAccount.id)
+    .where(
+        ChannelAccount.channel == bindparam("channel"),
+        ChannelAccount.external_id == bindparam("external_id"),
+    )
+)
+"""The account, its person and its conversation state in one statement, built once (building
+it per message cost ~0,2 ms of operator and join construction)."""
 
 
 @dataclass(frozen=True)
 class Sender:
     """Who sent a message: the account (created if new, already flushed), the person behind
-    it if bound, and the stored conversation state row if any (held, to be saved)."""
+    it if bound, and the stored conversation state (empty when none is stored yet)."""
 
     account: ChannelAccount
     reporter: Reporter | None
-    stored: ConversationState | None
+    state: FlowState
 
 
 async def load_sender(
@@ -141,21 +167,16 @@ async def load_sender(
     """:func:`upsert_account`, with the person and the conversation state read in the same
     query (one statement instead of three for a known account: issue 15's lean step)."""
     found = (
-        await session.execute(
-            select(ChannelAccount, Reporter, ConversationState)
-            .outerjoin(Reporter, Reporter.id == ChannelAccount.reporter_id)
-            .outerjoin(ConversationState, ConversationState.account_id == ChannelAccount.id)
-            .where(ChannelAccount.channel == channel, ChannelAccount.external_id == external_id)
-        )
+        await session.execute(_SENDER, {"channel": channel, "external_id": external_id})
     ).first()
     if found is None:
         account = await upsert_account(
             session, channel, external_id, chat_id, display_name, at, private=private
         )
-        return Sender(account, None, None)
-    account, reporter, stored = found
+        return Sender(account, None, FlowState())
+    account, reporter, state_id, flow, step, data = found
     _refresh(account, chat_id, display_name, at, private)
-    return Sender(account, reporter, stored)
+    return Sender(account, reporter, _state(flow, step, data) if state_id else FlowState())
 
 
 async def load_reporter(session: AsyncSession, account: ChannelAccount) -> Reporter | None:
@@ -176,38 +197,58 @@ class FlowState:
     keep: dict[str, Any] = field(default_factory=dict)
 
 
+def _state(flow: str | None, step: str | None, stored: dict[str, Any] | None) -> FlowState:
+    """The state stored as ``(flow, step, {"data": …, "keep": …})``. ``stored`` is the JSON as
+    just decoded from the row, owned by nobody else, so a step may change it in place."""
+    stored = stored or {}
+    return FlowState(flow, step, stored.get("data", {}), stored.get("keep", {}))
+
+
+_LOAD_STATE = select(_STATE.c.flow, _STATE.c.step, _STATE.c.data).where(
+    _STATE.c.account_id == bindparam("account_id")
+)
+
+
 async def load_state(session: AsyncSession, account_id: int) -> FlowState:
     """The stored conversation state of an account (empty when none)."""
-    return state_of(await session.get(ConversationState, account_id))
+    found = (await session.execute(_LOAD_STATE, {"account_id": account_id})).first()
+    return FlowState() if found is None else _state(*found)
 
 
-def state_of(row: ConversationState | None) -> FlowState:
-    """The conversation state stored in ``row`` (empty when None)."""
-    if row is None:
-        return FlowState()
-    # a deep copy: a step changes its state in place, and if that changed the row's own JSON
-    # too, the new value would equal the "old" one and SQLAlchemy would not write it
-    stored = copy.deepcopy(row.data or {})
-    return FlowState(row.flow, row.step, stored.get("data", {}), stored.get("keep", {}))
+_SAVE_STATE = text(
+    "INSERT INTO conversation_state (account_id, flow, step, data, updated_at) "
+    "VALUES (:account_id, :flow, :step, :data, :at) ON CONFLICT (account_id) DO UPDATE SET "
+    "flow = excluded.flow, step = excluded.step, data = excluded.data, "
+    "updated_at = excluded.updated_at"
+).bindparams(
+    bindparam("data", type_=_STATE.c.data.type),
+    bindparam("at", type_=_STATE.c.updated_at.type),
+)
+"""One statement whether or not the account has a state row yet (SQLite 3.24+, PostgreSQL);
+text for the reason given at :data:`_MARK_PROCESSED`."""
 
 
 async def save_state(
-    session: AsyncSession,
-    account_id: int,
-    state: FlowState,
-    at: datetime,
-    row: ConversationState | None = None,
+    session: AsyncSession, account_id: int, state: FlowState, at: datetime
 ) -> None:
     """Store the conversation state of an account (same transaction as the change it goes
-    with); ``row``: the stored row if the caller still holds it (saves reading it again). The
-    JSON column is given a new object, so the change is always seen and saved."""
-    row = row or await session.get(ConversationState, account_id)
-    if row is None:
-        row = ConversationState(account_id=account_id)
-        session.add(row)
-    row.flow, row.step = state.flow, state.step
-    row.data = {"data": state.data, "keep": state.keep}
-    row.updated_at = at
+    with). Always written, whole: a state changed in place is saved as well as a new one.
+
+    A ``ConversationState`` object another query loaded into this session (reminders read
+    drafts that way) is expired, so it is read again with what was written here."""
+    await session.execute(
+        _SAVE_STATE,
+        {
+            "account_id": account_id,
+            "flow": state.flow,
+            "step": state.step,
+            "data": {"data": state.data, "keep": state.keep},
+            "at": at,
+        },
+    )
+    loaded = session.identity_map.get(identity_key(ConversationState, account_id))
+    if loaded is not None:
+        session.expire(loaded)
 
 
 def enqueue(
@@ -231,6 +272,11 @@ def enqueue(
         )
 
 
+_ENQUEUE = insert(cast(Table, OutboxMessage.__table__))
+"""A Core insert of the outbox table: the ORM's bulk insert (``insert(OutboxMessage)``) first
+flushes the session and runs its own bookkeeping, ~0,4 ms a message."""
+
+
 async def enqueue_now(
     session: AsyncSession,
     channel: str,
@@ -252,7 +298,7 @@ async def enqueue_now(
             }
             for payload in payloads
         ]
-        await session.execute(insert(OutboxMessage), rows)
+        await session.execute(_ENQUEUE, rows)
 
 
 def new_code(length: int = 8) -> str:
