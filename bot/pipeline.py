@@ -97,7 +97,10 @@ class Pipeline:
         commit per fetched batch instead of one per message); for each, False when it was a
         duplicate. The caller confirms the batch to the channel only after this returns.
 
-        A transient fault retries the whole batch (:meth:`process`'s rule). Any other error
+        The batch's message ids are recorded first, by one statement
+        (:func:`storage.accounts.mark_all_processed`): a duplicate is known before any step
+        runs, and the ids commit with the steps. A transient fault retries the whole batch
+        (:meth:`process`'s rule). Any other error
         rolls the batch back and redoes it one message per transaction with :meth:`process`,
         so only the faulty message gets the apology and the others are stored as usual. A
         message that changes what the next one sees (a person's state, a submission) is seen
@@ -152,7 +155,12 @@ class Pipeline:
         noting = _steps.set(steps)
         try:
             async with self.sessions() as session, session.begin():
-                done = [await self._step(session, incoming) for incoming in batch]
+                done = await accounts.mark_all_processed(
+                    session, [(i.channel, i.message_id) for i in batch], self.clock.now()
+                )
+                for incoming, new in zip(batch, done, strict=True):
+                    if new:  # else a duplicate, dropped
+                        await self._step(session, incoming)
                 asked = document_jobs.asked(session)
         finally:
             _steps.reset(noting)
@@ -168,16 +176,15 @@ class Pipeline:
     def _locale(self, incoming: Incoming) -> str:
         return answer_locale(incoming.language_code, self.locale, self.person_locale)
 
-    async def _step(self, session: AsyncSession, incoming: Incoming) -> bool:
-        """One message inside the caller's transaction: the processed id, the account, the
-        conversation step, its state and its replies, in the person's language."""
+    async def _step(self, session: AsyncSession, incoming: Incoming) -> None:
+        """One new message inside the caller's transaction (its id recorded already, with the
+        batch's): the account, the conversation step, its state and its replies, in the
+        person's language."""
         with translating(self._locale(incoming)):
-            return await self._step_in_locale(session, incoming)
+            await self._step_in_locale(session, incoming)
 
-    async def _step_in_locale(self, session: AsyncSession, incoming: Incoming) -> bool:
+    async def _step_in_locale(self, session: AsyncSession, incoming: Incoming) -> None:
         now = self.clock.now()
-        if not await accounts.mark_processed(session, incoming.channel, incoming.message_id, now):
-            return False
         sender = await accounts.load_sender(
             session,
             incoming.channel,
@@ -214,7 +221,6 @@ class Pipeline:
             [reply.to_payload() for reply in replies],
             now,
         )
-        return True
 
     async def _apologise(self, incoming: Incoming) -> bool:
         now = self.clock.now()

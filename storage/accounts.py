@@ -8,9 +8,20 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, String, Table, bindparam, func, insert, select, text
+from sqlalchemy import (
+    ColumnElement,
+    String,
+    Table,
+    TextClause,
+    bindparam,
+    func,
+    insert,
+    select,
+    text,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.util import identity_key
 
@@ -78,6 +89,42 @@ async def mark_processed(
         _MARK_PROCESSED, {"channel": channel, "message_id": message_id, "at": at}
     )
     return found.first() is not None
+
+
+PROCESSED_AT_ONCE = 200
+"""Message ids recorded by one statement at most (3 bound values a row, far below SQLite's
+limit of bound values)."""
+
+
+@cache
+def _mark_many(rows: int) -> TextClause:
+    """:data:`_MARK_PROCESSED` for ``rows`` ids at once, returning those that were new."""
+    values = ", ".join(f"(:channel{n}, :message_id{n}, :at)" for n in range(rows))
+    return text(
+        f"INSERT INTO processed_message (channel, message_id, processed_at) VALUES {values} "
+        "ON CONFLICT DO NOTHING RETURNING channel, message_id"
+    ).bindparams(bindparam("at", type_=ProcessedMessage.__table__.c.processed_at.type))
+
+
+async def mark_all_processed(
+    session: AsyncSession, messages: list[tuple[str, str]], at: datetime
+) -> list[bool]:
+    """:func:`mark_processed` for the ``(channel, message id)`` of a batch, in one statement
+    (up to :data:`PROCESSED_AT_ONCE` ids) instead of one per message: for each, whether it is
+    new. An id given twice is new the first time only, as if recorded one after the other."""
+    new: set[tuple[str, str]] = set()
+    for start in range(0, len(messages), PROCESSED_AT_ONCE):
+        chunk = messages[start : start + PROCESSED_AT_ONCE]
+        values: dict[str, Any] = {"at": at}
+        for n, (channel, message_id) in enumerate(chunk):
+            values[f"channel{n}"], values[f"message_id{n}"] = channel, message_id
+        found = await session.execute(_mark_many(len(chunk)), values)
+        new.update((channel, message_id) for channel, message_id in found)
+    fresh = []
+    for key in messages:
+        fresh.append(key in new)
+        new.discard(key)
+    return fresh
 
 
 async def upsert_account(

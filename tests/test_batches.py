@@ -126,3 +126,20 @@ async def test_a_batch_is_one_commit_and_sees_its_own_steps(app: App) -> None:
     assert len(counted) == 1
     replies = await replies_to(app, head)
     assert f"Chỉ tiêu 4/{len(campaign.elements)}" in replies[-1]
+
+
+async def test_duplicates_in_and_across_batches_are_dropped_by_id(app: App) -> None:
+    """The batch's ids are recorded by one statement before its steps: an id seen in an
+    earlier batch, or earlier in the same batch, is dropped (False) and answered once."""
+    [head, other, *_rest] = await heads_at_their_first_figure(app)
+    campaign = await sample(app)
+    first, second = campaign.elements[:2]
+    earlier = said(other, typed_answer(first, 0))
+    assert await app.pipeline.process_batch([earlier]) == [True]
+    again = said(head, typed_answer(first, 0))
+    batch = [again, earlier, again, said(head, typed_answer(second, 1))]
+    assert await app.pipeline.process_batch(batch) == [True, False, False, True]
+    assert await count(app, ProcessedMessage) >= 3
+    replies = await replies_to(app, head)
+    assert f"Chỉ tiêu 3/{len(campaign.elements)}" in replies[-1]
+    assert sum(f"Chỉ tiêu 2/{len(campaign.elements)}" in text for text in replies) == 1
