@@ -333,8 +333,13 @@ async def enqueue_now(
     at: datetime,
 ) -> None:
     """:func:`enqueue` as one bulk ``INSERT`` at once, outside the unit of work (the hot path
-    of every message: issue 15's lean step). Nothing to do for no payloads."""
+    of every message: issue 15's lean step). Nothing to do for no payloads.
+
+    Rows the step queued with :func:`enqueue` (a notice to a unit the sender belongs to) are
+    flushed first, so they keep their place before these replies in the chat's order; a Core
+    insert does not flush by itself."""
     if payloads:
+        await session.flush()  # nothing to write in most steps: no statement then
         rows = [
             {
                 "channel": channel,

@@ -16,6 +16,7 @@ from bot.app import App
 from bot.channels.batcher import Batcher
 from domain.messages import Incoming, Reply
 from handlers.flow import Context
+from storage import accounts
 from storage.models import OutboxMessage, ProcessedMessage, Submission
 from tests.conftest import Person
 from tests.helpers import count, rows, sample, typed_answer
@@ -143,3 +144,28 @@ async def test_duplicates_in_and_across_batches_are_dropped_by_id(app: App) -> N
     replies = await replies_to(app, head)
     assert f"Chỉ tiêu 3/{len(campaign.elements)}" in replies[-1]
     assert sum(f"Chỉ tiêu 2/{len(campaign.elements)}" in text for text in replies) == 1
+
+
+async def test_a_notice_queued_by_a_step_comes_before_its_replies(
+    app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A step that queues a message to its own chat as a row (``accounts.enqueue``: a notice
+    to every person of the sender's unit) and answers: the chat gets them in that order, though
+    the replies are written by a Core insert."""
+    [head, *_others] = await heads_at_their_first_figure(app)
+
+    async def handle(ctx: Context) -> None:
+        accounts.enqueue(
+            ctx.session,
+            ctx.incoming.channel,
+            ctx.incoming.chat_id,
+            ctx.account.id,
+            [Reply("the unit's notice").to_payload()],
+            ctx.now,
+        )
+        ctx.say("the answer")
+
+    monkeypatch.setattr(bot.pipeline, "handle", handle)
+    assert await app.pipeline.process_batch([said(head, "1"), said(head, "2")]) == [True, True]
+    replies = await replies_to(app, head)
+    assert replies[-4:] == ["the unit's notice", "the answer"] * 2
