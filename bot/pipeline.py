@@ -158,9 +158,13 @@ class Pipeline:
                 done = await accounts.mark_all_processed(
                     session, [(i.channel, i.message_id) for i in batch], self.clock.now()
                 )
-                for incoming, new in zip(batch, done, strict=True):
-                    if new:  # else a duplicate, dropped
-                        await self._step(session, incoming)
+                new = [incoming for incoming, fresh in zip(batch, done, strict=True) if fresh]
+                read = await accounts.read_senders(
+                    session, [(i.channel, i.external_id) for i in new]
+                )
+                for incoming in new:  # a duplicate is dropped; the others in order
+                    who = read.pop((incoming.channel, incoming.external_id), None)
+                    await self._step(session, incoming, who)  # a sender's next one reads anew
                 asked = document_jobs.asked(session)
         finally:
             _steps.reset(noting)
@@ -176,14 +180,19 @@ class Pipeline:
     def _locale(self, incoming: Incoming) -> str:
         return answer_locale(incoming.language_code, self.locale, self.person_locale)
 
-    async def _step(self, session: AsyncSession, incoming: Incoming) -> None:
+    async def _step(
+        self, session: AsyncSession, incoming: Incoming, read: accounts.Sender | None
+    ) -> None:
         """One new message inside the caller's transaction (its id recorded already, with the
         batch's): the account, the conversation step, its state and its replies, in the
-        person's language."""
+        person's language. ``read``: the sender as read with the batch's others, for their
+        first message in it (None: read here)."""
         with translating(self._locale(incoming)):
-            await self._step_in_locale(session, incoming)
+            await self._step_in_locale(session, incoming, read)
 
-    async def _step_in_locale(self, session: AsyncSession, incoming: Incoming) -> None:
+    async def _step_in_locale(
+        self, session: AsyncSession, incoming: Incoming, read: accounts.Sender | None
+    ) -> None:
         now = self.clock.now()
         sender = await accounts.load_sender(
             session,
@@ -193,6 +202,7 @@ class Pipeline:
             incoming.display_name,
             now,
             private=not incoming.is_group,
+            read=read,
         )
         account = sender.account
         ctx = Context(

@@ -5,6 +5,7 @@ The real pipeline on the real database; the bug is simulated in the step."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import uuid
 from typing import Any
 
@@ -169,3 +170,18 @@ async def test_a_notice_queued_by_a_step_comes_before_its_replies(
     assert await app.pipeline.process_batch([said(head, "1"), said(head, "2")]) == [True, True]
     replies = await replies_to(app, head)
     assert replies[-4:] == ["the unit's notice", "the answer"] * 2
+
+
+async def test_a_sender_bound_by_one_message_is_bound_for_the_next_in_the_batch(
+    app: App,
+) -> None:
+    """The batch's senders are read together before its steps; a sender's second message in
+    the batch is read again, so it sees what the first changed (here: the binding)."""
+    await sample(app)
+    newcomer = Person(app, "newcomer")
+    await newcomer.say("xin chào")  # known, not bound
+    share = dataclasses.replace(said("newcomer", "/start"), verified_phone=PHONES[0])
+    batch = [share, said("newcomer", "/nhap")]
+    assert await app.pipeline.process_batch(batch) == [True, True]
+    replies = await replies_to(app, "newcomer")
+    assert "Chỉ tiêu 1/" in replies[-1]
