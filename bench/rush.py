@@ -55,8 +55,8 @@ fetched batch at a time; for an update in a batch it is the end of its batch.
 
 The build window is the life of the bot's child ``python -m bot.document_build``, watched in
 /proc every 20 ms (with its CPU time, and the bot's threads' CPU and run-queue time from
-``schedstat``). ``--nice-build N`` renices that child as soon as it is seen: an experiment, the
-product does not. Nothing lost: every rush unit's receipt ("✅ Đã nhận báo cáo") arrived and its
+``schedstat``). ``--nice-build N`` renices that child as soon as it is seen: an experiment (the
+product starts it at ``bot.document_build.NICE``, 10). Nothing lost: every rush unit's receipt ("✅ Đã nhận báo cáo") arrived and its
 Submission row exists after the bot stopped, the outbox holds nothing unsent, no 429, no
 off-spec request. Figures are printed; nothing is asserted. SQLite only.
 """
@@ -559,7 +559,7 @@ class ProcessWatch:
         for pid in children - set(self.running):
             if self._is_build(pid):
                 self.running[pid] = Build(now, now)
-                if self.nice:  # an experiment (--nice-build), not what the product does
+                if self.nice:  # an experiment (--nice-build); the product's own is NICE (10)
                     with contextlib.suppress(OSError):
                         os.setpriority(os.PRIO_PROCESS, pid, self.nice)
         for pid, build in list(self.running.items()):
@@ -1107,7 +1107,7 @@ def main() -> None:
         "--nice-build",
         type=int,
         default=0,
-        help="experiment: renice the build process to this (the product does not)",
+        help="experiment: renice the build process to this (the product starts it at 10)",
     )
     parser.add_argument(
         "--quick", action="store_true", help="a trial: 300 units, 1,000 big units, 200 in part 2"

@@ -315,3 +315,28 @@ async def test_window_limiter_counts_a_send_until_a_period_after_its_end() -> No
     fourth.cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await fourth
+
+
+async def test_a_chat_waiting_for_its_pace_does_not_hold_back_another(
+    app: App, fake: FakeTelegram
+) -> None:
+    """One chat's second message waits a second for the chat's pace (1 a second); another
+    chat's answer committed meanwhile goes out at once, not after that chat's round."""
+    bot = make_bot("1:TEST", f"http://127.0.0.1:{fake.port}", timeout=0.5)
+    channel = TelegramChannel(bot, chat_per_second=1)
+    sender = OutboxSender(app.sessions, channel, app.clock.now, Pacing(per_second=1000))
+    await enqueue(app, Reply("một"), Reply("hai"), chat_id="5101")
+    stop = asyncio.Event()
+    running = asyncio.create_task(sender.run(stop))
+    try:
+        await fake.wait_for_text("5101", "một")
+        await enqueue(app, Reply("ba"), chat_id="5102")
+        sender.wake()
+        await fake.wait_for_text("5102", "ba")
+        assert fake.texts("5101") == ["một"]  # still waiting for its pace
+        await fake.wait_for_text("5101", "hai")
+    finally:
+        stop.set()
+        await running
+        await bot.session.close()
+    assert [row.status for row in await outbox_rows(app)] == [OutboxStatus.SENT] * 3
