@@ -4,8 +4,8 @@ a read and a sort of every unit's value at each step.
 
 At a province's deadline (3,000 units × 15 elements) a pasted report compared each figure with
 45,000 values read and converted again for every paste (issue 15, ``bench/rush.py``); a
-:class:`PeerFigures` per element is read once per transaction and kept current as values are
-written in it.
+:class:`PeerFigures` per element is read once and kept current as values are written
+(:mod:`storage.peers`).
 """
 
 from __future__ import annotations

@@ -445,12 +445,15 @@ class DataValueAudit(Base):
 
     ``ix_data_value_audit_period``: a report's corrections are counted by period, unit and
     element (``storage.report_rows``; the index covers that count), a campaign's units with
-    data are found by period and unit (``storage.campaigns``).
+    data are found by period and unit (``storage.campaigns``). ``ix_data_value_audit_change``:
+    the period's last change, ``max(id)`` (``storage.peers``: every change of a value, deletions
+    included, leaves an audit row).
     """
 
     __tablename__ = "data_value_audit"
     __table_args__ = (
         Index("ix_data_value_audit_period", "period_id", "org_unit_id", "data_element_id"),
+        Index("ix_data_value_audit_change", "period_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

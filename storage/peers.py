@@ -6,63 +6,83 @@ it, :func:`storage.db.session_factory`): a period's figures are read once and th
 by the writes this process commits, so at a deadline no step reads every other unit's values
 (45,000 rows per pasted report at 3,000 units × 15 elements, ~60 ms a step; issue 15,
 ``bench/rush.py``). Inside a transaction the elements it wrote are private copies, applied to the
-shared figures only when it commits (SQLAlchemy's ``after_commit``) and dropped on rollback.
+shared figures only when it commits (SQLAlchemy's ``after_commit``); a rollback drops them and
+every period the transaction looked at.
 
-What another process commits is seen once the period's figures are older than
-:data:`PEER_SECONDS`, and two transactions running side by side (PostgreSQL) may each miss the
-other's latest writes for as long: the median is a plausibility hint, which a few figures out
-of thousands do not move, never a stored value.
+Another process's changes are seen at once: each transaction that uses a period first reads the
+period's last change, the highest id of its audit rows (every create, update and delete of a
+value writes one; index ``ix_data_value_audit_change``, one index step), and reads the figures
+again when it is newer than what the cache holds. On SQLite, where one transaction writes at a
+time, this is exact. On PostgreSQL two transactions running side by side may commit their
+changes out of id order, so one process may miss the other's latest figures until the period
+changes again: the median is a plausibility hint that a few figures out of thousands do not
+move, never a stored value.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import event, select
+from sqlalchemy import event, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from domain.peers import PeerFigures
-from storage.models import DataValue
+from storage.models import DataValue, DataValueAudit
 
-PEER_SECONDS = 60.0
-"""A period's figures are read again once this old (seconds), to see other processes' writes."""
+PEER_IDLE_SECONDS = 600.0
+"""A period's figures no transaction used for this long (seconds) are dropped (memory)."""
 
 SHARED = "peers.shared"
 """``Session.info`` key of the process's :class:`PeerCache` (set by the session factory)."""
 _OWN = "peers.own"  # a session without a shared cache: one for this session alone
 _COPIES = "peers.copies"  # (period id, element id) -> this transaction's copy
 _WRITES = "peers.writes"  # [(period id, element id, org unit id, value)] not yet committed
+_CHECKED = "peers.checked"  # period id -> its last change, read by this transaction
+_STAMPS = "peers.stamps"  # period id -> the last audit id this transaction wrote
 
 
 @dataclass
 class _PeriodPeers:
-    read_at: float
+    stamp: int  # the period's last change (audit id) the figures include
+    used_at: float
     everything: bool = False
     elements: dict[int, PeerFigures] = field(default_factory=dict)
 
 
 class PeerCache:
-    """Periods' figures: period id -> element id -> :class:`PeerFigures`, read lazily and kept
-    up to ``seconds`` (default :data:`PEER_SECONDS`) by ``clock`` (monotonic seconds). Memory:
-    about 200 bytes a value (10,000 units × 40 elements of one period: ~80 MB), dropped with the
-    period once it is that old."""
+    """Periods' figures: period id -> element id -> :class:`PeerFigures`, read lazily, each
+    period with the last change it includes (:attr:`_PeriodPeers.stamp`). Memory: about 200
+    bytes a value (10,000 units × 40 elements of one period: ~80 MB), dropped once no
+    transaction used the period for ``idle_seconds`` (default :data:`PEER_IDLE_SECONDS`) by
+    ``clock`` (monotonic seconds)."""
 
     def __init__(
-        self, seconds: float = PEER_SECONDS, clock: Callable[[], float] = time.monotonic
+        self, idle_seconds: float = PEER_IDLE_SECONDS, clock: Callable[[], float] = time.monotonic
     ) -> None:
-        self.seconds = seconds
+        self.idle_seconds = idle_seconds
         self._clock = clock
         self._periods: dict[int, _PeriodPeers] = {}
 
-    def period(self, period_id: int) -> _PeriodPeers:
-        """The period's figures, fresh: empty (to be read) when absent or too old."""
+    def period(self, period_id: int, stamp: int) -> _PeriodPeers:
+        """The period's figures as of its last change ``stamp``: empty (to be read) when
+        absent or older."""
         now = self._clock()
-        for stale in [p for p, v in self._periods.items() if now - v.read_at >= self.seconds]:
-            del self._periods[stale]
-        return self._periods.setdefault(period_id, _PeriodPeers(now))
+        idle = [p for p, v in self._periods.items() if now - v.used_at >= self.idle_seconds]
+        for period in idle:
+            del self._periods[period]
+        peers = self._periods.get(period_id)
+        if peers is None or peers.stamp < stamp:
+            peers = self._periods[period_id] = _PeriodPeers(stamp, now)
+        peers.used_at = now
+        return peers
+
+    def forget(self, period_ids: Iterable[int]) -> None:
+        """Drop these periods' figures (a transaction that read them rolled back)."""
+        for period_id in period_ids:
+            self._periods.pop(period_id, None)
 
     def loaded(self, period_id: int, element_id: int) -> PeerFigures | None:
         """The element's figures if this cache holds them (None: not read, nothing to keep)."""
@@ -74,12 +94,17 @@ class PeerCache:
             found = peers.elements[element_id] = PeerFigures()
         return found
 
-    def apply(self, writes: list[tuple[int, int, int, str | None]]) -> None:
-        """Committed writes: (period id, element id, org unit id, canonical value or None)."""
+    def apply(self, writes: list[tuple[int, int, int, str | None]], stamps: dict[int, int]) -> None:
+        """Committed writes: (period id, element id, org unit id, canonical value or None),
+        and the last audit id written per period."""
         for period_id, element_id, org_unit_id, value in writes:
             figures = self.loaded(period_id, element_id)
             if figures is not None:
                 figures.put(org_unit_id, value)
+        for period_id, stamp in stamps.items():
+            peers = self._periods.get(period_id)
+            if peers is not None:
+                peers.stamp = max(peers.stamp, stamp)
 
 
 def _cache(session: AsyncSession) -> PeerCache:
@@ -95,7 +120,10 @@ async def peer_figures(
     transaction's own writes included. ``element_ids``: these elements only (a typed figure;
     index ``ix_data_value_period_element``); None: every element, one query (a pasted report).
     The result must be treated as read-only."""
-    peers = _cache(session).period(period_id)
+    checked: dict[int, int] = session.info.setdefault(_CHECKED, {})
+    if period_id not in checked:
+        checked[period_id] = await _last_change(session, period_id)
+    peers = _cache(session).period(period_id, checked[period_id])
     if element_ids is None and not peers.everything:
         peers.elements = await _read(session, period_id, None)
         peers.everything = True
@@ -110,6 +138,13 @@ async def peer_figures(
     }
 
 
+async def _last_change(session: AsyncSession, period_id: int) -> int:
+    last = await session.scalar(
+        select(func.max(DataValueAudit.id)).where(DataValueAudit.period_id == period_id)
+    )
+    return last or 0
+
+
 async def _read(
     session: AsyncSession, period_id: int, element_ids: list[int] | None
 ) -> dict[int, PeerFigures]:
@@ -122,6 +157,13 @@ async def _read(
     for element_id, org_unit_id, value in await session.execute(query):
         pairs.setdefault(element_id, []).append((org_unit_id, value))
     return {element_id: PeerFigures.of(values) for element_id, values in pairs.items()}
+
+
+def note_stamp(session: AsyncSession, period_id: int, audit_id: int) -> None:
+    """Record the last audit row written for ``period_id`` in this transaction (after flush):
+    once committed, the process's figures include this change."""
+    stamps: dict[int, int] = session.info.setdefault(_STAMPS, {})
+    stamps[period_id] = max(stamps.get(period_id, 0), audit_id)
 
 
 def note_write(
@@ -143,16 +185,20 @@ def note_write(
 
 @event.listens_for(Session, "after_commit")
 def _committed(session: Session) -> None:
-    writes = session.info.pop(_WRITES, None)
-    session.info.pop(_COPIES, None)
-    session.info.pop(_OWN, None)
+    writes = session.info.pop(_WRITES, None) or []
+    stamps = session.info.pop(_STAMPS, None) or {}
+    for key in (_COPIES, _OWN, _CHECKED):
+        session.info.pop(key, None)
     shared: PeerCache | None = session.info.get(SHARED)
-    if writes and shared is not None:
-        shared.apply(writes)
+    if shared is not None and (writes or stamps):
+        shared.apply(writes, stamps)
 
 
 @event.listens_for(Session, "after_rollback")
 def _rolled_back(session: Session) -> None:
-    session.info.pop(_WRITES, None)
-    session.info.pop(_COPIES, None)
-    session.info.pop(_OWN, None)
+    checked: dict[int, int] = session.info.pop(_CHECKED, None) or {}
+    for key in (_WRITES, _STAMPS, _COPIES, _OWN):
+        session.info.pop(key, None)
+    shared: PeerCache | None = session.info.get(SHARED)
+    if shared is not None:  # what it read may hold its own writes, now undone
+        shared.forget(checked)

@@ -116,15 +116,15 @@ async def write_values(
             )
         )
     }
-    changed = 0
+    audits: list[DataValueAudit] = []
     for change in changes:
         row = current.get(change.data_element_id)
         old = row.value if row else None
         if old == change.value:
             continue
-        changed += 1
         peers.note_write(session, period_id, change.data_element_id, org_unit_id, change.value)
-        session.add(_audit(org_unit_id, period_id, change, old, reporter_id, at))
+        audits.append(_audit(org_unit_id, period_id, change, old, reporter_id, at))
+        session.add(audits[-1])
         if row is None and change.value is not None:
             session.add(
                 DataValue(
@@ -142,7 +142,9 @@ async def write_values(
         elif row is not None and change.value is not None:
             row.value, row.entered_by_id, row.updated_at = change.value, reporter_id, at
     await session.flush()
-    return changed
+    if audits:
+        peers.note_stamp(session, period_id, max(audit.id for audit in audits))
+    return len(audits)
 
 
 def _audit(

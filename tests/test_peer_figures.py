@@ -8,8 +8,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlalchemy import event, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import App
 from domain.campaign_spec import CampaignSpec, ElementSpec, Frequency, UnitSpec, ValueType
@@ -18,7 +18,6 @@ from storage import peers, values
 from storage.campaigns import find_unit, import_campaign
 from storage.models import (
     DataElement,
-    DataValue,
     Period,
     Registration,
     RegistrationTarget,
@@ -124,38 +123,59 @@ async def test_peers_kept_current_after_a_write_in_the_same_transaction(
         assert fresh[element].median_without(units[4]) == (Decimal(115), 4)
 
 
-async def test_the_process_keeps_committed_figures_and_forgets_rolled_back_ones(
+async def test_the_process_keeps_committed_figures_and_sees_another_process_change(
     app: App, clock: ManualClock
 ) -> None:
     element, period, units = await _setup(app, clock)
     ticks = [0.0]
     sessions = async_sessionmaker(
-        app.engine, expire_on_commit=False, info={SHARED: PeerCache(60, lambda: ticks[0])}
+        app.engine, expire_on_commit=False, info={SHARED: PeerCache(600, lambda: ticks[0])}
     )
+    other_process = async_sessionmaker(
+        app.engine, expire_on_commit=False, info={SHARED: PeerCache()}
+    )
+    reads: list[str] = []
+
+    def count_reads(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        if statement.lstrip().startswith("SELECT data_value.data_element_id"):
+            reads.append(statement)
+
+    event.listen(app.engine.sync_engine, "before_cursor_execute", count_reads)
 
     async def median_for(unit: int) -> tuple[Decimal | None, int]:
         async with sessions() as session, session.begin():
             return (await peers.peer_figures(session, period))[element].median_without(unit)
 
-    assert await median_for(units[5]) == (Decimal(115), 4)  # 100 110 120 130, read once
-    async with sessions() as session, session.begin():
-        clerk = await session.scalar(select(Reporter.id).limit(1))
-        assert clerk is not None
-        change = values.Change(element, "4000")
-        await values.write_values(session, units[1], period, [change], clerk, clock.now())
-        seen = await peers.peer_figures(session, period, [element])
-        assert seen[element].median_without(units[5]) == (Decimal(125), 4)
-        await session.rollback()
-    assert await median_for(units[5]) == (Decimal(115), 4)  # the rolled-back 4000 forgotten
-    async with sessions() as session, session.begin():
-        change = values.Change(element, "4000")
-        await values.write_values(session, units[1], period, [change], clerk, clock.now())
-        # a row no write of this process made (another process's): not read again yet
-        await session.execute(
-            update(DataValue)
-            .where(DataValue.org_unit_id == units[2], DataValue.period_id == period)
-            .values(value="5000")
-        )
-    assert await median_for(units[5]) == (Decimal(125), 4)  # 110 120 130 4000: kept, not read
-    ticks[0] = 61.0
-    assert await median_for(units[5]) == (Decimal("2065"), 4)  # read again: 120 130 4000 5000
+    async def write(
+        factory: async_sessionmaker[AsyncSession], unit: int, value: str | None
+    ) -> None:
+        async with factory() as session, session.begin():
+            clerk = await session.scalar(select(Reporter.id).limit(1))
+            assert clerk is not None
+            change = values.Change(element, value)
+            await values.write_values(session, units[unit], period, [change], clerk, clock.now())
+
+    try:
+        assert await median_for(units[5]) == (Decimal(115), 4)  # 100 110 120 130
+        assert await median_for(units[1]) == (Decimal(120), 3)
+        assert len(reads) == 1  # read once, then kept
+        async with sessions() as session, session.begin():
+            clerk = await session.scalar(select(Reporter.id).limit(1))
+            assert clerk is not None
+            change = values.Change(element, "4000")
+            await values.write_values(session, units[1], period, [change], clerk, clock.now())
+            seen = await peers.peer_figures(session, period, [element])
+            assert seen[element].median_without(units[5]) == (Decimal(125), 4)
+            await session.rollback()
+        assert await median_for(units[5]) == (Decimal(115), 4)  # the 4000 forgotten
+        reads.clear()
+        await write(sessions, 1, "4000")
+        assert await median_for(units[5]) == (Decimal(125), 4)  # 110 120 130 4000
+        assert reads == []  # this process's own commit kept, nothing read again
+        await write(other_process, 2, "5000")  # another process, its own cache
+        assert await median_for(units[5]) == (Decimal("2065"), 4)  # 120 130 4000 5000
+        assert len(reads) == 1  # its change seen at once: read again
+        await write(other_process, 2, None)  # a deletion is a change too
+        assert await median_for(units[5]) == (Decimal(130), 3)  # 120 130 4000
+    finally:
+        event.remove(app.engine.sync_engine, "before_cursor_execute", count_reads)

@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from domain.peers import PeerFigures, as_number
+from storage.peers import PeerCache
 
 _VALUES = st.one_of(
     st.none(),
@@ -46,3 +47,23 @@ def test_text_blank_and_non_finite_values_are_not_figures() -> None:
     assert figures.median_without(9) == (Decimal(5), 2)
     assert figures.median_without(2) == (Decimal(6), 1)
     assert PeerFigures().median_without(1) == (None, 0)
+
+
+def test_a_period_is_kept_while_used_and_read_again_when_changed_elsewhere() -> None:
+    ticks = [0.0]
+    cache = PeerCache(idle_seconds=600, clock=lambda: ticks[0])
+    first = cache.period(7, stamp=10)
+    first.elements[1] = PeerFigures.of([(1, "5")])
+    assert cache.period(7, stamp=10) is first  # nothing changed: kept
+    cache.apply([(7, 1, 2, "9")], {7: 12})  # this process committed a change (audit id 12)
+    assert cache.period(7, stamp=12) is first and first.stamp == 12
+    assert first.elements[1].median_without(1) == (Decimal(9), 1)
+    assert cache.period(7, stamp=12) is first  # a stamp older than the cache's: still kept
+    assert cache.period(7, stamp=13) is not first  # changed by another process: read again
+    ticks[0] = 599.0
+    kept = cache.period(7, stamp=13)
+    ticks[0] = 1198.0
+    assert cache.period(8, stamp=0) is not None and cache.period(7, stamp=13) is kept
+    ticks[0] = 1800.0
+    cache.period(8, stamp=0)
+    assert cache.period(7, stamp=13) is not kept  # unused for 600 s: dropped
