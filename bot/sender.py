@@ -163,10 +163,11 @@ class Pacing:
     lease: timedelta = timedelta(minutes=2)
     batch: int = 100
     idle_poll: float = 1.0
-    gather: float = 0.01
-    """After a wake-up, wait this long (seconds) so that one round takes the replies of commits
-    close together. 50 ms before: every answer after a quiet moment paid it, half of a rush's
-    100 ms budget for other chats (``bench/rush.py`` part 2: answer p50 73 ms, committed 19 ms)."""
+    gather: float = 0.0
+    """After a wake-up, wait this long (seconds) before claiming, so that one round takes the
+    replies of several commits. 0: the replies of one commit already arrive together (a batch
+    is one transaction), and every answer after a quiet moment paid the wait: 50 ms before,
+    half of a rush's 100 ms budget for other chats (``bench/rush.py`` part 2)."""
     takeover_pause: float = 1.0  # after taking the sender lease: the platform's counting window
 
 
