@@ -16,7 +16,10 @@ again when it is newer than what the cache holds. On SQLite, where one transacti
 time, this is exact. On PostgreSQL two transactions running side by side may commit their
 changes out of id order, so one process may miss the other's latest figures until the period
 changes again: the median is a plausibility hint that a few figures out of thousands do not
-move, never a stored value.
+move, never a stored value. A transaction in which a savepoint rolled back drops, when it
+commits, the periods it touched instead of applying its writes. If the database's rollback
+itself fails (a lost connection), SQLAlchemy sends no ``after_rollback`` and figures such a
+transaction read, its own writes included, stay until the period changes again.
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ _COPIES = "peers.copies"  # (period id, element id) -> this transaction's copy
 _WRITES = "peers.writes"  # [(period id, element id, org unit id, value)] not yet committed
 _CHECKED = "peers.checked"  # period id -> its last change, read by this transaction
 _STAMPS = "peers.stamps"  # period id -> the last audit id this transaction wrote
+_UNSURE = "peers.unsure"  # a savepoint rolled back: what it undid is not known here
 
 
 @dataclass
@@ -49,6 +53,7 @@ class _PeriodPeers:
     stamp: int  # the period's last change (audit id) the figures include
     used_at: float
     everything: bool = False
+    generation: int = 0  # raised by every commit applied: a read begun before it is not kept
     elements: dict[int, PeerFigures] = field(default_factory=dict)
 
 
@@ -94,17 +99,35 @@ class PeerCache:
             found = peers.elements[element_id] = PeerFigures()
         return found
 
-    def apply(self, writes: list[tuple[int, int, int, str | None]], stamps: dict[int, int]) -> None:
-        """Committed writes: (period id, element id, org unit id, canonical value or None),
-        and the last audit id written per period."""
-        for period_id, element_id, org_unit_id, value in writes:
-            figures = self.loaded(period_id, element_id)
-            if figures is not None:
-                figures.put(org_unit_id, value)
+    def holds(self, period_id: int, peers: _PeriodPeers, generation: int) -> bool:
+        """Whether ``peers`` is still this cache's figures of the period, unchanged since
+        ``generation`` (a read that began then may be kept)."""
+        return self._periods.get(period_id) is peers and peers.generation == generation
+
+    def apply(
+        self,
+        writes: list[tuple[int, int, int, str | None]],
+        stamps: dict[int, int],
+        checked: dict[int, int],
+    ) -> None:
+        """A committed transaction's writes: (period id, element id, org unit id, canonical
+        value or None); ``stamps``: the last audit id it wrote per period; ``checked``: each
+        period's last change it read before writing. Figures older than what it checked miss
+        another process's change: dropped, to be read again. Otherwise the writes are applied
+        and the period's stamp raised to the transaction's own last change."""
         for period_id, stamp in stamps.items():
             peers = self._periods.get(period_id)
-            if peers is not None:
-                peers.stamp = max(peers.stamp, stamp)
+            if peers is None:
+                continue
+            peers.generation += 1
+            if peers.stamp < checked.get(period_id, stamp):
+                del self._periods[period_id]
+                continue
+            for written, element_id, org_unit_id, value in writes:
+                figures = self.loaded(written, element_id) if written == period_id else None
+                if figures is not None:
+                    figures.put(org_unit_id, value)
+            peers.stamp = max(peers.stamp, stamp)
 
 
 def _cache(session: AsyncSession) -> PeerCache:
@@ -120,22 +143,36 @@ async def peer_figures(
     transaction's own writes included. ``element_ids``: these elements only (a typed figure;
     index ``ix_data_value_period_element``); None: every element, one query (a pasted report).
     The result must be treated as read-only."""
-    checked: dict[int, int] = session.info.setdefault(_CHECKED, {})
-    if period_id not in checked:
-        checked[period_id] = await _last_change(session, period_id)
-    peers = _cache(session).period(period_id, checked[period_id])
+    cache = _cache(session)
+    peers = cache.period(period_id, await check(session, period_id))
+    generation = peers.generation
     if element_ids is None and not peers.everything:
-        peers.elements = await _read(session, period_id, None)
-        peers.everything = True
+        found = await _read(session, period_id, None)
+        if not cache.holds(period_id, peers, generation):  # a commit came in meanwhile
+            return found
+        peers.elements, peers.everything = found, True
     elif element_ids is not None and not peers.everything:
         missing = [e for e in element_ids if e not in peers.elements]
         if missing:
-            peers.elements.update(await _read(session, period_id, missing))
+            found = await _read(session, period_id, missing)
+            if not cache.holds(period_id, peers, generation):
+                return {**found, **{e: f for e, f in peers.elements.items() if e in element_ids}}
+            peers.elements.update(found)
     wanted = peers.elements.keys() if element_ids is None else element_ids
     copies: dict[tuple[int, int], PeerFigures] = session.info.get(_COPIES, {})
     return {
         e: copies.get((period_id, e)) or peers.elements.setdefault(e, PeerFigures()) for e in wanted
     }
+
+
+async def check(session: AsyncSession, period_id: int) -> int:
+    """The period's last change (highest audit id), read once per transaction: before this
+    transaction reads the process's figures or writes a value (:func:`write_values` calls it,
+    so that its commit knows whether the figures it updates had missed another change)."""
+    checked: dict[int, int] = session.info.setdefault(_CHECKED, {})
+    if period_id not in checked:
+        checked[period_id] = await _last_change(session, period_id)
+    return checked[period_id]
 
 
 async def _last_change(session: AsyncSession, period_id: int) -> int:
@@ -185,17 +222,27 @@ def note_write(
 
 @event.listens_for(Session, "after_commit")
 def _committed(session: Session) -> None:
+    if session.in_nested_transaction():  # a savepoint released: the transaction goes on
+        return
+    unsure = session.info.pop(_UNSURE, False)
     writes = session.info.pop(_WRITES, None) or []
     stamps = session.info.pop(_STAMPS, None) or {}
-    for key in (_COPIES, _OWN, _CHECKED):
+    checked = session.info.pop(_CHECKED, None) or {}
+    for key in (_COPIES, _OWN):
         session.info.pop(key, None)
     shared: PeerCache | None = session.info.get(SHARED)
-    if shared is not None and (writes or stamps):
-        shared.apply(writes, stamps)
+    if shared is not None and unsure:
+        shared.forget({*stamps, *checked})
+    elif shared is not None and stamps:
+        shared.apply(writes, stamps, checked)
 
 
 @event.listens_for(Session, "after_rollback")
 def _rolled_back(session: Session) -> None:
+    if session.in_nested_transaction():  # a savepoint: the periods are forgotten at commit
+        session.info[_UNSURE] = True
+        return
+    session.info.pop(_UNSURE, None)
     checked: dict[int, int] = session.info.pop(_CHECKED, None) or {}
     for key in (_WRITES, _STAMPS, _COPIES, _OWN):
         session.info.pop(key, None)

@@ -108,6 +108,7 @@ async def write_values(
     at: datetime,
 ) -> int:
     """Apply ``changes`` with an audit row for each real change; returns how many changed."""
+    await peers.check(session, period_id)  # the process's peer figures then stay exact
     current = {
         row.data_element_id: row
         for row in await session.scalars(

@@ -177,5 +177,37 @@ async def test_the_process_keeps_committed_figures_and_sees_another_process_chan
         assert len(reads) == 1  # its change seen at once: read again
         await write(other_process, 2, None)  # a deletion is a change too
         assert await median_for(units[5]) == (Decimal(130), 3)  # 120 130 4000
+        await write(other_process, 3, "7000")  # then this process writes without a look
+        await write(sessions, 4, "8000")
+        assert await median_for(units[5]) == (Decimal(7000), 3)  # 4000 7000 8000
     finally:
         event.remove(app.engine.sync_engine, "before_cursor_execute", count_reads)
+
+
+async def test_values_of_savepoints_reach_the_process_figures_only_once_committed(
+    app: App, clock: ManualClock
+) -> None:
+    element, period, units = await _setup(app, clock)
+
+    async def median() -> tuple[Decimal | None, int]:
+        async with app.sessions() as session, session.begin():
+            return (await peers.peer_figures(session, period))[element].median_without(units[5])
+
+    async def write_in_savepoint(value: str, keep: bool, commit: bool) -> None:
+        async with app.sessions() as session:
+            await session.begin()
+            clerk = await session.scalar(select(Reporter.id).limit(1))
+            assert clerk is not None
+            savepoint = await session.begin_nested()
+            change = values.Change(element, value)
+            await values.write_values(session, units[1], period, [change], clerk, clock.now())
+            await (savepoint.commit() if keep else savepoint.rollback())
+            await (session.commit() if commit else session.rollback())
+
+    assert await median() == (Decimal(115), 4)  # 100 110 120 130
+    await write_in_savepoint("9000", keep=True, commit=False)  # released, then all undone
+    assert await median() == (Decimal(115), 4)
+    await write_in_savepoint("9000", keep=False, commit=True)  # undone inside a commit
+    assert await median() == (Decimal(115), 4)
+    await write_in_savepoint("9000", keep=True, commit=True)
+    assert await median() == (Decimal(125), 4)  # 110 120 130 9000

@@ -55,11 +55,14 @@ def test_a_period_is_kept_while_used_and_read_again_when_changed_elsewhere() -> 
     first = cache.period(7, stamp=10)
     first.elements[1] = PeerFigures.of([(1, "5")])
     assert cache.period(7, stamp=10) is first  # nothing changed: kept
-    cache.apply([(7, 1, 2, "9")], {7: 12})  # this process committed a change (audit id 12)
+    cache.apply([(7, 1, 2, "9")], {7: 12}, {7: 10})  # this process committed audit id 12
     assert cache.period(7, stamp=12) is first and first.stamp == 12
     assert first.elements[1].median_without(1) == (Decimal(9), 1)
     assert cache.period(7, stamp=12) is first  # a stamp older than the cache's: still kept
     assert cache.period(7, stamp=13) is not first  # changed by another process: read again
+    stale = cache.period(7, stamp=13)
+    cache.apply([(7, 1, 2, "3")], {7: 15}, {7: 14})  # it wrote after seeing change 14, unread
+    assert cache.period(7, stamp=15) is not stale  # dropped: read again, 14 included
     ticks[0] = 599.0
     kept = cache.period(7, stamp=13)
     ticks[0] = 1198.0
