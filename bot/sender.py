@@ -191,6 +191,7 @@ class OutboxSender:
     _recorder: asyncio.Task[None] | None = None
     _chats: set[asyncio.Task[None]] = field(default_factory=set)
     _in_flight: int = 0
+    _sending_to: set[str] = field(default_factory=set)  # never claimed again while sending
 
     def wake(self) -> None:
         """Something was added to the outbox."""
@@ -258,15 +259,21 @@ class OutboxSender:
         room = self.pacing.batch - self._in_flight
         async with self.sessions() as session, session.begin():
             claimed = await outbox.claim(
-                session, self.channel.name, self.now(), self.pacing.lease, room
+                session,
+                self.channel.name,
+                self.now(),
+                self.pacing.lease,
+                room,
+                skip_chats=self._sending_to,
             )
             by_chat: dict[str, list[Claimed]] = {}
             for row in claimed:
                 by_chat.setdefault(row.chat_id, []).append(
                     Claimed(row.id, row.chat_id, dict(row.payload), row.attempts)
                 )
-        for rows in by_chat.values():
+        for chat_id, rows in by_chat.items():
             self._in_flight += len(rows)
+            self._sending_to.add(chat_id)
             task = asyncio.create_task(self._run_chat(rows))
             self._chats.add(task)
             task.add_done_callback(self._chats.discard)
@@ -281,6 +288,7 @@ class OutboxSender:
             log.exception("sending to chat %s failed", rows[0].chat_id)
         finally:
             self._in_flight -= len(rows)
+            self._sending_to.discard(rows[0].chat_id)
             if self._in_flight <= self.pacing.batch // 2:
                 self.wake()  # room for a claim, and the chat's next messages may go
 

@@ -3,12 +3,12 @@ delivered afterwards by a sender, so that nothing is lost when a process dies in
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, and_, delete, func, or_, select, update
+from sqlalchemy import CursorResult, and_, delete, func, or_, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 
@@ -68,8 +68,11 @@ async def claim(
     lease: timedelta,
     limit: int,
     per_chat: int = 5,
+    skip_chats: Collection[str] = (),
 ) -> list[OutboxMessage]:
-    """Claim up to ``limit`` messages that may go out now, oldest first.
+    """Claim up to ``limit`` messages that may go out now, oldest first; none of the chats in
+    ``skip_chats`` (the caller is still sending to them: a row of theirs whose lease ran out
+    while it waited must not be claimed and sent a second time beside it).
 
     A message may go when it is due and no older message of its chat is still waiting for a
     retry or being sent by someone else, so a chat's messages go out in order even across
@@ -115,6 +118,7 @@ async def claim(
             .label("rank"),
         )
         .where(OutboxMessage.channel == channel, available, due, ~blocked)
+        .where(OutboxMessage.chat_id.not_in(list(skip_chats)) if skip_chats else true())
         .subquery()
     )
     chosen = select(ranked.c.id).where(ranked.c.rank <= per_chat).order_by(ranked.c.id).limit(limit)

@@ -340,3 +340,18 @@ async def test_a_chat_waiting_for_its_pace_does_not_hold_back_another(
         await running
         await bot.session.close()
     assert [row.status for row in await outbox_rows(app)] == [OutboxStatus.SENT] * 3
+
+
+async def test_a_chat_still_being_sent_is_not_claimed_again_after_its_lease(app: App) -> None:
+    """A row whose lease ran out while its sender still waits (a long 429 pause) is not taken
+    again by that sender beside the first send: the chats it is sending to are skipped."""
+    await enqueue(app, Reply("một"), chat_id="5201")
+    await enqueue(app, Reply("hai"), chat_id="5202")
+    now, lease = app.clock.now(), timedelta(minutes=2)
+    async with app.sessions() as session, session.begin():
+        first = await outbox.claim(session, "telegram", now, lease, limit=100)
+    assert sorted(row.chat_id for row in first) == ["5201", "5202"]
+    later = now + lease + timedelta(seconds=1)  # both leases ran out
+    async with app.sessions() as session, session.begin():
+        again = await outbox.claim(session, "telegram", later, lease, 100, skip_chats={"5201"})
+    assert [row.chat_id for row in again] == ["5202"]
