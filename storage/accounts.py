@@ -69,27 +69,12 @@ def fit(text: str, size: int) -> str:
     return text if len(text) <= size else text[: size - 1].rstrip() + "…"
 
 
-_MARK_PROCESSED = text(
-    "INSERT INTO processed_message (channel, message_id, processed_at) "
-    "VALUES (:channel, :message_id, :at) ON CONFLICT DO NOTHING RETURNING message_id"
-).bindparams(bindparam("at", type_=ProcessedMessage.__table__.c.processed_at.type))
-"""Written as text: SQLAlchemy 2.0 does not cache the compiled form of a dialect's
-``insert(...).on_conflict_do_nothing()`` (its cache key is None), which cost a compile of
-~0,4 ms per message; SQLite 3.35+ and PostgreSQL share this syntax."""
-
-
 async def mark_processed(
     session: AsyncSession, channel: str, message_id: str, at: datetime
 ) -> bool:
     """Record an incoming message id; False when it was already processed (a duplicate).
-
-    One statement, ``INSERT … ON CONFLICT DO NOTHING RETURNING`` (SQLite 3.35+, PostgreSQL):
-    a duplicate is known before any other work, with no savepoint, and the caller's transaction
-    stays usable."""
-    found = await session.execute(
-        _MARK_PROCESSED, {"channel": channel, "message_id": message_id, "at": at}
-    )
-    return found.first() is not None
+    :func:`mark_all_processed` for one message."""
+    return (await mark_all_processed(session, [(channel, message_id)], at))[0]
 
 
 PROCESSED_AT_ONCE = 200
@@ -99,7 +84,11 @@ limit of bound values)."""
 
 @cache
 def _mark_many(rows: int) -> TextClause:
-    """:data:`_MARK_PROCESSED` for ``rows`` ids at once, returning those that were new."""
+    """``INSERT … ON CONFLICT DO NOTHING RETURNING`` of ``rows`` ids (SQLite 3.35+,
+    PostgreSQL), returning those that were new: a duplicate is known before any other work,
+    with no savepoint, and the caller's transaction stays usable. Written as text: SQLAlchemy
+    2.0 does not cache the compiled form of a dialect's ``insert(...).on_conflict_do_nothing()``
+    (its cache key is None), which cost a compile of ~0,4 ms per message."""
     values = ", ".join(f"(:channel{n}, :message_id{n}, :at)" for n in range(rows))
     return text(
         f"INSERT INTO processed_message (channel, message_id, processed_at) VALUES {values} "
@@ -308,7 +297,7 @@ _SAVE_STATE = text(
     bindparam("at", type_=_STATE.c.updated_at.type),
 )
 """One statement whether or not the account has a state row yet (SQLite 3.24+, PostgreSQL);
-text for the reason given at :data:`_MARK_PROCESSED`."""
+text for the reason given at :func:`_mark_many`."""
 
 
 async def save_state(

@@ -145,24 +145,20 @@ async def peer_figures(
     The result must be treated as read-only."""
     cache = _cache(session)
     peers = cache.period(period_id, await check(session, period_id))
-    generation = peers.generation
-    if element_ids is None and not peers.everything:
-        found = await _read(session, period_id, None)
-        if not cache.holds(period_id, peers, generation):  # a commit came in meanwhile
-            return found
-        peers.elements, peers.everything = found, True
-    elif element_ids is not None and not peers.everything:
-        missing = [e for e in element_ids if e not in peers.elements]
-        if missing:
-            found = await _read(session, period_id, missing)
-            if not cache.holds(period_id, peers, generation):
-                return {**found, **{e: f for e, f in peers.elements.items() if e in element_ids}}
-            peers.elements.update(found)
-    wanted = peers.elements.keys() if element_ids is None else element_ids
+    generation, elements = peers.generation, peers.elements
+    missing: list[int] | None = [] if peers.everything else None
+    if element_ids is not None and not peers.everything:
+        missing = [e for e in element_ids if e not in elements]
+    if missing != []:
+        found = await _read(session, period_id, missing)
+        if cache.holds(period_id, peers, generation):
+            elements.update(found)
+            peers.everything = peers.everything or missing is None
+        else:  # a commit came in meanwhile: used for this call, not kept
+            elements = {**elements, **found}
     copies: dict[tuple[int, int], PeerFigures] = session.info.get(_COPIES, {})
-    return {
-        e: copies.get((period_id, e)) or peers.elements.setdefault(e, PeerFigures()) for e in wanted
-    }
+    wanted = elements.keys() if element_ids is None else element_ids
+    return {e: copies.get((period_id, e)) or elements.get(e) or PeerFigures() for e in wanted}
 
 
 async def check(session: AsyncSession, period_id: int) -> int:
